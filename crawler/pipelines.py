@@ -1,0 +1,75 @@
+"""The store pipeline: every item of a spider goes through one ``store.ingest.Ingest``.
+
+Spider conventions (see ``crawler.spiders.base.SourceSpider``):
+- ``source_key``, ``source_name``, ``source_level``, ``source_url``, ``attribution`` describe the source;
+- ``crawl_complete`` is set to True once the spider has read the whole source;
+- ``crawl_error`` is set to a message when the run must fail (bot page, wrong content type ...);
+- ``crawl_alarms`` and ``crawl_stats`` carry contract findings and counters.
+A run with download errors or spider exceptions is never complete, so nothing is marked removed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from store.db import make_engine
+from store.ingest import Ingest
+
+log = logging.getLogger(__name__)
+
+_FAILURE_STATS = ("spider_exceptions/count", "downloader/exception_count", "log_count/ERROR")
+
+
+class StorePipeline:
+    def __init__(self, database_url: str) -> None:
+        if not database_url:
+            raise RuntimeError("FOERDERRADAR_DATABASE_URL is not set in the Scrapy settings")
+        self.engine = make_engine(database_url)
+        self.ingest: Ingest | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler.settings.get("FOERDERRADAR_DATABASE_URL"))
+        pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error, weak=False)
+        return pipeline
+
+    def open_spider(self, spider) -> None:
+        self.ingest = Ingest(
+            self.engine, spider.source_key, source_name=getattr(spider, "source_name", ""),
+            level=getattr(spider, "source_level", "other"), source_url=getattr(spider, "source_url", ""),
+            attribution=getattr(spider, "attribution", ""),
+        )
+        spider.crawl_run_id = self.ingest.run.id
+
+    def spider_error(self, failure, response, spider) -> None:
+        spider.crawl_alarms = [*getattr(spider, "crawl_alarms", []),
+                               f"Fehler beim Verarbeiten von {response.url}: {failure.getErrorMessage()}"]
+
+    def process_item(self, item, spider):
+        if getattr(spider, "crawl_error", ""):
+            raise DropItem("run already failed")
+        outcome = self.ingest.add(dict(item))
+        if outcome == "invalid":
+            raise DropItem(self.ingest.errors[-1])
+        return item
+
+    def close_spider(self, spider) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        counters = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        counters |= getattr(spider, "crawl_stats", {})
+        error = getattr(spider, "crawl_error", "")
+        if error:
+            run = self.ingest.fail(error, stats=counters)
+        else:
+            problems = [f"{name}={stats[name]}" for name in _FAILURE_STATS if stats.get(name)]
+            complete = bool(getattr(spider, "crawl_complete", False)) and not problems
+            alarms = list(getattr(spider, "crawl_alarms", []))
+            if problems and getattr(spider, "crawl_complete", False):
+                alarms.append("Unvollständig wegen Fehlern: " + ", ".join(problems))
+            run = self.ingest.finish(complete=complete, alarms=alarms, stats=counters)
+        spider.crawl_run = run
+        self.engine.dispose()

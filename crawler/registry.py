@@ -1,0 +1,39 @@
+"""The source registry: every crawlable source, its spider and the setting holding its base URL.
+
+Add a source by adding one ``SourceEntry``. The CLI (``foerderradar crawl KEY``, ``crawl --all``,
+``sources``) and the scheduler read this list; nothing else needs to know the spiders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    key: str  # CrawlRun.source_key, also the CLI name
+    name: str  # German display name
+    spider: str  # "module:Class"
+    url_setting: str  # name of the foerderradar Settings field with the base/endpoint URL
+    url_argument: str = "base_url"  # spider argument that receives that URL
+    aliases: tuple[str, ...] = ()
+
+    def spider_cls(self) -> type:
+        module, _, name = self.spider.partition(":")
+        return getattr(import_module(module), name)
+
+
+SOURCES: list[SourceEntry] = [
+    SourceEntry("foerderdatenbank", "Förderdatenbank des Bundes",
+                "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
+                "fdb_export_url", url_argument="export_url", aliases=("fdb",)),
+]
+
+
+def find_source(name: str) -> SourceEntry:
+    for entry in SOURCES:
+        if name == entry.key or name in entry.aliases:
+            return entry
+    known = ", ".join(entry.key for entry in SOURCES)
+    raise KeyError(f"Unbekannte Quelle {name!r}. Bekannte Quellen: {known}")

@@ -1,0 +1,1 @@
+"""One module (or package) per source; each spider subclasses ``base.SourceSpider``."""

@@ -1,0 +1,27 @@
+"""The base of every source spider: source identity and the run flags the store pipeline reads."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class SourceSpider(scrapy.Spider):
+    source_key: str = ""
+    source_name: str = ""
+    source_level: str = "other"
+    source_url: str = ""
+    attribution: str = ""
+
+    def __init__(self, *args, base_url: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url or self.source_url
+        self.crawl_complete = False
+        self.crawl_error = ""
+        self.crawl_alarms: list[str] = []
+        self.crawl_stats: dict[str, int] = {}
+
+    def fail(self, message: str) -> None:
+        """Mark the run failed (e.g. a bot page instead of data) and stop the spider."""
+        self.crawl_error = message
+        self.logger.error(message)
+        raise scrapy.exceptions.CloseSpider(reason="failed")

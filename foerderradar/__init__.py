@@ -1,0 +1,1 @@
+"""Application shell: settings, CLI, the weekly pipeline jobs and the scheduler process."""

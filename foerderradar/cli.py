@@ -1,0 +1,64 @@
+"""The ``foerderradar`` command line.
+
+Each command group lives in its own module (``cli_*.py``) and is registered here, so that the
+rooms of the house can grow their commands without touching each other.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from foerderradar.context import console, engine_from_settings, fail, settings_or_exit
+
+app = typer.Typer(
+    name="foerderradar",
+    help="Förderradar Ruhr: Förderprogramme finden, kuratieren und als Wochen-Digest versenden.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def config(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
+    """Print the effective settings (secrets masked)."""
+    shown = settings_or_exit().masked()
+    if as_json:
+        console.print_json(json.dumps(shown))
+        return
+    for name, value in shown.items():
+        console.print(f"{name}={value}", highlight=False, markup=False)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database. Safe to run again."""
+    settings = settings_or_exit()
+    from store.db import init_database
+
+    try:
+        revision = init_database(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes a message naming the database
+        raise fail(f"Datenbank {settings.masked()['FOERDERRADAR_DATABASE_URL']} nicht nutzbar: {exc}") from exc
+    console.print(f"Datenbank bereit (Schema {revision}).")
+
+
+def _register_command_groups() -> None:
+    from foerderradar import cli_crawl
+
+    cli_crawl.register(app)
+    for module_name in ("cli_profiles", "cli_match", "cli_web", "cli_mail", "cli_demo"):
+        try:
+            module = __import__(f"foerderradar.{module_name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"foerderradar.{module_name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_command_groups()
+
+__all__ = ["app", "engine_from_settings"]

@@ -1,0 +1,81 @@
+"""``foerderradar crawl``: run source spiders against the configured (or given) URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from foerderradar.context import console, err_console, fail, settings_or_exit
+from foerderradar.settings import Settings
+
+
+def spider_overrides(settings: Settings) -> dict[str, Any]:
+    """Scrapy settings taken from the application settings (politeness, identity, timeouts)."""
+    return {
+        "USER_AGENT": settings.crawl_user_agent,
+        "DOWNLOAD_DELAY": settings.crawl_download_delay,
+        "AUTOTHROTTLE_ENABLED": settings.crawl_autothrottle,
+        "ROBOTSTXT_OBEY": settings.crawl_robots_obey,
+        "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
+        "RETRY_TIMES": settings.crawl_retry_times,
+    }
+
+
+def crawl_sources(settings: Settings, keys: list[str], urls: dict[str, str] | None = None,
+                  overrides: dict[str, Any] | None = None):
+    """Crawl the named sources in this process; returns their CrawlRuns in order."""
+    from crawler.registry import find_source
+    from crawler.runner import CrawlRequest, run_crawls
+
+    requests = []
+    for key in keys:
+        entry = find_source(key)
+        url = (urls or {}).get(entry.key) or getattr(settings, entry.url_setting)
+        requests.append(CrawlRequest(entry.spider_cls(), {entry.url_argument: url}))
+    return run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
+
+
+def print_runs(runs) -> bool:
+    """Print one line per run; returns False when a run failed."""
+    ok = True
+    for run in runs:
+        colour = {"success": "green", "incomplete": "yellow"}.get(run.status, "red")
+        console.print(
+            f"[bold]{run.source_key}[/bold]: [{colour}]{run.status}[/{colour}] — gelesen {run.seen}, "
+            f"neu {run.new}, geändert {run.changed}, unverändert {run.unchanged}, entfernt {run.removed}"
+            + (f", ungültig {run.invalid}" if run.invalid else "")
+        )
+        for alarm in run.alarms:
+            err_console.print(f"  [yellow]Alarm:[/yellow] {alarm}")
+        if run.error:
+            err_console.print(f"  [red]Fehler:[/red] {run.error}")
+        ok = ok and run.status != "failed"
+    return ok
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def crawl(
+        source: str = typer.Argument("", help="Quelle, z. B. foerderdatenbank (siehe `foerderradar sources`)."),
+        all_sources: bool = typer.Option(False, "--all", help="Alle registrierten Quellen nacheinander crawlen."),
+        url: str = typer.Option("", help="Abweichende URL für diese eine Quelle (z. B. ein lokaler Server)."),
+    ) -> None:
+        """Crawl one source (or all) and store what changed. Exits 1 if a run failed (incomplete runs warn)."""
+        from crawler.registry import SOURCES, find_source
+
+        settings = settings_or_exit()
+        if all_sources == bool(source):
+            raise fail("Bitte genau eine Quelle angeben oder --all.", code=2)
+        try:
+            keys = [entry.key for entry in SOURCES] if all_sources else [find_source(source).key]
+        except KeyError as exc:
+            raise fail(str(exc.args[0]), code=2) from None
+        urls = {keys[0]: url} if url and not all_sources else {}
+        from store.db import init_database
+
+        init_database(settings.database_url)
+        with console.status(f"Crawle {', '.join(keys)} …"):
+            runs = crawl_sources(settings, keys, urls)
+        if not print_runs(runs):
+            raise typer.Exit(1)

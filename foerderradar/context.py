@@ -1,0 +1,50 @@
+"""Helpers every CLI command shares: settings, the engine, progress display, error exits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
+
+from foerderradar.settings import Settings, SettingsError, get_settings
+from store.db import make_engine
+
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def engine_from_settings(settings: Settings | None = None) -> Engine:
+    return make_engine((settings or settings_or_exit()).database_url)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error for a person and return the exit to raise."""
+    err_console.print(f"[red]Fehler:[/red] {message}")
+    return typer.Exit(code)
+
+
+def progress() -> Progress:
+    """The progress display used by every long-running command (quiet when not a terminal)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=True)
+
+
+def track(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    with progress() as bar:
+        task = bar.add_task(description, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)

@@ -1,0 +1,1 @@
+"""The shared data model: SQLModel tables, engine and sessions, Alembic migrations."""

@@ -1,0 +1,284 @@
+"""Upsert of crawled programmes: the one way items enter the store.
+
+Every source feeds plain dicts (the writable ``Programme`` fields, see ``ITEM_FIELDS``) into an
+``Ingest``. It keys them on ``(source_key, natural_key)``, compares a content hash over the
+meaningful fields, writes a ``ProgrammeRevision`` naming the changed fields, and records a
+``CrawlRun`` with counts. Programmes are marked removed only when a run is *complete* and its
+contract checks passed; a failed, partial or suspicious run removes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from store.models import CrawlRun, Programme, ProgrammeRevision, RunStatus, Source
+from store.types import utcnow
+
+# Fields a source may set. Anything else in an item is an error in the spider.
+ITEM_FIELDS = frozenset(
+    {
+        "natural_key", "url", "kind", "title", "teaser_text", "description_text", "eligibility_text",
+        "legal_text", "deadline_text", "status_note", "keywords", "raw", "level", "funder",
+        "funding_types", "funding_areas", "funding_subareas", "regions", "eligible_applicants",
+        "municipal_signals", "contact", "links", "funding_rate", "budget_eur", "status", "opens_on",
+        "next_deadline", "last_deadline", "deadlines", "rolling", "closed", "deadline_sentence",
+        "attribution", "extra",
+    }
+)
+
+# Fields whose change is a real change of the programme (and so a revision). ``raw`` is left out on
+# purpose: it carries editorial noise (ticket ids, markup) that is not a change for a reader.
+HASHED_FIELDS = (
+    "title", "url", "teaser_text", "description_text", "eligibility_text", "legal_text",
+    "deadline_text", "status_note", "funder", "funding_types", "funding_areas", "funding_subareas",
+    "regions", "eligible_applicants", "municipal_signals", "funding_rate", "budget_eur", "status",
+    "opens_on", "next_deadline", "last_deadline", "deadlines", "rolling", "closed",
+)
+
+# A complete run that sees fewer items than this share of the previous complete run is suspect.
+MAX_DROP = 0.30
+
+
+class ItemError(ValueError):
+    """An item that cannot be stored; the message names the item and the problem."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    payload = {name: _jsonable(item.get(name)) for name in HASHED_FIELDS}
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _as_date(value: Any, name: str, key: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ItemError(f"{key}: field {name!r} is not an ISO date: {value!r}") from None
+
+
+def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem."""
+    key = str(item.get("natural_key") or "").strip()
+    if not key:
+        raise ItemError(f"item without natural_key (title {item.get('title')!r})")
+    unknown = set(item) - ITEM_FIELDS
+    if unknown:
+        raise ItemError(f"{key}: unknown fields {sorted(unknown)}")
+    title = str(item.get("title") or "").strip()
+    if not title:
+        raise ItemError(f"{key}: no title (stub document)")
+    clean = dict(item)
+    clean["natural_key"] = key
+    clean["title"] = title
+    for name in ("opens_on", "next_deadline", "last_deadline"):
+        if name in clean:
+            clean[name] = _as_date(clean[name], name, key)
+    if "deadlines" in clean:
+        clean["deadlines"] = sorted({_as_date(d, "deadlines", key).isoformat() for d in clean["deadlines"] if d})
+    for name in ("funding_types", "funding_areas", "funding_subareas", "regions", "eligible_applicants",
+                 "municipal_signals"):
+        if name in clean:
+            clean[name] = sorted({str(v) for v in clean[name] or [] if v})
+    return clean
+
+
+def classify_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Typed changes a reader cares about, derived from the old and new field values."""
+    types: list[str] = []
+    old_last, new_last = old.get("last_deadline"), new.get("last_deadline")
+    old_next, new_next = old.get("next_deadline"), new.get("next_deadline")
+    if old_last and new_last and new_last > old_last and set(old.get("deadlines") or []) - set(new.get("deadlines") or []):
+        types.append("deadline_extended")
+    elif new_next and (not old_next or new_next > old_next) and new_next not in (old.get("deadlines") or []):
+        types.append("new_call" if old.get("closed") or old.get("status") == "closed" else "deadline_extended")
+    if new.get("closed") and not old.get("closed") or (new.get("status") == "closed" and old.get("status") != "closed"):
+        types.append("closed")
+    elif (old.get("closed") or old.get("status") == "closed") and not new.get("closed") and new.get("status") in ("open", "forthcoming"):
+        if "new_call" not in types:
+            types.append("new_call")
+    if old.get("funding_rate") != new.get("funding_rate") and (old.get("funding_rate") or new.get("funding_rate")):
+        types.append("rate_changed")
+    return sorted(set(types))
+
+
+class Ingest:
+    """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
+
+    def __init__(self, engine: Engine, source_key: str, *, source_name: str = "", level: str = "other",
+                 source_url: str = "", attribution: str = "") -> None:
+        self.engine = engine
+        self.source_key = source_key
+        self.errors: list[str] = []
+        self._seen_ids: set[int] = set()
+        self._unchanged_ids: list[int] = []
+        self._seen_keys: set[str] = set()
+        with Session(engine) as session:
+            source = session.get(Source, source_key)
+            if source is None:
+                source = Source(key=source_key, name=source_name or source_key, level=level,
+                                url=source_url, attribution=attribution)
+            else:
+                source.name = source_name or source.name
+                source.url = source_url or source.url
+                source.attribution = attribution or source.attribution
+            session.add(source)
+            session.flush()
+            run = CrawlRun(source_key=source_key)
+            session.add(run)
+            session.commit()
+            session.refresh(run)
+            self.run = run
+            rows = session.exec(
+                select(Programme.id, Programme.natural_key, Programme.content_hash, Programme.removed_at)
+                .where(Programme.source_key == source_key)
+            ).all()
+        self._known = {key: (pid, digest, removed) for pid, key, digest, removed in rows}
+        self._session = Session(engine, expire_on_commit=False)
+        self._pending = 0
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def add(self, item: dict[str, Any]) -> str:
+        """Store one item; returns ``new``, ``changed``, ``unchanged``, ``duplicate`` or ``invalid``."""
+        try:
+            clean = normalise_item(item)
+        except ItemError as exc:
+            self.errors.append(str(exc))
+            self.run.invalid += 1
+            return "invalid"
+        key = clean["natural_key"]
+        if key in self._seen_keys:
+            return "duplicate"
+        self._seen_keys.add(key)
+        self.run.seen += 1
+        digest = content_hash(clean)
+        now = utcnow()
+        known = self._known.get(key)
+        if known is None:
+            programme = Programme(source_key=self.source_key, content_hash=digest, first_seen_at=now,
+                                  last_seen_at=now, updated_at=now, **clean)
+            self._session.add(programme)
+            self._session.flush()
+            self._known[key] = (programme.id, digest, None)
+            self._seen_ids.add(programme.id)
+            self.run.new += 1
+            outcome = "new"
+        else:
+            pid, old_digest, removed_at = known
+            self._seen_ids.add(pid)
+            if old_digest == digest and removed_at is None:
+                self._unchanged_ids.append(pid)
+                self.run.unchanged += 1
+                return "unchanged"
+            programme = self._session.get(Programme, pid)
+            old = {name: getattr(programme, name) for name in HASHED_FIELDS}
+            for name, value in clean.items():
+                setattr(programme, name, value)
+            new = {name: getattr(programme, name) for name in HASHED_FIELDS}
+            changed = [name for name in HASHED_FIELDS if old[name] != new[name]]
+            types = classify_change(old, new)
+            if removed_at is not None:
+                programme.removed_at = None
+                types.append("reappeared")
+            programme.content_hash = digest
+            programme.last_seen_at = now
+            programme.updated_at = now
+            self._session.add(programme)
+            self._session.add(ProgrammeRevision(
+                programme_id=pid, crawl_run_id=self.run.id, changed_fields=changed,
+                old_values={n: _jsonable(old[n]) for n in changed},
+                new_values={n: _jsonable(new[n]) for n in changed}, change_types=types,
+            ))
+            self._known[key] = (pid, digest, None)
+            self.run.changed += 1
+            outcome = "changed"
+        self._pending += 1
+        if self._pending >= 500:
+            self._session.commit()
+            self._pending = 0
+        return outcome
+
+    # -- end of run ----------------------------------------------------------------------------
+
+    def _previous_complete_count(self, session: Session) -> int | None:
+        previous = session.exec(
+            select(CrawlRun).where(CrawlRun.source_key == self.source_key, CrawlRun.id != self.run.id,
+                                   col(CrawlRun.complete).is_(True))
+            .order_by(col(CrawlRun.id).desc()).limit(1)
+        ).first()
+        return previous.seen if previous else None
+
+    def finish(self, *, complete: bool, error: str = "", alarms: list[str] | None = None,
+               stats: dict | None = None) -> CrawlRun:
+        """Close the run. ``complete`` means the source was read to the end without loss."""
+        session = self._session
+        now = utcnow()
+        if self._unchanged_ids:
+            for start in range(0, len(self._unchanged_ids), 900):
+                chunk = self._unchanged_ids[start:start + 900]
+                session.exec(update(Programme).where(col(Programme.id).in_(chunk)).values(last_seen_at=now))
+        run = session.merge(self.run)
+        run.alarms = list(alarms or [])
+        run.stats = dict(stats or {})
+        if self.errors:
+            run.stats["invalid_items"] = self.errors[:50]
+        run.error = error
+        previous = self._previous_complete_count(session)
+        if run.seen == 0:
+            run.alarms = run.alarms + ["0 Programme gelesen"]
+        elif previous and run.seen < previous * (1 - MAX_DROP):
+            drop = round(100 * (1 - run.seen / previous))
+            run.alarms = run.alarms + [f"Rückgang um {drop} % gegenüber dem letzten vollständigen Lauf ({previous} → {run.seen})"]
+        trusted = complete and not error and not run.alarms
+        if trusted:
+            run.removed = self._mark_removed(session, now)
+        run.complete = trusted
+        if error or run.seen == 0:
+            run.status = RunStatus.failed
+        elif trusted:
+            run.status = RunStatus.success
+        else:
+            run.status = RunStatus.incomplete
+        run.finished_at = now
+        session.add(run)
+        session.commit()
+        session.close()
+        self.run = run
+        return run
+
+    def fail(self, error: str, *, stats: dict | None = None) -> CrawlRun:
+        """Record a failed run. Nothing already stored is removed or changed by it."""
+        self._session.rollback()
+        return self.finish(complete=False, error=error or "Lauf fehlgeschlagen", stats=stats)
+
+    def _mark_removed(self, session: Session, now: datetime) -> int:
+        gone = [pid for key, (pid, _digest, removed) in self._known.items()
+                if pid not in self._seen_ids and removed is None]
+        for pid in gone:
+            programme = session.get(Programme, pid)
+            programme.removed_at = now
+            programme.updated_at = now
+            session.add(programme)
+            session.add(ProgrammeRevision(programme_id=pid, crawl_run_id=self.run.id,
+                                          changed_fields=["removed_at"], change_types=["removed"],
+                                          new_values={"removed_at": now.isoformat()}))
+        return len(gone)
