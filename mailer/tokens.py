@@ -1,0 +1,76 @@
+"""Signed, expiring tokens for the links in a digest (unsubscribe, "passt / passt nicht").
+
+The links are clicked from mail clients without a session, so the token itself is the
+authority: it names the recipient (and for feedback the programme and the verdict) and is
+signed with the application secret. Each purpose has its own salt, so a feedback token can
+never be replayed as an unsubscribe token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+UNSUBSCRIBE = "unsubscribe"
+FEEDBACK = "feedback"
+
+
+class TokenError(ValueError):
+    """The token is forged, damaged or expired; ``expired`` tells which, for the message."""
+
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+@dataclass(frozen=True)
+class FeedbackClaim:
+    recipient_id: int
+    member_id: int
+    programme_id: int
+    match_id: int | None
+    fits: bool
+
+
+def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"foerderradar.mail.{purpose}")
+
+
+def make_unsubscribe_token(secret_key: str, recipient_id: int) -> str:
+    return _serializer(secret_key, UNSUBSCRIBE).dumps({"r": recipient_id})
+
+
+def read_unsubscribe_token(secret_key: str, token: str, *, max_age_days: int) -> int:
+    """The recipient id the token was issued for; raises TokenError otherwise."""
+    data = _load(secret_key, UNSUBSCRIBE, token, max_age_days)
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
+        raise TokenError("Der Link ist unvollständig.")
+    return data["r"]
+
+
+def make_feedback_token(secret_key: str, claim: FeedbackClaim) -> str:
+    return _serializer(secret_key, FEEDBACK).dumps(
+        {"r": claim.recipient_id, "m": claim.member_id, "p": claim.programme_id,
+         "x": claim.match_id, "f": int(claim.fits)}
+    )
+
+
+def read_feedback_token(secret_key: str, token: str, *, max_age_days: int) -> FeedbackClaim:
+    data = _load(secret_key, FEEDBACK, token, max_age_days)
+    try:
+        return FeedbackClaim(recipient_id=int(data["r"]), member_id=int(data["m"]),
+                             programme_id=int(data["p"]),
+                             match_id=None if data.get("x") is None else int(data["x"]),
+                             fits=bool(data["f"]))
+    except (KeyError, TypeError, ValueError):
+        raise TokenError("Der Link ist unvollständig.") from None
+
+
+def _load(secret_key: str, purpose: str, token: str, max_age_days: int):
+    try:
+        return _serializer(secret_key, purpose).loads(token, max_age=max_age_days * 86400)
+    except SignatureExpired:
+        raise TokenError("Der Link ist abgelaufen.", expired=True) from None
+    except BadSignature:
+        raise TokenError("Der Link ist ungültig.") from None

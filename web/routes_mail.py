@@ -1,0 +1,121 @@
+"""Unsubscribe and feedback links from the digest mails.
+
+These endpoints are reached from mail clients, without a session cookie: the signed token in
+the path is the authority, so they live under ``/m/`` and are exempt from the session CSRF check.
+A GET never changes anything — mail security scanners follow every link — it only shows a page
+with a button; the POST acts. The unsubscribe POST is also the RFC 8058 one-click target named in
+the ``List-Unsubscribe`` header (mail clients POST ``List-Unsubscribe=One-Click`` to it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session, select
+
+from foerderradar.mailing import mail_config
+from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus
+from store.types import utcnow
+from mailer.tokens import FeedbackClaim, TokenError, read_feedback_token, read_unsubscribe_token
+from web.deps import SessionDep, SettingsDep
+
+router = APIRouter()
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "web" / "mail"
+_pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+# The token sits in the URL: keep it out of referrers, caches and search engines.
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def _page(template: str, status_code: int = 200, **context) -> HTMLResponse:
+    html = _pages.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code, headers=PRIVATE_HEADERS)
+
+
+def _token_error(exc: TokenError) -> HTMLResponse:
+    return _page("invalid.html", status_code=410 if exc.expired else 400, message=str(exc))
+
+
+def _recipient(session: Session, settings, token: str) -> Recipient | HTMLResponse:
+    config = mail_config(settings)
+    try:
+        recipient_id = read_unsubscribe_token(config.secret_key, token, max_age_days=config.token_max_age_days)
+    except TokenError as exc:
+        return _token_error(exc)
+    recipient = session.get(Recipient, recipient_id)
+    if recipient is None:
+        return _page("invalid.html", status_code=404,
+                     message="Diese Adresse ist im Förderradar nicht mehr eingetragen.")
+    return recipient
+
+
+@router.get("/m/abmelden/{token}", response_class=HTMLResponse)
+def unsubscribe_confirm(token: str, session: SessionDep, settings: SettingsDep):
+    found = _recipient(session, settings, token)
+    if isinstance(found, HTMLResponse):
+        return found
+    return _page("unsubscribe_confirm.html", email=found.email,
+                 already=found.status == RecipientStatus.unsubscribed)
+
+
+@router.post("/m/abmelden/{token}", response_class=HTMLResponse)
+def unsubscribe(token: str, session: SessionDep, settings: SettingsDep):
+    found = _recipient(session, settings, token)
+    if isinstance(found, HTMLResponse):
+        return found
+    if found.status != RecipientStatus.unsubscribed:
+        found.status = RecipientStatus.unsubscribed
+        found.status_changed_at = utcnow()
+        session.add(found)
+        session.add(AuditLog(actor=f"recipient:{found.id}", action="recipient.unsubscribe",
+                             object_type="recipient", object_id=str(found.id),
+                             details={"email": found.email, "member_id": found.member_id}))
+        session.commit()
+    return _page("unsubscribe_done.html", email=found.email)
+
+
+def _claim(settings, token: str) -> FeedbackClaim | HTMLResponse:
+    config = mail_config(settings)
+    try:
+        return read_feedback_token(config.secret_key, token, max_age_days=config.token_max_age_days)
+    except TokenError as exc:
+        return _token_error(exc)
+
+
+@router.get("/m/feedback/{token}", response_class=HTMLResponse)
+def feedback_confirm(token: str, session: SessionDep, settings: SettingsDep):
+    claim = _claim(settings, token)
+    if isinstance(claim, HTMLResponse):
+        return claim
+    programme = session.get(Programme, claim.programme_id)
+    if programme is None or session.get(Recipient, claim.recipient_id) is None:
+        return _page("invalid.html", status_code=404, message="Dieses Förderangebot ist nicht mehr bekannt.")
+    return _page("feedback_confirm.html", title=programme.title, fits=claim.fits)
+
+
+@router.post("/m/feedback/{token}", response_class=HTMLResponse)
+def feedback(token: str, session: SessionDep, settings: SettingsDep):
+    claim = _claim(settings, token)
+    if isinstance(claim, HTMLResponse):
+        return claim
+    programme = session.get(Programme, claim.programme_id)
+    recipient = session.get(Recipient, claim.recipient_id)
+    if programme is None or recipient is None or recipient.member_id != claim.member_id:
+        return _page("invalid.html", status_code=404, message="Dieses Förderangebot ist nicht mehr bekannt.")
+    # One verdict per recipient and programme: a second click (or a change of mind) replaces
+    # the first, so repeated clicks do not weigh more in the matcher's learning.
+    existing = session.exec(select(Feedback).where(
+        Feedback.recipient_id == recipient.id, Feedback.programme_id == programme.id,
+        Feedback.channel == "mail")).first()
+    if existing is None:
+        session.add(Feedback(member_id=claim.member_id, programme_id=programme.id, recipient_id=recipient.id,
+                             match_id=claim.match_id, fits=claim.fits, channel="mail"))
+    else:
+        existing.fits = claim.fits
+        existing.created_at = utcnow()
+        session.add(existing)
+    session.commit()
+    return _page("feedback_done.html", title=programme.title, fits=claim.fits)
