@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from foerderradar.settings import Settings, SettingsError, get_settings
 from store.db import make_engine
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True, highlight=False)
+err_console = Console(stderr=True, soft_wrap=True, highlight=False)
 T = TypeVar("T")
 
 
@@ -48,3 +48,11 @@ def track(items: Iterable[T], description: str, total: int | None = None) -> Ite
         for item in items:
             yield item
             bar.advance(task)
+
+
+def local_today(settings: Settings | None = None):
+    """Today's date in the service's time zone (Europe/Berlin), which is what users mean by "today"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo((settings or settings_or_exit()).timezone)).date()

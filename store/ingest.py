@@ -228,8 +228,12 @@ class Ingest:
         return previous.seen if previous else None
 
     def finish(self, *, complete: bool, error: str = "", alarms: list[str] | None = None,
-               stats: dict | None = None) -> CrawlRun:
-        """Close the run. ``complete`` means the source was read to the end without loss."""
+               stats: dict | None = None, partial_source: bool = False) -> CrawlRun:
+        """Close the run. ``complete`` means the source was read to the end without loss.
+
+        ``partial_source`` is for sources that never list everything (programmes imported by hand):
+        such a run succeeds when complete, but neither removes programmes nor compares counts.
+        """
         session = self._session
         now = utcnow()
         if self._unchanged_ids:
@@ -245,11 +249,11 @@ class Ingest:
         previous = self._previous_complete_count(session)
         if run.seen == 0:
             run.alarms = run.alarms + ["0 Programme gelesen"]
-        elif previous and run.seen < previous * (1 - MAX_DROP):
+        elif previous and not partial_source and run.seen < previous * (1 - MAX_DROP):
             drop = round(100 * (1 - run.seen / previous))
             run.alarms = run.alarms + [f"Rückgang um {drop} % gegenüber dem letzten vollständigen Lauf ({previous} → {run.seen})"]
         trusted = complete and not error and not run.alarms
-        if trusted:
+        if trusted and not partial_source:
             run.removed = self._mark_removed(session, now)
         run.complete = trusted
         if error or run.seen == 0:

@@ -1,0 +1,137 @@
+"""Programmes entered by hand: a JSON or CSV file that staff fill for what no spider covers.
+
+Each row becomes an item of the source ``manual``, keyed by its URL, and goes through the same
+ingest as crawled programmes, so it is shown, matched and revised like them. Bad rows are
+reported with their line (CSV) or position (JSON) and skipped; the good rows are imported.
+
+Columns (CSV header or JSON keys; lists separated by ``;`` in CSV):
+    title*, url*, teaser, description, eligibility, funder, level (bund|land|eu|other), kind
+    (programme|call|event), regions, eligible_applicants, funding_types, funding_areas, keywords,
+    deadline (31.12.2026 or 2026-12-31), opens_on, deadline_text, funding_rate, status_note
+(* required)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.deadlines import parse_german_date
+
+SOURCE_KEY = "manual"
+SOURCE_NAME = "Von Hand erfasst"
+COLUMNS = {
+    "title", "url", "teaser", "description", "eligibility", "funder", "level", "kind", "regions",
+    "eligible_applicants", "funding_types", "funding_areas", "keywords", "deadline", "opens_on",
+    "deadline_text", "funding_rate", "status_note",
+}
+LIST_COLUMNS = ("regions", "eligible_applicants", "funding_types", "funding_areas")
+LEVELS = ("bund", "land", "eu", "other")
+KINDS = ("programme", "call", "event")
+
+
+@dataclass
+class ManualRows:
+    items: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value or "").replace(",", ";").split(";") if part.strip()]
+
+
+def _as_date(value, column: str) -> date | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        parsed = parse_german_date(text)
+        if parsed is None:
+            raise ValueError(f"Spalte {column}: {text!r} ist kein Datum (erwartet 31.12.2026 oder 2026-12-31)") from None
+        return parsed
+
+
+def row_to_item(row: dict, today: date) -> dict:
+    """Turn one row into an ingest item, or raise ValueError naming the column and problem."""
+    unknown = sorted(set(row) - COLUMNS)
+    if unknown:
+        raise ValueError(f"unbekannte Spalten {unknown}")
+    title = str(row.get("title") or "").strip()
+    url = str(row.get("url") or "").strip()
+    if not title:
+        raise ValueError("Spalte title fehlt oder ist leer")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"Spalte url: {url!r} ist keine http(s)-Adresse")
+    level = str(row.get("level") or "other").strip().lower()
+    if level not in LEVELS:
+        raise ValueError(f"Spalte level: {level!r} (erlaubt: {', '.join(LEVELS)})")
+    kind = str(row.get("kind") or "programme").strip().lower()
+    if kind not in KINDS:
+        raise ValueError(f"Spalte kind: {kind!r} (erlaubt: {', '.join(KINDS)})")
+    deadline = _as_date(row.get("deadline"), "deadline")
+    opens_on = _as_date(row.get("opens_on"), "opens_on")
+    if deadline is None:
+        status = "unknown"
+    elif deadline < today:
+        status = "closed"
+    else:
+        status = "forthcoming" if opens_on and opens_on > today else "open"
+    item = {
+        "natural_key": url, "url": url, "title": title, "kind": kind, "level": level,
+        "teaser_text": str(row.get("teaser") or "").strip(),
+        "description_text": str(row.get("description") or "").strip(),
+        "eligibility_text": str(row.get("eligibility") or "").strip(),
+        "funder": str(row.get("funder") or "").strip(),
+        "keywords": str(row.get("keywords") or "").strip(),
+        "deadline_text": str(row.get("deadline_text") or "").strip(),
+        "funding_rate": str(row.get("funding_rate") or "").strip()[:255],
+        "status_note": str(row.get("status_note") or "").strip(),
+        "opens_on": opens_on, "status": status,
+        "deadlines": [deadline] if deadline else [],
+        "next_deadline": deadline if deadline and deadline >= today else None,
+        "last_deadline": deadline,
+        "attribution": "Von Hand erfasst durch das RVR-Team",
+    }
+    for column in LIST_COLUMNS:
+        item[column] = _as_list(row.get(column))
+    return item
+
+
+def read_manual_file(path: Path, today: date) -> ManualRows:
+    """Read a JSON (list of objects) or CSV file; raises ValueError if the file as a whole is unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: nicht lesbar ({exc})") from None
+    result = ManualRows()
+    if path.suffix.lower() == ".json":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: kein gültiges JSON (Zeile {exc.lineno}: {exc.msg})") from None
+        if not isinstance(rows, list):
+            raise ValueError(f"{path}: erwartet wird eine JSON-Liste von Programmen")
+        numbered = [(f"Eintrag {i}", row) for i, row in enumerate(rows, start=1)]
+    elif path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") else ",")
+        numbered = [(f"Zeile {reader.line_num}", row) for row in reader]
+    else:
+        raise ValueError(f"{path}: unbekanntes Format (erwartet .json oder .csv)")
+    for where, row in numbered:
+        try:
+            if not isinstance(row, dict):
+                raise ValueError("kein Objekt")
+            result.items.append(row_to_item({k: v for k, v in row.items() if k is not None}, today))
+        except ValueError as exc:
+            result.errors.append(f"{path.name}, {where}: {exc}")
+    return result

@@ -1,0 +1,5 @@
+"""``python -m foerderradar`` runs the CLI."""
+
+from foerderradar.cli import app
+
+app()

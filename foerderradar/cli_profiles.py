@@ -1,0 +1,92 @@
+"""``foerderradar profiles …`` and ``foerderradar programmes import``: data that staff maintain by file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlmodel import Session
+
+from foerderradar.context import console, engine_from_settings, err_console, fail, local_today, settings_or_exit
+
+profiles_app = typer.Typer(help="Mitgliederprofile importieren und exportieren.", no_args_is_help=True)
+programmes_app = typer.Typer(help="Von Hand erfasste Programme pflegen.", no_args_is_help=True)
+
+
+def _ready_engine():
+    from store.db import init_database
+
+    settings = settings_or_exit()
+    init_database(settings.database_url)
+    return engine_from_settings(settings)
+
+
+@profiles_app.command("import")
+def import_profiles(
+    file: Path = typer.Argument(..., help="YAML-Datei mit einem Profil oder einer Liste von Profilen."),
+    keep_recipients: bool = typer.Option(False, "--keep-recipients",
+                                         help="Empfänger nur hinzufügen, keine entfernen."),
+) -> None:
+    """Create or update members from a profile file. A bad file changes nothing."""
+    from profiles.io import ProfileFileError, apply_profiles, load_profiles_file
+    from store.db import session_scope
+
+    try:
+        docs = load_profiles_file(file)
+    except ProfileFileError as exc:
+        raise fail(str(exc), code=2) from None
+    with session_scope(_ready_engine()) as session:
+        report = apply_profiles(session, docs, replace_recipients=not keep_recipients)
+    console.print(f"{len(report.created)} Mitglieder angelegt, {len(report.updated)} aktualisiert; "
+                  f"Empfänger: +{report.recipients_added} / −{report.recipients_removed}.")
+
+
+@profiles_app.command("export")
+def export(file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
+           member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname).")) -> None:
+    """Write members, profiles and recipients as YAML that `profiles import` reads back."""
+    from profiles.io import export_profiles
+
+    with Session(_ready_engine()) as session:
+        text = export_profiles(session, member or None)
+    file.write_text(text, encoding="utf-8")
+    console.print(f"Profile geschrieben nach {file}.")
+
+
+@profiles_app.command("seed")
+def seed() -> None:
+    """Load the bundled profiles of the 53 municipalities, the 4 Kreise and the RVR (keeps recipients)."""
+    from profiles.io import apply_profiles, load_seed_profiles
+    from store.db import session_scope
+
+    docs = load_seed_profiles()
+    with session_scope(_ready_engine()) as session:
+        report = apply_profiles(session, docs, replace_recipients=False)
+    console.print(f"{len(docs)} Profile geladen ({len(report.created)} neu).")
+
+
+@programmes_app.command("import")
+def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Datei mit Programmen.")) -> None:
+    """Add or update programmes entered by hand (upserted by URL). Bad rows are reported and skipped."""
+    from crawler.manual import SOURCE_KEY, SOURCE_NAME, read_manual_file
+    from store.ingest import Ingest
+
+    try:
+        rows = read_manual_file(file, local_today())
+    except ValueError as exc:
+        raise fail(str(exc), code=2) from None
+    for error in rows.errors:
+        err_console.print(f"[yellow]Übersprungen:[/yellow] {error}")
+    if not rows.items:
+        raise fail(f"{file}: keine gültigen Programme gefunden.", code=2)
+    ingest = Ingest(_ready_engine(), SOURCE_KEY, source_name=SOURCE_NAME)
+    for item in rows.items:
+        ingest.add(item)
+    run = ingest.finish(complete=True, partial_source=True, stats={"skipped_rows": len(rows.errors)})
+    console.print(f"{run.seen} Programme übernommen: {run.new} neu, {run.changed} geändert, "
+                  f"{run.unchanged} unverändert; {len(rows.errors)} Zeilen übersprungen.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(profiles_app, name="profiles")
+    app.add_typer(programmes_app, name="programmes")
