@@ -1,0 +1,1 @@
+"""Förderdatenbank des Bundes: bulk export spider (primary), HTML spider (fallback), shared parsers."""

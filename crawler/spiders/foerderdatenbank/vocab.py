@@ -1,0 +1,79 @@
+"""Code → German label tables of the Förderdatenbank categories.
+
+The export names categories by code only (``kommune``, ``nordrhein_westfalen``); the labels come
+from a compiled copy of the site's label bundle (``vocabularies.json``, see
+../shared/sources/foerderdatenbank/SOURCES.md). Other rooms show labels through ``label``/``labels``;
+codes are what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+VOCABULARIES = Path(__file__).with_name("vocabularies.json")
+
+# Our kind name → the classifier name in the vocabulary file.
+_CLASSIFIERS = {
+    "foerderart": "Foerderart",
+    "foerderbereich": "Foerderbereich",
+    "foerdergebiet": "Foerdergebiet",
+    "foerderberechtigte": "Foerderberechtigte",
+    "foerdergeber": "Foerdergeber",
+}
+KINDS = (*_CLASSIFIERS, "unterfoerderbereich")
+
+# Codes the export spells differently from the website; stored codes use the right-hand side.
+ALIASES = {
+    "Foerdergebiet": {"bundesweit": "_bundesweit", "schlesig_holstein": "schleswig_holstein"},
+}
+
+
+def canonical_code(classifier: str, code: str) -> str:
+    """The stored form of a category code (export aliases and typos normalised)."""
+    return ALIASES.get(classifier, {}).get(code, code)
+
+
+@cache
+def _vocabularies() -> dict:
+    return json.loads(VOCABULARIES.read_text(encoding="utf-8"))["vocabularies"]
+
+
+@cache
+def _labels(kind: str) -> dict[str, str]:
+    vocab = _vocabularies()
+    if kind == "unterfoerderbereich":
+        table = {}
+        for parent, entry in vocab["Untergeordnete_Foerderbereiche"]["by_parent"].items():
+            for child, text in entry["codes"].items():
+                table[f"{parent}.{child}"] = text
+        return table
+    classifier = _CLASSIFIERS.get(kind)
+    if classifier is None:
+        raise KeyError(f"unknown vocabulary kind {kind!r}; known: {', '.join(KINDS)}")
+    entry = vocab[classifier]
+    table = {code: item["label"] for code, item in entry.get("website_filter", {}).items()}
+    table |= dict(entry["export_codes"])
+    for alias, code in ALIASES.get(classifier, {}).items():
+        if code in table:
+            table.setdefault(alias, table[code])
+        elif alias in table:
+            table[code] = table[alias]
+    return table
+
+
+def labels(kind: str) -> dict[str, str]:
+    """All codes of one kind with their German labels (a copy; safe to modify)."""
+    return dict(_labels(kind))
+
+
+def label(kind: str, code: str) -> str:
+    """The German label of a code; an unknown code is shown as itself rather than hidden."""
+    return _labels(kind).get(code, code)
+
+
+def subarea_classifiers() -> dict[str, str]:
+    """Export classifier (``UFArbeit``) → parent Förderbereich code (``arbeit``) of the sub-areas."""
+    by_parent = _vocabularies()["Untergeordnete_Foerderbereiche"]["by_parent"]
+    return {entry["export_classifier"]: parent for parent, entry in by_parent.items()}
