@@ -1,0 +1,57 @@
+"""``foerderradar demo``: the weekly pipeline on the bundled snapshots, with a summary for people."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from foerderradar.context import console, local_today, settings_or_exit
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(as_json: bool = typer.Option(False, "--json", help="Zusammenfassung als JSON ausgeben.")) -> None:
+        """Run crawl → match → approve → send on the bundled snapshots (no network needed)."""
+        from foerderradar.demo import run_demo
+
+        settings = settings_or_exit()
+        with console.status("Demo läuft …") as status:
+            summary = run_demo(settings, local_today(settings), progress=lambda m: status.update(f"{m} …"))
+        if as_json:
+            console.print_json(json.dumps({
+                "period": summary.period,
+                "runs": [{"source": r.source_key, "status": r.status, "seen": r.seen, "new": r.new,
+                          "changed": r.changed, "alarms": r.alarms, "error": r.error} for r in summary.runs],
+                "programmes_per_source": summary.programmes_per_source,
+                "open_programmes": summary.open_programmes,
+                "matches_per_member": summary.matches_per_member,
+                "members_without_matches": summary.members_without_matches,
+                "digests_sent": summary.digests_sent, "digests_already_sent": summary.digests_already_sent,
+                "outbox": summary.outbox,
+            }))
+            return
+        console.print(f"[bold]Förderradar Ruhr — Demo-Lauf für {summary.period}[/bold]")
+        console.print("\n[bold]Quellen[/bold]")
+        for run in summary.runs:
+            line = f"  {run.source_key}: {run.status}, {run.seen} gelesen ({run.new} neu, {run.changed} geändert)"
+            console.print(line + (f" — {run.error}" if run.error else ""))
+        total = sum(summary.programmes_per_source.values())
+        console.print(f"\n[bold]Programme gespeichert:[/bold] {total} "
+                      f"(davon {summary.open_programmes} nicht abgelaufen)")
+        for source, count in sorted(summary.programmes_per_source.items()):
+            console.print(f"  {source}: {count}")
+        console.print(f"\n[bold]Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder mit Treffern)")
+        for slug, count in sorted(summary.matches_per_member.items(), key=lambda kv: (-kv[1], kv[0])):
+            console.print(f"  {slug}: {count}")
+        if summary.members_without_matches:
+            console.print(f"\n[bold]Ohne Treffer[/bold] ({len(summary.members_without_matches)}): "
+                          + ", ".join(summary.members_without_matches))
+        console.print(f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
+                      + (f" (bereits in dieser Woche versendet: {summary.digests_already_sent})"
+                         if summary.digests_already_sent else "") + f" → {summary.outbox}")
+        console.print("\n[bold]Wie geht es weiter?[/bold]\n"
+                      f"  Digests ansehen:      ls {summary.outbox}/new\n"
+                      "  Treffer eines Mitglieds: foerderradar matches --member schermbeck\n"
+                      "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin && foerderradar serve\n"
+                      "  Quellen prüfen:        foerderradar sources")

@@ -1,0 +1,128 @@
+"""The demo: the weekly pipeline on the embedded default, with no network.
+
+It serves the bundled snapshots on 127.0.0.1, crawls them with the real spiders, seeds the
+members with one demo recipient each (an example.org address), matches, approves and releases
+the proposed matches as a curator would, and sends the digests through the configured transport
+(the Maildir outbox by default, or a local SMTP server).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from foerderradar.demo_server import SnapshotServer
+from foerderradar.settings import Settings
+from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
+from store.types import utcnow
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+FDB_SNAPSHOT = DEMO_DATA / "foerderdatenbank-export.zip"
+FDB_EXPORT_PATH = "/FDB/WS/export"
+DEMO_ACTOR = "demo@foerderradar.invalid"
+FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 30}
+
+
+@dataclass
+class DemoSummary:
+    runs: list[CrawlRun] = field(default_factory=list)
+    programmes_per_source: dict[str, int] = field(default_factory=dict)
+    open_programmes: int = 0
+    matches_per_member: dict[str, int] = field(default_factory=dict)
+    members_without_matches: list[str] = field(default_factory=list)
+    digests_sent: int = 0
+    digests_already_sent: int = 0
+    period: str = ""
+    outbox: str = ""
+
+
+def demo_routes(server: SnapshotServer) -> dict[str, str]:
+    """Register every bundled snapshot on the server; returns {source_key: URL for its spider}."""
+    from foerderradar.demo_sources import add_routes
+
+    server.add_static("GET", FDB_EXPORT_PATH, FDB_SNAPSHOT.read_bytes(), "application/zip")
+    return {"foerderdatenbank": server.url(FDB_EXPORT_PATH)} | add_routes(server)
+
+
+def seed_demo_members(session: Session) -> int:
+    """Load the member profiles and give each member one demo recipient; returns the member count."""
+    from profiles.io import apply_profiles, load_seed_profiles
+
+    docs = load_seed_profiles()
+    apply_profiles(session, docs, replace_recipients=False)
+    for member in session.exec(select(Member)).all():
+        email = f"{member.slug}@example.org"
+        exists = session.exec(select(Recipient).where(Recipient.member_id == member.id,
+                                                      Recipient.email == email)).first()
+        if exists is None:
+            session.add(Recipient(member_id=member.id, email=email, name=f"Fördermittel-Team {member.name}"))
+    return len(docs)
+
+
+def approve_and_release(session: Session, period: str) -> int:
+    """Approve every proposed match (as the demo's curator) and release each member's digest."""
+    from mailer.release import release_member_digest
+
+    now = utcnow()
+    proposed = session.exec(select(Match).where(Match.state == MatchState.proposed)).all()
+    for match in proposed:
+        match.state, match.decided_at, match.updated_at = MatchState.approved, now, now
+        match.note = "Im Demo-Lauf automatisch freigegeben"
+        session.add(match)
+    session.flush()
+    member_ids = {match.member_id for match in proposed}
+    for member_id in sorted(member_ids):
+        release_member_digest(session, member_id, period=period, actor=DEMO_ACTOR)
+    return len(proposed)
+
+
+def run_demo(settings: Settings, today: date, progress=lambda message: None) -> DemoSummary:
+    from foerderradar.cli_crawl import crawl_sources
+    from foerderradar.mailing import mail_config
+    from mailer.periods import current_period
+    from mailer.send import send_period
+    from matcher.run import match_members
+    from store.db import init_database, make_engine
+
+    summary = DemoSummary(period=current_period(today))
+    progress("Datenbank vorbereiten")
+    init_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with SnapshotServer() as server:
+        urls = demo_routes(server)
+        progress(f"Snapshots crawlen ({', '.join(urls)})")
+        summary.runs = crawl_sources(settings, list(urls), urls, overrides=FAST_CRAWL)
+    progress("Mitglieder und Demo-Empfänger anlegen")
+    with Session(engine) as session:
+        seed_demo_members(session)
+        session.commit()
+    progress("Programme zuordnen")
+    match_members(engine, today=today)
+    progress("Treffer freigeben")
+    with Session(engine) as session:
+        approve_and_release(session, summary.period)
+        session.commit()
+    progress("Digests versenden")
+    report = send_period(engine, mail_config(settings), period=summary.period, today=today)
+    summary.digests_sent, summary.digests_already_sent = report.sent, report.already_sent
+    with Session(engine) as session:
+        summary.programmes_per_source = dict(session.exec(
+            select(Programme.source_key, func.count()).where(col(Programme.removed_at).is_(None))
+            .group_by(Programme.source_key)).all())
+        summary.open_programmes = session.exec(select(func.count()).select_from(Programme).where(
+            col(Programme.removed_at).is_(None), col(Programme.status).in_(["open", "forthcoming", "unknown"]),
+            col(Programme.closed).is_(False))).one()
+        counts = Counter(session.exec(select(Member.slug).join(Match, col(Match.member_id) == col(Member.id)).where(
+            col(Match.state).in_([MatchState.approved, MatchState.sent]))).all())
+        slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
+    summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
+    summary.members_without_matches = [slug for slug in slugs if not counts[slug]]
+    summary.outbox = str(settings.maildir_path) if settings.mail_backend == "maildir" else \
+        f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+    engine.dispose()
+    return summary
