@@ -6,6 +6,7 @@ import email
 import json
 import mailbox
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -66,11 +67,14 @@ class Collector(Message):
 
 def test_demo_over_smtp_delivers_once_and_digest_send_delivers_none(demo_env, tmp_path):
     handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         env = demo_env | {"FOERDERRADAR_MAIL_BACKEND": "smtp", "FOERDERRADAR_SMTP_HOST": "127.0.0.1",
-                          "FOERDERRADAR_SMTP_PORT": str(controller.server.sockets[0].getsockname()[1])}
+                          "FOERDERRADAR_SMTP_PORT": str(port)}
         result = run_cli("demo", "--json", env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         summary = json.loads(result.stdout)
