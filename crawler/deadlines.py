@@ -49,6 +49,7 @@ _ROLLING = re.compile(
     r"ohne\s+(?:antrags)?frist|nicht\s+an\s+(?:eine\s+)?frist|stichtag(?:e)?\s+entf[aä]ll",
     re.IGNORECASE,
 )
+_APPLYING = re.compile(r"antr[aä]g|einreich|eingereicht|skizze|bewerb|frist|stichtag", re.IGNORECASE)
 # Status-note closure, including the misspellings seen in the data (Antagstellung, merh).
 _CLOSED = re.compile(
     r"nicht\s+(?:mehr|merh|meht)\s+m[öo]glich|(?:derzeit|zurzeit|zur\s+zeit|aktuell)\s+nicht\s+m[öo]glich|"
@@ -178,6 +179,11 @@ def _dates_of_sentence(sentence: str, today: date) -> tuple[list[date], list[dat
     return deadlines, openings
 
 
+def _is_rolling(sentence: str) -> bool:
+    """"Anträge laufend" but not "laufende Zuschüsse": the word must be about applying (or stand alone)."""
+    return bool(_ROLLING.search(sentence)) and (bool(_APPLYING.search(sentence)) or len(sentence.split()) <= 6)
+
+
 def parse_deadlines(text: str, *, today: date, status_note: str = "") -> DeadlineInfo:
     """Read deadlines, window start and rolling/closed flags from deadline prose and a status note."""
     text = text or ""
@@ -188,7 +194,7 @@ def parse_deadlines(text: str, *, today: date, status_note: str = "") -> Deadlin
     rolling_sentence = ""
     try:
         for sentence in split_sentences(text.replace("\u00a0", " ")):
-            if _ROLLING.search(sentence) and not rolling_sentence:
+            if not rolling_sentence and _is_rolling(sentence):
                 rolling_sentence = sentence
             if not _CUES.search(sentence):
                 continue

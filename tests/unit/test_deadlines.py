@@ -142,3 +142,9 @@ def test_formatted_date_parses_back(when, written):
     assert parse_german_date(f"Frist: {when:%d.%m.%Y}") == when
     deadline = parse_deadlines(f"Anträge bis zum {format_date(when, written=written)} einreichen.", today=TODAY)
     assert deadline.deadlines == (when,)
+
+
+def test_running_subsidies_are_not_rolling_applications():
+    text = "Sie erhalten die Förderung als zinsverbilligtes Darlehen in Verbindung mit laufenden und einmaligen Zuschüssen."
+    assert not parse_deadlines(text, today=TODAY).rolling
+    assert parse_deadlines("Laufend", today=TODAY).rolling
