@@ -1,0 +1,82 @@
+"""German text analysis for matching: cleaning, stop words, stems, word n-grams and character n-grams.
+
+Programme texts are stored unmodified; everything here happens only on the way into the matcher.
+Two channels complement each other: the *word* channel (Snowball stems, 1–2-grams) is precise and
+readable in explanations; the *character* channel (``char_wb`` 3–5-grams over transliterated text)
+lets German compounds meet their parts, so "Radverkehrsinfrastruktur" finds "Radweg" and
+"Schulsanierung" finds "Sanierung von Schulen".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from stop_words import get_stop_words
+
+SOFT_HYPHEN = "\u00ad"
+# The Förderdatenbank export replaces characters outside Latin-1 (dashes, typographic quotes) by "?".
+_EXPORT_SUBSTITUTION = re.compile(r"\?")
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "à": "a"})
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_NON_LETTER = re.compile(r"[^a-z]+")
+
+# Words that carry no topic in funding texts, on top of the general German stop words.
+DOMAIN_STOP_WORDS = frozenset(
+    "förderung fördern gefördert förderprogramm programm sowie bzw ggf insbesondere rahmen "
+    "maßnahmen maßnahme vorhaben projekte projekt erhalten können sollen unterstützt bestimmten "
+    "voraussetzungen zuschuss antrag antragsteller".split()
+)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in get_stop_words("german")) | DOMAIN_STOP_WORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = Stemmer.Stemmer("german")
+    stemmer.maxCacheSize = 200_000
+    return stemmer
+
+
+def clean(text: str) -> str:
+    """NFKC, soft hyphens removed, the export's "?" substitutions turned into spaces, casefolded."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).replace(SOFT_HYPHEN, "")
+    return _EXPORT_SUBSTITUTION.sub(" ", text).casefold()
+
+
+def transliterate(text: str) -> str:
+    """ä→ae, ö→oe, ü→ue, ß→ss: spelling variants meet in the character channel."""
+    return text.translate(_TRANSLITERATION)
+
+
+def surface_words(text: str) -> list[str]:
+    """The content words of a text (cleaned, stop words removed), in order."""
+    stops = stop_words()
+    return [w for w in _WORD.findall(clean(text)) if w not in stops]
+
+
+def stems(words: list[str]) -> list[str]:
+    return _stemmer().stemWords(words)
+
+
+def word_features(text: str) -> list[str]:
+    """Stemmed unigrams and bigrams (bigrams joined by a space): the word channel's analyzer."""
+    unigrams = stems(surface_words(text))
+    return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:])]
+
+
+def char_text(text: str) -> str:
+    """The character channel's preprocessor: cleaned, transliterated, letters only."""
+    return _NON_LETTER.sub(" ", transliterate(clean(text))).strip()
+
+
+def stem_of(term: str) -> list[str]:
+    """Stems of a short user term (keyword, exclusion), for comparing with programme stems."""
+    return stems(surface_words(term))

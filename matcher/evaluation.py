@@ -1,0 +1,211 @@
+"""Offline evaluation of the matcher against two baselines on a judged set.
+
+A judgments file (JSON, see README "Matcher evaluation") names the evaluation day, a programmes
+file (Programme fields, texts as crawled) and profiles with graded relevance per programme URL.
+Every system ranks the same programmes for the same profiles; the matcher applies its hard
+filters, the baselines (plain word TF-IDF over title + text, and BM25) rank everything, as a
+keyword search would. "Ineligible in top 10" counts programmes a member could not use at all.
+
+The learning row shows the effect of curation on a held-back split: programmes are split in two
+halves by a stable hash of their URL; curators "decide" on the matcher's top 10 of the first half
+(grade ≥ 1 approved, grade 0 rejected as off-topic) and the second half is ranked with and without
+what was learned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import linear_kernel
+
+from matcher.filters import eligibility_reason
+from matcher.index import ProgrammeIndex
+from matcher.learning import POSITIVE_BIAS, Signal, learned_values
+from matcher.metrics import average_precision, mean, ndcg_at, precision_at
+from matcher.ranking import Ranker, RankRequest
+from matcher.scoring import ProfileQuery
+from store.models import Programme
+
+SYSTEMS = ("matcher", "tfidf", "bm25")
+METRICS = ("P@5", "P@10", "nDCG@10", "MAP", "ineligible@10")
+_TOKEN = re.compile(r"\w+")
+
+
+class JudgmentsError(ValueError):
+    """A judgments file that cannot be evaluated; the message names the file and the problem."""
+
+
+@dataclass
+class JudgedProfile:
+    slug: str
+    kind: str
+    query: ProfileQuery
+    relevance: dict[str, int]  # programme URL -> grade; unlisted = 0
+
+
+@dataclass
+class JudgedSet:
+    today: date
+    programmes: list[Programme]
+    profiles: list[JudgedProfile]
+
+
+@dataclass
+class EvaluationResult:
+    systems: dict[str, dict[str, float | None]] = field(default_factory=dict)  # system -> metric -> value
+    per_profile: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
+    profiles: int = 0
+    profiles_with_relevant: int = 0
+    programmes: int = 0
+
+    def as_dict(self) -> dict:
+        return {"systems": self.systems, "per_profile": self.per_profile, "profiles": self.profiles,
+                "profiles_with_relevant": self.profiles_with_relevant, "programmes": self.programmes}
+
+
+def load_judged_set(path: Path) -> JudgedSet:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise JudgmentsError(f"{path}: nicht lesbar: {exc}") from None
+    try:
+        today = date.fromisoformat(doc["today"])
+        programmes_path = path.parent / doc["programmes"]
+        records = json.loads(programmes_path.read_text(encoding="utf-8"))
+        programmes = []
+        for number, record in enumerate(records, start=1):
+            fields = dict(record)
+            for name in ("next_deadline", "last_deadline", "opens_on"):
+                if fields.get(name):
+                    fields[name] = date.fromisoformat(fields[name])
+            programmes.append(Programme(id=number, **fields))
+        profiles = [
+            JudgedProfile(slug=p["slug"], kind=p.get("kind", "kreisfreie_stadt"),
+                          query=ProfileQuery(interests=p.get("interests", ""), keywords=p.get("keywords", []),
+                                             exclude=p.get("exclude", []), topics=p.get("topics", []),
+                                             funding_types=p.get("funding_types", [])),
+                          relevance={url: int(g) for url, g in p.get("relevance", {}).items()})
+            for p in doc["profiles"]
+        ]
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise JudgmentsError(f"{path}: ungültiger Aufbau ({type(exc).__name__}: {exc})") from None
+    known = {p.url for p in programmes}
+    for profile in profiles:
+        unknown = sorted(set(profile.relevance) - known)
+        if unknown:
+            raise JudgmentsError(f"{path}: Profil {profile.slug} bewertet unbekannte Programme: {unknown[:3]}")
+    return JudgedSet(today, programmes, profiles)
+
+
+# -- systems ------------------------------------------------------------------------------------
+
+
+def matcher_rankings(judged: JudgedSet, programmes: list[Programme] | None = None,
+                     signals: dict[str, list[Signal]] | None = None) -> dict[str, list[str]]:
+    """The project's matcher: hard filters, then the combined score (no threshold: full ranking)."""
+    candidates = [p for p in (programmes or judged.programmes) if not p.closed and p.status != "closed"]
+    index = ProgrammeIndex.fit(candidates)
+    ranker = Ranker(index, judged.today)
+    requests = [RankRequest(p.kind, p.query, learned_values(index, (signals or {}).get(p.slug, [])))
+                for p in judged.profiles]
+    rankings = ranker.rank(requests)
+    return {p.slug: [index.programmes[r].url for r in ranking.rows] for p, ranking in zip(judged.profiles, rankings)}
+
+
+def _plain_text(programme: Programme) -> str:
+    return " ".join((programme.title, programme.teaser_text, programme.description_text))
+
+
+def _query_text(query: ProfileQuery) -> str:
+    return " ".join([query.interests, *query.keywords])
+
+
+def tfidf_rankings(judged: JudgedSet) -> dict[str, list[str]]:
+    """Baseline 1: scikit-learn word TF-IDF over title + text, cosine similarity, no filters."""
+    vectorizer = TfidfVectorizer()
+    matrix = vectorizer.fit_transform([_plain_text(p) for p in judged.programmes])
+    result = {}
+    for profile in judged.profiles:
+        scores = linear_kernel(vectorizer.transform([_query_text(profile.query)]), matrix).ravel()
+        result[profile.slug] = [judged.programmes[i].url for i in np.argsort(-scores, kind="stable")]
+    return result
+
+
+def bm25_rankings(judged: JudgedSet) -> dict[str, list[str]]:
+    """Baseline 2: Okapi BM25 over lower-cased word tokens of title + text, no filters."""
+    bm25 = BM25Okapi([_TOKEN.findall(_plain_text(p).casefold()) or [""] for p in judged.programmes])
+    result = {}
+    for profile in judged.profiles:
+        scores = bm25.get_scores(_TOKEN.findall(_query_text(profile.query).casefold()))
+        result[profile.slug] = [judged.programmes[i].url for i in np.argsort(-scores, kind="stable")]
+    return result
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+
+def _profile_metrics(ranked: list[str], profile: JudgedProfile, by_url: dict[str, Programme],
+                     today: date) -> dict[str, float | None]:
+    ineligible = sum(1 for url in ranked[:10] if eligibility_reason(by_url[url], profile.kind, today) is not None)
+    return {"P@5": precision_at(ranked, profile.relevance, 5), "P@10": precision_at(ranked, profile.relevance, 10),
+            "nDCG@10": ndcg_at(ranked, profile.relevance, 10), "MAP": average_precision(ranked, profile.relevance),
+            "ineligible@10": float(ineligible)}
+
+
+def _aggregate(per_profile: dict[str, dict[str, float | None]]) -> dict[str, float | None]:
+    rows = list(per_profile.values())
+    summary = {name: mean([row[name] for row in rows]) for name in METRICS if name != "ineligible@10"}
+    summary["ineligible@10"] = float(sum(row["ineligible@10"] or 0 for row in rows))
+    summary["max_ineligible@10"] = float(max((row["ineligible@10"] or 0 for row in rows), default=0))
+    return summary
+
+
+def _half(url: str) -> int:
+    return int(hashlib.sha256(url.encode("utf-8")).hexdigest(), 16) % 2
+
+
+def learning_rankings(judged: JudgedSet) -> tuple[dict[str, list[str]], dict[str, list[str]], list[Programme]]:
+    """Rankings of the held-back half without and with signals learned on the other half."""
+    train = [p for p in judged.programmes if _half(p.url) == 0]
+    test = [p for p in judged.programmes if _half(p.url) == 1]
+    by_url = {p.url: p for p in judged.programmes}
+    signals: dict[str, list[Signal]] = {}
+    for profile in judged.profiles:
+        ranked = matcher_rankings(judged, train)[profile.slug][:10]
+        signals[profile.slug] = [Signal(by_url[url], POSITIVE_BIAS if profile.relevance.get(url, 0) >= 1 else -1.0)
+                                 for url in ranked]
+    return matcher_rankings(judged, test), matcher_rankings(judged, test, signals), test
+
+
+def evaluate(judged: JudgedSet, *, with_learning: bool = True) -> EvaluationResult:
+    by_url = {p.url: p for p in judged.programmes}
+    runs = {"matcher": matcher_rankings(judged), "tfidf": tfidf_rankings(judged), "bm25": bm25_rankings(judged)}
+    result = EvaluationResult(profiles=len(judged.profiles), programmes=len(judged.programmes),
+                              profiles_with_relevant=sum(1 for p in judged.profiles
+                                                         if any(g >= 1 for g in p.relevance.values())))
+    if with_learning:
+        before, after, test = learning_rankings(judged)
+        test_urls = {p.url for p in test}
+        held_back = JudgedSet(judged.today, test, [
+            JudgedProfile(p.slug, p.kind, p.query, {u: g for u, g in p.relevance.items() if u in test_urls})
+            for p in judged.profiles])
+        runs["matcher (held-back half)"] = before
+        runs["matcher + learning (held-back half)"] = after
+    for system, rankings in runs.items():
+        profiles = held_back.profiles if "held-back" in system else judged.profiles
+        per_profile = {p.slug: _profile_metrics(rankings[p.slug], p, by_url, judged.today) for p in profiles}
+        result.per_profile[system] = per_profile
+        result.systems[system] = _aggregate(per_profile)
+    return result
+
+
+def evaluate_file(path: Path, *, with_learning: bool = True) -> EvaluationResult:
+    return evaluate(load_judged_set(path), with_learning=with_learning)

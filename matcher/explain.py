@@ -1,0 +1,119 @@
+"""Why a programme was proposed: the explanation dict stored with every match (see contracts.md).
+
+The review page and the digest show these lines as they are, so they are German and short.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher import analysis
+from matcher.filters import next_deadline
+from matcher.index import ProgrammeIndex
+from matcher.scoring import ProfileQuery
+from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
+
+MAX_TERMS = 8
+_PHRASE_SPLIT = re.compile(r"[,;.\n]+|\s+(?:und|oder|sowie)\s+")
+
+
+def _readable_terms(index: ProgrammeIndex, row: int, query_vector: sp.csr_matrix, programme: Any) -> list[str]:
+    """The word features that contributed most, written as words of the programme text."""
+    contribution = query_vector.multiply(index.word_matrix[row]).tocoo()
+    if not contribution.nnz:
+        return []
+    order = np.argsort(-contribution.data)
+    features = index.features
+    text = " ".join((programme.title, programme.teaser_text, programme.keywords, programme.description_text))
+    words = analysis.surface_words(text)
+    surface: dict[str, str] = {}
+    for stem, word in zip(analysis.stems(words), words):
+        surface.setdefault(stem, word)
+    terms: list[str] = []
+    for position in order:
+        feature = features[contribution.col[position]]
+        readable = " ".join(surface.get(part, part) for part in feature.split(" "))
+        if readable not in terms and not any(readable in t.split(" ") for t in terms):
+            terms.append(readable)
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+def _carrying_interests(query: ProfileQuery, keyword_hits: np.ndarray, programme: Any, terms: list[str]) -> list[str]:
+    """Profile keywords, topics and interest phrases that this programme answers."""
+    carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits) if hit]
+    codes = set(programme.funding_areas or []) | set(programme.funding_subareas or [])
+    codes |= {c.split(".", 1)[0] for c in programme.funding_subareas or []}
+    carried += [name for code, name in zip(query.topics, query.topic_labels()) if code in codes]
+    term_stems = set(analysis.stems(" ".join(terms).split()))
+    for phrase in _PHRASE_SPLIT.split(query.interests or ""):
+        phrase = phrase.strip()
+        if phrase and len(phrase) <= 80 and set(analysis.stem_of(phrase)) & term_stems:
+            carried.append(phrase)
+    unique: list[str] = []
+    for item in carried:
+        if item.casefold() not in {u.casefold() for u in unique}:
+            unique.append(item)
+    return unique
+
+
+def eligibility_line(programme: Any) -> str:
+    codes = programme.eligible_applicants or []
+    if codes:
+        ordered = sorted(codes, key=lambda c: (c not in MUNICIPAL_APPLICANTS, codes.index(c)))
+        return "Antragsberechtigt: " + ", ".join(label(APPLICANTS, c) for c in ordered)
+    if programme.municipal_signals:
+        return "Antragsberechtigt laut Ausschreibung: " + ", ".join(programme.municipal_signals[:3])
+    return "Antragsberechtigt: siehe Programmtext"
+
+
+def region_line(programme: Any) -> str:
+    regions = programme.regions or []
+    if regions:
+        return "Fördergebiet: " + ", ".join(label(REGIONS, r) if r != "eu" else "EU" for r in regions)
+    if programme.level == "eu":
+        return "Fördergebiet: EU"
+    return "Fördergebiet: keine Angabe"
+
+
+def deadline_line(programme: Any, today: date) -> str:
+    upcoming = next_deadline(programme, today)
+    if upcoming:
+        return f"Nächste Frist: {upcoming:%d.%m.%Y}"
+    if programme.rolling:
+        return "Laufende Antragstellung"
+    return "Keine Frist angegeben"
+
+
+def _summary(interests: list[str], terms: list[str], components: dict[str, float]) -> str:
+    if interests:
+        return "Passt zu Ihren Interessen: " + ", ".join(interests[:3])
+    if components.get("learned", 0.0) >= 5.0:
+        return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
+    if terms:
+        return "Gemeinsame Begriffe mit Ihrem Profil: " + ", ".join(terms[:3])
+    return "Passt zu den Themen Ihres Profils"
+
+
+def explain(index: ProgrammeIndex, row: int, query: ProfileQuery, *, query_vector: sp.csr_matrix,
+            components: dict[str, float], keyword_hits: np.ndarray, today: date) -> dict:
+    """The explanation dict of contracts.md for the programme in ``row`` of the index."""
+    programme = index.programmes[row]
+    terms = _readable_terms(index, row, query_vector, programme)
+    interests = _carrying_interests(query, keyword_hits, programme, terms)
+    rounded = {name: round(float(value), 1) for name, value in components.items()}
+    return {
+        "summary": _summary(interests, terms, rounded),
+        "terms": terms,
+        "interests": interests,
+        "eligibility": eligibility_line(programme),
+        "region": region_line(programme),
+        "deadline": deadline_line(programme, today),
+        "components": rounded,
+    }

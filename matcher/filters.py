@@ -1,0 +1,83 @@
+"""Hard filters applied before ranking: what a member can never use does not compete for a place.
+
+Each filter returns a German reason that is counted per profile ("12 ausgeschlossen: anderes
+Bundesland"), so staff can see why a programme did not show up.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from matcher.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, OTHER_LAENDER
+
+REASON_OTHER_LAND = "anderes Bundesland"
+REASON_NOT_MUNICIPAL = "nicht für Kommunen"
+REASON_DEADLINE_PASSED = "Frist abgelaufen"
+REASON_CLOSED = "geschlossen"
+REASON_EXCLUDED_TERM = "ausgeschlossener Begriff"
+REASON_FUNDING_TYPE = "Förderart nicht gewünscht"
+
+# Without applicant codes, these words in the eligibility text say that local authorities may apply.
+_MUNICIPAL_WORDS = re.compile(
+    r"\b(kommune|kommunen|gemeinde|gemeinden|städte|kreise|landkreise|gebietskörperschaft\w*|"
+    r"kommunal\w*|local authorit\w*|municipalit\w*|public authorit\w*)\b",
+    re.IGNORECASE,
+)
+_NRW_WORDS = re.compile(r"nordrhein-westfalen|\bnrw\b", re.IGNORECASE)
+
+
+def next_deadline(programme: Any, today: date) -> date | None:
+    """The first deadline on or after today, from the deadline list or the ``next_deadline`` field."""
+    upcoming = [date.fromisoformat(d) for d in programme.deadlines or [] if d >= today.isoformat()]
+    if programme.next_deadline and programme.next_deadline >= today:
+        upcoming.append(programme.next_deadline)
+    return min(upcoming) if upcoming else None
+
+
+def deadline_passed(programme: Any, today: date) -> bool:
+    known = [date.fromisoformat(d) for d in programme.deadlines or []]
+    known += [d for d in (programme.next_deadline, programme.last_deadline) if d]
+    return bool(known) and not programme.rolling and next_deadline(programme, today) is None
+
+
+def region_ok(programme: Any) -> bool:
+    regions = {r.casefold() for r in programme.regions or []}
+    if regions & (HOME_REGIONS | HOME_REGION_ALIASES):
+        return True
+    if regions & OTHER_LAENDER:
+        return False
+    if programme.level == "land":  # a Land programme without a region: only if it names NRW
+        return bool(_NRW_WORDS.search(" ".join((programme.title, programme.teaser_text, programme.funder,
+                                                programme.description_text[:2000]))))
+    return True
+
+
+def applicant_ok(programme: Any, member_kind: str) -> bool:
+    allowed = APPLICANTS_BY_MEMBER_KIND.get(member_kind, APPLICANTS_BY_MEMBER_KIND["kreisfreie_stadt"])
+    applicants = set(programme.eligible_applicants or [])
+    if applicants:
+        return bool(applicants & allowed)
+    if programme.level == "eu":  # EU calls name no applicant codes: local-authority signals decide
+        return bool(programme.municipal_signals)
+    return bool(programme.municipal_signals) or bool(_MUNICIPAL_WORDS.search(programme.eligibility_text or ""))
+
+
+def programme_reason(programme: Any, today: date) -> str | None:
+    """Reasons that hold for every member: closed, deadline passed, another Land."""
+    if programme.closed or programme.status == "closed":
+        return REASON_CLOSED
+    if deadline_passed(programme, today):
+        return REASON_DEADLINE_PASSED
+    if not region_ok(programme):
+        return REASON_OTHER_LAND
+    return None
+
+
+def eligibility_reason(programme: Any, member_kind: str, today: date) -> str | None:
+    """Why a member cannot use this programme at all, or ``None``; the evaluation counts these."""
+    reason = programme_reason(programme, today)
+    if reason is None and not applicant_ok(programme, member_kind):
+        return REASON_NOT_MUNICIPAL
+    return reason

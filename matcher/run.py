@@ -1,0 +1,115 @@
+"""The matching run: fit over the open programmes, rank for every member, store proposed matches.
+
+Curators' decisions are never touched: approved, rejected and sent matches keep their state;
+only *proposed* matches are created, updated, or deleted when they no longer pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from matcher.index import ProgrammeIndex
+from matcher.learning import collect_signals, learned_summary, learned_values
+from matcher.ranking import Ranker, RankRequest
+from matcher.scoring import ProfileQuery
+from store.models import Feedback, Match, MatchState, Member, Profile, Programme
+from store.types import utcnow
+
+
+@dataclass
+class MatchReport:
+    per_member: dict[str, int] = field(default_factory=dict)  # slug -> proposed + approved matches
+    excluded: dict[str, dict[str, int]] = field(default_factory=dict)  # slug -> reason -> count
+    programmes: int = 0  # programmes indexed (open, not removed)
+
+
+def open_programmes(session: Session) -> list[Programme]:
+    """Programmes that can be matched: not removed and not closed (deadlines are checked per run day)."""
+    rows = session.exec(select(Programme).where(col(Programme.removed_at).is_(None)).order_by(Programme.id)).all()
+    return [p for p in rows if not p.closed and p.status != "closed"]
+
+
+def match_members(engine: Engine, *, member_slugs: list[str] | None = None, today: date | None = None,
+                  progress: Callable[[str], None] | None = None) -> MatchReport:
+    """Create/update proposed matches for every member (or the given slugs) from its profile.
+
+    ``progress`` is called with each member's slug after it is done (the CLI shows a bar with it).
+    Raises ``ValueError`` naming unknown slugs, before anything is changed.
+    """
+    today = today or utcnow().date()
+    report = MatchReport()
+    with Session(engine, expire_on_commit=False) as session:
+        query = select(Member, Profile).join(Profile, Profile.member_id == Member.id).order_by(Member.slug)
+        if member_slugs:
+            query = query.where(col(Member.slug).in_(member_slugs))
+        members = session.exec(query).all()
+        if member_slugs:
+            missing = sorted(set(member_slugs) - {m.slug for m, _ in members})
+            if missing:
+                raise ValueError(f"unbekannte Mitglieder oder ohne Profil: {', '.join(missing)}")
+        programmes = open_programmes(session)
+        report.programmes = len(programmes)
+        if not programmes:
+            for member, _ in members:
+                _store(session, member, {})
+                report.per_member[member.slug] = _count(session, member.id)
+                report.excluded[member.slug] = {}
+            session.commit()
+            return report
+        index = ProgrammeIndex.fit(programmes)
+        ranker = Ranker(index, today)
+        requests, all_signals = [], []
+        for member, profile in members:
+            signals = collect_signals(session, member.id, today)
+            all_signals.append(signals)
+            requests.append(RankRequest(member.kind, ProfileQuery.from_profile(profile), learned_values(index, signals)))
+        rankings = ranker.rank(requests)
+        for (member, profile), request, ranking, signals in zip(members, requests, rankings, all_signals):
+            decided = set(session.exec(select(Match.programme_id).where(
+                Match.member_id == member.id, Match.state != MatchState.proposed)).all())
+            rows = [r for r in ranking.rows if index.programmes[r].id not in decided]
+            chosen = [r for r in rows if ranking.scores[r] >= request.query.min_score][: request.query.max_items]
+            proposals = {index.programmes[r].id: (float(round(ranking.scores[r], 1)), ranker.explain(ranking, request, r))
+                         for r in chosen}
+            _store(session, member, proposals)
+            if signals or profile.learned:
+                profile.learned = learned_summary(signals, today)
+                session.add(profile)
+            session.commit()
+            report.per_member[member.slug] = _count(session, member.id)
+            report.excluded[member.slug] = dict(sorted(ranking.excluded.items()))
+            if progress:
+                progress(member.slug)
+    return report
+
+
+def _store(session: Session, member: Member, proposals: dict[int, tuple[float, dict]]) -> None:
+    """Upsert this member's proposed matches; delete proposals that no longer pass."""
+    now = utcnow()
+    existing = {m.programme_id: m for m in session.exec(
+        select(Match).where(Match.member_id == member.id, Match.state == MatchState.proposed)).all()}
+    with_feedback = set(session.exec(select(Feedback.match_id).where(
+        col(Feedback.match_id).in_([m.id for m in existing.values()]))).all()) if existing else set()
+    for programme_id, match in existing.items():
+        if programme_id not in proposals and match.id not in with_feedback:
+            session.delete(match)
+    for programme_id, (score, explanation) in proposals.items():
+        match = existing.get(programme_id)
+        if match is None:
+            match = Match(member_id=member.id, programme_id=programme_id, created_at=now)
+        match.score = score
+        match.explanation = explanation
+        match.updated_at = now
+        session.add(match)
+    session.flush()
+
+
+def _count(session: Session, member_id: int) -> int:
+    return len(session.exec(select(Match.id).where(
+        Match.member_id == member_id,
+        col(Match.state).in_([MatchState.proposed, MatchState.approved]))).all())
