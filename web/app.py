@@ -1,0 +1,98 @@
+"""The web application: staff review, member self-service, feeds, JSON API.
+
+``create_app`` builds one app per settings object (tests build several). The app never starts
+a scheduler: the weekly jobs run in ``foerderradar scheduler``, a process of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from markupsafe import escape
+from starlette.middleware.sessions import SessionMiddleware
+
+from foerderradar.settings import Settings, get_settings
+from store.db import make_engine
+from web.deps import LoginRequired
+from web.live_preview import IndexCache
+from web.ratelimit import RateLimits
+from web.security import SecurityHeadersMiddleware
+from web.templating import make_templates
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "foerderradar_session"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Förderradar Ruhr", version="0.1.0", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="JSON-API für Programme, Treffer und Mitglieder (Staff-Token erforderlich).")
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.templates = make_templates()
+    app.state.rate_limits = RateLimits()
+    app.state.preview_index = IndexCache()
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.signing_key(), session_cookie=SESSION_COOKIE,
+                       max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    from web import routes_api, routes_feeds, routes_member, routes_staff
+
+    app.include_router(routes_staff.router)
+    app.include_router(routes_member.router)
+    app.include_router(routes_feeds.router)
+    app.include_router(routes_api.router)
+    try:
+        from web import routes_mail
+    except ModuleNotFoundError as exc:  # H5's unsubscribe/feedback router; absent in a web-only checkout
+        if exc.name != "web.routes_mail":
+            raise
+    else:
+        app.include_router(routes_mail.router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/member/login", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(HTTPException, _http_error)
+    return app
+
+
+async def _login_required(request: Request, exc: LoginRequired) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": exc.login_path})
+    return RedirectResponse(exc.login_path, status_code=303)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Errors as a German page for people and as JSON for the API."""
+    headers = getattr(exc, "headers", None)
+    if request.url.path.startswith("/api/") or request.headers.get("hx-request"):
+        if request.headers.get("hx-request"):
+            return HTMLResponse(f'<p class="error" role="alert">{_escape(str(exc.detail))}</p>',
+                                status_code=exc.status_code, headers=headers)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": exc.status_code, "message": exc.detail},
+        status_code=exc.status_code, headers=headers)
+
+
+def _escape(text: str) -> str:
+    return str(escape(text))
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory web.app:app_from_environment`` (used by ``foerderradar serve``)."""
+    return create_app()

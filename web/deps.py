@@ -1,0 +1,87 @@
+"""Annotated dependencies shared by the routers (the full-stack-fastapi-template pattern).
+
+Pages use cookie sessions (Starlette's signed ``SessionMiddleware``): ``staff_id`` for RVR staff,
+``member_id`` for a member logged in by magic link. The JSON API uses a bearer token instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from foerderradar.settings import Settings
+from store.models import Member, StaffRole, StaffUser
+from web.auth import user_for_api_token
+
+
+class LoginRequired(Exception):
+    """Raised by the page dependencies; the app turns it into a redirect to the right login page."""
+
+    def __init__(self, login_path: str) -> None:
+        self.login_path = login_path
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_staff(request: Request, session: SessionDep) -> StaffUser:
+    staff_id = request.session.get("staff_id")
+    user = session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
+    if user is None or not user.active:
+        raise LoginRequired("/staff/login")
+    return user
+
+
+StaffDep = Annotated[StaffUser, Depends(current_staff)]
+
+
+def current_admin(user: StaffDep) -> StaffUser:
+    if user.role != StaffRole.admin:
+        raise HTTPException(403, "Diese Seite ist der Administration vorbehalten.")
+    return user
+
+
+AdminDep = Annotated[StaffUser, Depends(current_admin)]
+
+
+def current_member(request: Request, session: SessionDep) -> Member:
+    member_id = request.session.get("member_id")
+    member = session.get(Member, member_id) if isinstance(member_id, int) else None
+    if member is None:
+        raise LoginRequired("/member/login")
+    return member
+
+
+MemberDep = Annotated[Member, Depends(current_member)]
+
+_bearer = HTTPBearer(auto_error=False, description="Staff-API-Token (foerderradar staff token EMAIL)")
+
+
+def api_staff(session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> StaffUser:
+    user = user_for_api_token(session, credentials.credentials) if credentials else None
+    if user is None:
+        raise HTTPException(401, "Gültiges API-Token erforderlich (Authorization: Bearer ...).",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+ApiStaffDep = Annotated[StaffUser, Depends(api_staff)]

@@ -1,0 +1,208 @@
+"""Member self-service: magic-link login by a recipient's address, profile, recipients, feeds.
+
+Every route works on the member of the session only: ids in URLs (recipients) are looked up
+within that member, so another member's data is never shown or changed (404, not 403, so that
+ids of other members are not confirmed either).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+
+from profiles.io import apply_profiles, profile_doc
+from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
+from store.models import AuditLog, Member, Recipient, RecipientStatus
+from store.types import utcnow
+from web.csrf import verify_csrf
+from web.deps import MemberDep, SessionDep, SettingsDep
+from web.labels import FREQUENCY_LABELS, labels
+from web.live_preview import preview
+from web.magic_mail import send_login_mail
+from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
+from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
+
+router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
+SENT_NOTICE = ("Wenn die Adresse bei uns für ein Mitglied eingetragen ist, haben wir Ihnen soeben einen "
+               "Anmeldelink geschickt. Bitte sehen Sie in Ihr Postfach.")
+
+
+def _render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# ------------------------------------------------------------------------------------- login
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    return _render(request, "member_login.html", {"notice": ""})
+
+
+@router.post("/login")
+def request_link(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]) -> HTMLResponse:
+    address = email.strip().lower()
+    request.app.state.rate_limits.magic_link.check(f"link-ip:{_client(request)}", f"link-email:{address}")
+    recipients = session.exec(select(Recipient).where(Recipient.email == address,
+                                                      Recipient.status != RecipientStatus.suppressed)).all()
+    for recipient in recipients:  # an address may serve several members; each gets its own link
+        member = session.get(Member, recipient.member_id)
+        token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
+        link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
+        send_login_mail(settings, member, recipient, link)
+    # The same answer for known and unknown addresses: nobody can probe who is registered.
+    return _render(request, "member_login.html", {"notice": SENT_NOTICE})
+
+
+@router.get("/login/{token}")
+def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
+    """A confirmation button instead of logging in on GET: mail scanners that open links do not use them up."""
+    try:
+        read_magic_token(settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
+    except TokenError as exc:
+        return _render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
+    return _render(request, "member_confirm.html", {"token": token})
+
+
+@router.post("/login/{token}")
+def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
+    try:
+        link = redeem_magic_token(session, settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
+    except TokenError as exc:
+        return _render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
+    recipient = session.get(Recipient, link.recipient_id)
+    if recipient is None or recipient.member_id != link.member_id:
+        session.rollback()
+        return _render(request, "member_login.html", {"notice": "", "error": "Diese Adresse ist nicht mehr eingetragen."},
+                       status_code=400)
+    session.add(AuditLog(actor=recipient.email, action="member.login", object_type="member",
+                         object_id=str(link.member_id)))
+    session.commit()
+    request.session.clear()
+    request.session["member_id"] = link.member_id
+    request.session["member_email"] = recipient.email
+    return RedirectResponse("/member/", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse("/member/login", status_code=303)
+
+
+# ----------------------------------------------------------------------------------- profile
+
+
+def _page(request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200) -> HTMLResponse:
+    doc = doc or profile_doc(session, member)
+    recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
+    return _render(request, "member_profile.html", {
+        "member": member, "doc": doc, "keywords": join_terms(doc.keywords), "exclude": join_terms(doc.exclude),
+        "recipients": recipients, "topic_labels": labels("foerderbereich"), "type_labels": labels("foerderart"),
+        "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES}, "errors": errors or [],
+        "saved": saved, "base_url": request.app.state.settings.public_base_url.rstrip("/")},
+        status_code=status_code)
+
+
+@router.get("/")
+def profile_page(request: Request, session: SessionDep, member: MemberDep) -> HTMLResponse:
+    return _page(request, session, member, saved=request.query_params.get("gespeichert") == "1")
+
+
+@router.post("/profile")
+async def save_profile(request: Request, session: SessionDep, member: MemberDep) -> Response:
+    doc = profile_doc(session, member)
+    try:
+        doc = validated(doc, **profile_changes(await request.form()))
+    except ProfileFormError as exc:
+        return _page(request, session, member, errors=exc.errors, status_code=400)
+    apply_profiles(session, [doc])
+    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="profile.update",
+                         object_type="member", object_id=str(member.id),
+                         details={"interests": doc.interests[:200], "keywords": doc.keywords, "exclude": doc.exclude,
+                                  "topics": doc.topics, "funding_types": doc.funding_types,
+                                  "digest_frequency": doc.digest_frequency}))
+    session.commit()
+    return RedirectResponse("/member/?gespeichert=1", status_code=303)
+
+
+@router.post("/preview")
+async def live_preview(request: Request, session: SessionDep, member: MemberDep) -> HTMLResponse:
+    try:
+        doc = validated(profile_doc(session, member), **profile_changes(await request.form()))
+    except ProfileFormError as exc:
+        return _render(request, "fragments/member_preview.html", {"items": [], "errors": exc.errors})
+    items = preview(session, request.app.state.preview_index, member, doc, today=date.today())
+    return _render(request, "fragments/member_preview.html", {"items": items, "errors": [], "min_score": doc.min_score})
+
+
+# -------------------------------------------------------------------------------- recipients
+
+
+@router.post("/recipients")
+async def add_recipient(request: Request, session: SessionDep, member: MemberDep) -> Response:
+    form = await request.form()
+    doc = profile_doc(session, member)
+    try:
+        new = RecipientDoc(email=str(form.get("email") or ""), name=str(form.get("name") or "").strip(),
+                           topics=[str(t) for t in form.getlist("topics")])
+        doc = validated(doc, recipients=[r.model_dump() for r in doc.recipients] + [new.model_dump()])
+    except ProfileFormError as exc:
+        return _page(request, session, member, errors=exc.errors, status_code=400)
+    except ValueError as exc:
+        return _page(request, session, member, errors=[f"Empfänger: {_first_error(exc)}"], status_code=400)
+    apply_profiles(session, [doc])
+    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="recipient.add",
+                         object_type="member", object_id=str(member.id), details={"email": new.email}))
+    session.commit()
+    return RedirectResponse("/member/?gespeichert=1", status_code=303)
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return str(errors()[0]["msg"]).removeprefix("Value error, ")
+    return str(exc)
+
+
+def _own_recipient(session, member: Member, recipient_id: int) -> Recipient:
+    recipient = session.get(Recipient, recipient_id)
+    if recipient is None or recipient.member_id != member.id:
+        raise HTTPException(404, "Diesen Empfänger gibt es bei Ihnen nicht.")
+    return recipient
+
+
+@router.post("/recipients/{recipient_id}/delete")
+def remove_recipient(request: Request, session: SessionDep, member: MemberDep, recipient_id: int) -> Response:
+    recipient = _own_recipient(session, member, recipient_id)
+    doc = profile_doc(session, member)
+    remaining = [r for r in doc.recipients if r.email.casefold() != recipient.email.casefold()]
+    if not remaining:
+        return _page(request, session, member, status_code=400,
+                     errors=["Empfänger: Mindestens eine Adresse muss eingetragen bleiben."])
+    apply_profiles(session, [validated(doc, recipients=[r.model_dump() for r in remaining])])
+    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="recipient.remove",
+                         object_type="member", object_id=str(member.id), details={"email": recipient.email}))
+    session.commit()
+    return RedirectResponse("/member/?gespeichert=1", status_code=303)
+
+
+@router.post("/feed-token")
+def new_feed_token(request: Request, session: SessionDep, member: MemberDep) -> RedirectResponse:
+    """Create (or replace, if a feed address leaked) the secret part of the member's feed URLs."""
+    member.feed_token = secrets.token_urlsafe(32)
+    member.updated_at = utcnow()
+    session.add(member)
+    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="feed.token",
+                         object_type="member", object_id=str(member.id)))
+    session.commit()
+    return RedirectResponse("/member/#feeds", status_code=303)

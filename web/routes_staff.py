@@ -1,0 +1,288 @@
+"""Pages of the RVR staff: login, review queue, decisions, programme detail, digests, sources,
+dashboard, audit log and (for admins) staff accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import col, func, or_, select
+
+from crawler.health import source_health
+from mailer.periods import current_period
+from mailer.release import release_member_digest
+from store.models import (AuditLog, CrawlRun, Match, MatchState, Member, Programme, ProgrammeLink,
+                          ProgrammeRevision, Source, StaffUser)
+from web import curation
+from web.auth import authenticate
+from web.csrf import verify_csrf
+from web.dashboard import build_dashboard
+from web.charts import bar_chart
+from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep
+from web.diffs import revision_diff
+from web.labels import LEVEL_LABELS, labels
+from web.preview import render_member_digest
+from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, load_queue
+
+router = APIRouter(prefix="/staff", dependencies=[Depends(verify_csrf)], include_in_schema=False)
+AUDIT_PER_PAGE = 100
+RUNS_PER_SOURCE = 10
+
+
+def _render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _back(target: str) -> str:
+    """Only our own queue URLs are followed after a decision (no open redirect)."""
+    return target if target.startswith("/staff/") and not target.startswith("//") else "/staff/queue"
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# ------------------------------------------------------------------------------------- login
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    return _render(request, "staff_login.html", {"error": "", "email": ""})
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
+    request.app.state.rate_limits.login.check(f"staff-ip:{_client(request)}", f"staff-email:{email.strip().lower()}")
+    user = authenticate(session, email, password)
+    if user is None:
+        return _render(request, "staff_login.html",
+                       {"error": "E-Mail-Adresse oder Passwort ist falsch.", "email": email}, status_code=400)
+    session.commit()
+    request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
+    request.session["staff_id"] = user.id
+    return RedirectResponse("/staff/queue", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse("/staff/login", status_code=303)
+
+
+# ------------------------------------------------------------------------------------- queue
+
+
+@router.get("/queue")
+def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    try:
+        filters = QueueFilters.from_query(dict(request.query_params))
+    except FilterError as exc:
+        raise HTTPException(400, str(exc)) from None
+    page = load_queue(session, filters, today=date.today())
+    sources = session.exec(select(Source).order_by(Source.name)).all()
+    return _render(request, "staff_queue.html", {
+        "staff": staff, "active": "queue", "page": page, "filters": filters, "sources": sources,
+        "levels": LEVEL_LABELS, "topics": labels("foerderbereich"), "deadline_choices": DEADLINE_CHOICES,
+        "group_choices": GROUP_CHOICES, "back": f"/staff/queue?{filters.query_string()}"})
+
+
+def _decided(request: Request, match: Match, back: str) -> Response:
+    if request.headers.get("hx-request"):
+        return _render(request, "fragments/queue_row_decided.html", {"match": match})
+    return RedirectResponse(_back(back), status_code=303)
+
+
+def _proposed_match(session, match_id: int) -> Match:
+    match = session.get(Match, match_id)
+    if match is None:
+        raise HTTPException(404, f"Treffer {match_id} gibt es nicht.")
+    return match
+
+
+@router.post("/matches/{match_id}/approve")
+def approve(request: Request, session: SessionDep, staff: StaffDep, match_id: int,
+            back: Annotated[str, Form()] = "/staff/queue") -> Response:
+    match = _proposed_match(session, match_id)
+    try:
+        curation.approve(session, match, staff)
+    except curation.CurationError as exc:
+        raise HTTPException(409, str(exc)) from None
+    session.commit()
+    return _decided(request, match, back)
+
+
+@router.post("/matches/{match_id}/reject")
+def reject(request: Request, session: SessionDep, staff: StaffDep, match_id: int,
+           reason: Annotated[str, Form()], note: Annotated[str, Form()] = "",
+           back: Annotated[str, Form()] = "/staff/queue") -> Response:
+    match = _proposed_match(session, match_id)
+    try:
+        curation.reject(session, match, staff, reason=reason, note=note)
+    except curation.CurationError as exc:
+        raise HTTPException(400 if match.state == MatchState.proposed else 409, str(exc)) from None
+    session.commit()
+    return _decided(request, match, back)
+
+
+@router.post("/matches/bulk-approve")
+def bulk_approve(session: SessionDep, staff: StaffDep, match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+                 back: Annotated[str, Form()] = "/staff/queue") -> RedirectResponse:
+    if not match_ids:
+        raise HTTPException(400, "Bitte wählen Sie mindestens einen Treffer aus.")
+    curation.bulk_approve(session, match_ids, staff)
+    session.commit()
+    return RedirectResponse(_back(back), status_code=303)
+
+
+# ---------------------------------------------------------------------------------- programme
+
+
+def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, ProgrammeLink]]:
+    links = session.exec(select(ProgrammeLink).where(
+        or_(ProgrammeLink.programme_id == programme.id, ProgrammeLink.other_id == programme.id),
+        ProgrammeLink.linked)).all()
+    result = []
+    for link in links:
+        other = session.get(Programme, link.other_id if link.programme_id == programme.id else link.programme_id)
+        if other is not None:
+            result.append((other, link))
+    return result
+
+
+@router.get("/programmes/{programme_id}")
+def programme_detail(request: Request, session: SessionDep, staff: StaffDep, programme_id: int) -> HTMLResponse:
+    programme = session.get(Programme, programme_id)
+    if programme is None:
+        raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
+    revisions = session.exec(select(ProgrammeRevision).where(ProgrammeRevision.programme_id == programme_id)
+                             .order_by(col(ProgrammeRevision.created_at).desc())).all()
+    matches = session.exec(select(Match, Member, StaffUser).join(Member, Member.id == Match.member_id)
+                           .outerjoin(StaffUser, StaffUser.id == Match.reviewer_id)
+                           .where(Match.programme_id == programme_id).order_by(col(Match.score).desc())).all()
+    return _render(request, "staff_programme.html", {
+        "staff": staff, "active": "queue", "programme": programme, "source": session.get(Source, programme.source_key),
+        "linked": _linked_programmes(session, programme),
+        "revisions": [(r, revision_diff(r)) for r in revisions], "matches": matches})
+
+
+# ------------------------------------------------------------------------------------ digests
+
+
+def _member(session, slug: str) -> Member:
+    member = session.exec(select(Member).where(Member.slug == slug)).first()
+    if member is None:
+        raise HTTPException(404, f"Mitglied {slug!r} gibt es nicht.")
+    return member
+
+
+@router.get("/digests")
+def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    counts = dict(session.exec(select(Match.member_id, func.count(Match.id)).where(
+        Match.state == MatchState.approved, col(Match.released_at).is_(None)).group_by(Match.member_id)).all())
+    proposed = dict(session.exec(select(Match.member_id, func.count(Match.id)).where(
+        Match.state == MatchState.proposed).group_by(Match.member_id)).all())
+    members = session.exec(select(Member).order_by(Member.name)).all()
+    return _render(request, "staff_digests.html", {
+        "staff": staff, "active": "digests", "period": current_period(date.today()),
+        "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members]})
+
+
+@router.get("/members/{slug}/digest")
+def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
+    member = _member(session, slug)
+    rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
+    pending = session.exec(select(func.count(Match.id)).where(
+        Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None))).one()
+    return _render(request, "staff_digest_preview.html", {
+        "staff": staff, "active": "digests", "member": member, "rendered": rendered, "pending": pending,
+        "period": current_period(date.today())})
+
+
+@router.get("/members/{slug}/digest.html")
+def digest_mail_html(session: SessionDep, settings: SettingsDep, staff: StaffDep, slug: str) -> HTMLResponse:
+    """The rendered mail itself, framed by the preview page; sandboxed by its own CSP."""
+    from web.security import MAIL_PREVIEW_HEADER
+
+    rendered = render_member_digest(session, _member(session, slug), settings, today=date.today())
+    return HTMLResponse(rendered.html, headers={MAIL_PREVIEW_HEADER: "1"})
+
+
+@router.post("/members/{slug}/release")
+def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse:
+    member = _member(session, slug)
+    count = release_member_digest(session, member.id, period=current_period(date.today()), actor=staff.email)
+    session.commit()
+    return RedirectResponse(f"/staff/digests?released={member.slug}&count={count}", status_code=303)
+
+
+# ------------------------------------------------------------------------ sources, dashboard
+
+
+@router.get("/sources")
+def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    health = source_health(session)
+    runs = {h.key: session.exec(select(CrawlRun).where(CrawlRun.source_key == h.key)
+                                .order_by(col(CrawlRun.started_at).desc()).limit(RUNS_PER_SOURCE)).all()
+            for h in health}
+    return _render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health,
+                                                   "runs": runs})
+
+
+@router.get("/")
+def dashboard(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    data = build_dashboard(session, today=date.today())
+    charts = {
+        "weeks": bar_chart("chart-weeks", "Treffer und Freigaben je Kalenderwoche", data.week_labels,
+                           {"Treffer": data.matches_per_week, "Freigaben": data.approvals_per_week}),
+        "topics": bar_chart("chart-topics", "Treffer und Freigaben je Förderbereich", [t[0] for t in data.topics],
+                            {"Treffer": [t[1] for t in data.topics], "Freigaben": [t[2] for t in data.topics]}),
+        "sources": bar_chart("chart-sources", "Treffer und Freigaben je Quelle", [s[0] for s in data.sources],
+                             {"Treffer": [s[1] for s in data.sources], "Freigaben": [s[2] for s in data.sources]}),
+        "deadlines": bar_chart("chart-deadlines", "Programme mit Frist in den nächsten 8 Wochen",
+                               [d[0] for d in data.deadline_weeks], {"Programme": [d[1] for d in data.deadline_weeks]}),
+    }
+    return _render(request, "staff_dashboard.html", {"staff": staff, "active": "dashboard", "data": data,
+                                                     "charts": charts})
+
+
+@router.get("/audit")
+def audit(request: Request, session: SessionDep, staff: StaffDep, page: int = 1, actor: str = "",
+          action: str = "") -> HTMLResponse:
+    statement = select(AuditLog)
+    if actor:
+        statement = statement.where(col(AuditLog.actor).ilike(f"%{actor}%"))
+    if action:
+        statement = statement.where(AuditLog.action == action)
+    page = max(1, page)
+    entries = session.exec(statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+                           .offset((page - 1) * AUDIT_PER_PAGE).limit(AUDIT_PER_PAGE + 1)).all()
+    actions = session.exec(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+    return _render(request, "staff_audit.html", {
+        "staff": staff, "active": "audit", "entries": entries[:AUDIT_PER_PAGE], "page": page,
+        "has_next": len(entries) > AUDIT_PER_PAGE, "actor": actor, "action": action, "actions": actions})
+
+
+# ------------------------------------------------------------------------------ staff accounts
+
+
+@router.get("/users")
+def users(request: Request, session: SessionDep, staff: AdminDep) -> HTMLResponse:
+    accounts = session.exec(select(StaffUser).order_by(StaffUser.email)).all()
+    return _render(request, "staff_users.html", {"staff": staff, "active": "users", "accounts": accounts})
+
+
+@router.post("/users/{user_id}/active")
+def set_active(session: SessionDep, staff: AdminDep, user_id: int, active: Annotated[bool, Form()]) -> RedirectResponse:
+    account = session.get(StaffUser, user_id)
+    if account is None:
+        raise HTTPException(404, f"Konto {user_id} gibt es nicht.")
+    if account.id == staff.id and not active:
+        raise HTTPException(400, "Sie können Ihr eigenes Konto nicht sperren.")
+    account.active = active
+    session.add(account)
+    session.add(AuditLog(actor=staff.email, action="staff.activate" if active else "staff.deactivate",
+                         object_type="staffuser", object_id=str(account.id), details={"email": account.email}))
+    session.commit()
+    return RedirectResponse("/staff/users", status_code=303)

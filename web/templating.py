@@ -1,0 +1,43 @@
+"""The Jinja2 environment of the pages: German dates, labels, the CSRF token.
+
+Autoescape is on for every template; only ``web.sanitize.clean_html`` output is marked safe.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi.templating import Jinja2Templates
+
+from foerderradar.settings import PROJECT_ROOT
+from web.csrf import csrf_token
+from web.curation import REASON_LABELS
+from web.labels import label, level_label, state_label
+from web.sanitize import clean_html, safe_url
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates" / "web"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def de_date(value: date | datetime | str | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def de_datetime(value: datetime | None) -> str:
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    env = templates.env
+    env.globals.update(csrf_token=csrf_token, label=label, reason_labels=REASON_LABELS)
+    env.filters.update(de_date=de_date, de_datetime=de_datetime, clean_html=clean_html, safe_url=safe_url,
+                       level_label=level_label, state_label=state_label)
+    return templates
