@@ -53,7 +53,7 @@ def eu_fields(record: dict) -> dict:
         "source_key": "eu_sedia", "natural_key": record["url"].rstrip("/").rsplit("/", 1)[-1], "url": record["url"],
         "title": record["name"], "teaser_text": "", "description_text": record.get("description") or "",
         "eligibility_text": "", "legal_text": "", "deadline_text": deadline or "", "status_note": "", "keywords": "",
-        "level": "eu", "funding_types": ["zuschuss"], "funding_areas": [], "funding_subareas": [], "regions": [],
+        "level": "eu", "funding_types": ["zuschuss"], "funding_areas": [], "funding_subareas": [], "regions": ["eu"],
         "eligible_applicants": [], "municipal_signals": signals, "deadlines": [deadline] if deadline else [],
         "closed": False, "status": "open", "rolling": False,
         "attribution": "Quelle: EU Funding & Tenders Portal, Weiterverwendung nach Beschluss 2011/833/EU",

@@ -72,6 +72,10 @@ class Ranker:
             reasons.append(reason)
         return reasons
 
+    def reason(self, request: RankRequest, row: int) -> str | None:
+        """The filter reason of one programme for one profile (``None``: it passes)."""
+        return self._reasons(request)[row]
+
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
         tables = score_profiles(self.index, [r.query for r in requests], [r.learned for r in requests])
         rankings = []

@@ -113,3 +113,44 @@ def _count(session: Session, member_id: int) -> int:
     return len(session.exec(select(Match.id).where(
         Match.member_id == member_id,
         col(Match.state).in_([MatchState.proposed, MatchState.approved]))).all())
+
+
+@dataclass
+class ProgrammeVerdict:
+    """Why one programme is or is not proposed for one member (for ``match explain``)."""
+
+    programme_id: int
+    title: str
+    reason: str | None  # hard-filter reason, or None when it passes the filters
+    score: float
+    min_score: float
+    explanation: dict
+
+
+def explain_programme(engine: Engine, member_slug: str, programme_id: int, *, today: date | None = None) -> ProgrammeVerdict:
+    """Score one programme for one member as a run would, including the filter that stops it.
+
+    Raises ``LookupError`` naming the member or programme that does not exist.
+    """
+    today = today or utcnow().date()
+    with Session(engine, expire_on_commit=False) as session:
+        found = session.exec(select(Member, Profile).join(Profile, Profile.member_id == Member.id)
+                             .where(Member.slug == member_slug)).first()
+        if found is None:
+            raise LookupError(f"Mitglied {member_slug!r} nicht gefunden oder ohne Profil")
+        target = session.get(Programme, programme_id)
+        if target is None:
+            raise LookupError(f"Programm {programme_id} nicht gefunden")
+        member, profile = found
+        programmes = open_programmes(session)
+        if all(p.id != programme_id for p in programmes):
+            programmes.append(target)
+        index = ProgrammeIndex.fit(programmes)
+        request = RankRequest(member.kind, ProfileQuery.from_profile(profile),
+                              learned_values(index, collect_signals(session, member.id, today)))
+        ranker = Ranker(index, today)
+        ranking = ranker.rank([request])[0]
+        row = next(i for i, p in enumerate(index.programmes) if p.id == programme_id)
+        reason = "entfernt" if target.removed_at else ranker.reason(request, row)
+        return ProgrammeVerdict(programme_id, target.title, reason, float(round(ranking.scores[row], 1)),
+                                profile.min_score, ranker.explain(ranking, request, row))

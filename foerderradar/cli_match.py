@@ -1,0 +1,158 @@
+"""``foerderradar match``, ``matches``, ``match explain`` and ``match evaluate``: the matcher's commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from foerderradar.context import console, engine_from_settings, fail, progress
+from store.models import Match, MatchState, Member, Programme
+
+match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
+
+
+def _day(value: Optional[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--stichtag {value!r} ist kein Datum im Format JJJJ-MM-TT") from None
+
+
+@match_app.callback(invoke_without_command=True)
+def match(ctx: typer.Context,
+          member: list[str] = typer.Option(None, "--member", "-m", help="Nur dieses Mitglied (Slug); mehrfach möglich."),
+          stichtag: Optional[str] = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+          as_json: bool = typer.Option(False, "--json", help="Bericht als JSON ausgeben.")) -> None:
+    """Match all members (or the given ones) against the open programmes; shows progress."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from matcher.run import match_members
+
+    engine = engine_from_settings()
+    with Session(engine) as session:
+        total = len(member) if member else len(session.exec(select(Member.id)).all())
+    with progress() as bar:
+        task = bar.add_task("Matching", total=total)
+        try:
+            report = match_members(engine, member_slugs=member or None, today=_day(stichtag),
+                                   progress=lambda _slug: bar.advance(task))
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        console.print_json(json.dumps({"programmes": report.programmes, "per_member": report.per_member,
+                                       "excluded": report.excluded}))
+        return
+    console.print(f"{report.programmes} offene Programme, {len(report.per_member)} Mitglieder abgeglichen.")
+    for slug, count in report.per_member.items():
+        excluded = ", ".join(f"{n} {reason}" for reason, n in report.excluded.get(slug, {}).items())
+        console.print(f"  {slug}: {count} Treffer" + (f" (ausgeschlossen: {excluded})" if excluded else ""),
+                      highlight=False, markup=False)
+
+
+@match_app.command("explain")
+def explain(member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
+            programme: int = typer.Option(..., "--programme", "-p", help="ID des Programms."),
+            stichtag: Optional[str] = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+            as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
+    """Explain why a programme is (or is not) proposed for a member."""
+    from matcher.run import explain_programme
+
+    try:
+        verdict = explain_programme(engine_from_settings(), member, programme, today=_day(stichtag))
+    except LookupError as exc:
+        raise fail(str(exc.args[0])) from None
+    if as_json:
+        console.print_json(json.dumps(verdict.__dict__))
+        return
+    e = verdict.explanation
+    if verdict.reason:
+        status = f"ausgeschlossen: {verdict.reason}"
+    elif verdict.score >= verdict.min_score:
+        status = "wird vorgeschlagen"
+    else:
+        status = f"unter der Mindestpassung ({verdict.min_score:g})"
+    lines = [f"Programm {verdict.programme_id}: {verdict.title}", f"Passung: {verdict.score:g} – {status}",
+             e["summary"], "Begriffe: " + (", ".join(e["terms"]) or "–"),
+             "Interessen: " + (", ".join(e["interests"]) or "–"), e["eligibility"], e["region"], e["deadline"],
+             "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e["components"].items())]
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+
+
+def _format(value: float | None, metric: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if "ineligible" in metric else f"{value:.3f}"
+
+
+@match_app.command("evaluate")
+def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewertungsdatei (JSON)."),
+             as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
+             learning: bool = typer.Option(True, "--learning/--no-learning",
+                                           help="Auch den Lerneffekt auf der zurückgehaltenen Hälfte messen.")) -> None:
+    """P@5, P@10, nDCG@10, MAP and ineligible programmes in each top 10: matcher vs. TF-IDF and BM25."""
+    from matcher.evaluation import METRICS, JudgmentsError, evaluate_file
+
+    if not judgments.is_file():
+        raise fail(f"Bewertungsdatei {judgments} nicht gefunden")
+    try:
+        result = evaluate_file(judgments, with_learning=learning)
+    except JudgmentsError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        console.print_json(json.dumps(result.as_dict()))
+        return
+    table = Table(title=f"{result.profiles} Profile ({result.profiles_with_relevant} mit passenden Programmen), "
+                        f"{result.programmes} Programme")
+    table.add_column("System")
+    for metric in METRICS:
+        table.add_column("Unpassend in Top 10" if metric == "ineligible@10" else metric, justify="right")
+    for system, values in result.systems.items():
+        table.add_row(system, *(_format(values[m], m) for m in METRICS))
+    console.print(table)
+
+
+def matches(member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
+            as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
+            include_rejected: bool = typer.Option(False, "--alle", help="Auch abgelehnte Treffer zeigen.")) -> None:
+    """List a member's matches, best first."""
+    engine = engine_from_settings()
+    with Session(engine) as session:
+        found = session.exec(select(Member).where(Member.slug == member)).first()
+        if found is None:
+            raise fail(f"Mitglied {member!r} nicht gefunden")
+        query = (select(Match, Programme).join(Programme, Programme.id == Match.programme_id)
+                 .where(Match.member_id == found.id).order_by(col(Match.score).desc(), Match.id))
+        if not include_rejected:
+            query = query.where(Match.state != MatchState.rejected)
+        rows = session.exec(query).all()
+    items = [{"match_id": m.id, "programme_id": p.id, "source": p.source_key, "source_key": p.natural_key,
+              "url": p.url, "title": p.title, "score": m.score, "state": m.state,
+              "next_deadline": p.next_deadline.isoformat() if p.next_deadline else None,
+              "explanation": m.explanation} for m, p in rows]
+    if as_json:
+        console.print_json(json.dumps(items, ensure_ascii=False))
+        return
+    if not items:
+        console.print(f"Keine Treffer für {member}. Führen Sie zuerst „foerderradar match“ aus.")
+        return
+    table = Table(title=f"Treffer für {found.name}")
+    for name in ("Passung", "ID", "Titel", "Status", "Warum"):
+        table.add_column(name, justify="right" if name in ("Passung", "ID") else "left")
+    for item in items:
+        table.add_row(f"{item['score']:g}", str(item["programme_id"]), item["title"], item["state"],
+                      item["explanation"].get("summary", ""))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(match_app, name="match")
+    app.command("matches")(matches)
