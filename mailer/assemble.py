@@ -1,0 +1,348 @@
+"""What goes into one member's digest for one period, and what each recipient of it sees.
+
+Two steps, so that a resumed or repeated send shows exactly what the first attempt showed:
+``select_digest`` decides which matches, reminders and changes belong to the period (the send
+code freezes those ids in the ``Digest`` row before the first mail goes out), and
+``build_content`` turns frozen ids into the display data for one recipient, applying the
+recipient's topics. ``assemble_digest`` does both, preferring the frozen ids when they exist.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import nh3
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from mailer.config import MailConfig
+from mailer.periods import send_date
+from store.models import (
+    CrawlRun, Digest, DigestSend, DigestState, Match, MatchState, Member, Profile, Programme,
+    ProgrammeRevision, Recipient, RunStatus, Source,
+)
+
+CHANGE_LABELS = {
+    "deadline_extended": "Frist verlängert",
+    "closed": "Antragstellung nicht mehr möglich",
+    "new_call": "neuer Aufruf geöffnet",
+    "rate_changed": "Förderquote geändert",
+    "reopened": "Antragstellung wieder möglich",
+    "reappeared": "wieder in der Quelle veröffentlicht",
+    "removed": "nicht mehr in der Quelle veröffentlicht",
+}
+LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU"}
+DISCLAIMER = ("Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
+              "bitte prüfen Sie Fristen und Voraussetzungen vor einer Antragstellung in der Quelle.")
+
+
+@dataclass
+class DigestSelection:
+    """The ids that make up a member's digest for a period (frozen in ``Digest`` before sending)."""
+
+    match_ids: list[int] = field(default_factory=list)
+    reminder_programme_ids: list[int] = field(default_factory=list)
+    change_revision_ids: list[int] = field(default_factory=list)
+    more_items: int = 0  # approved matches beyond the cap, left for the next digest
+
+    @property
+    def empty(self) -> bool:
+        return not (self.match_ids or self.reminder_programme_ids or self.change_revision_ids)
+
+
+@dataclass
+class RecipientInfo:
+    id: int | None
+    email: str
+    name: str = ""
+
+
+@dataclass
+class DigestItem:
+    programme_id: int
+    match_id: int | None
+    title: str
+    url: str
+    funder: str
+    level: str
+    funding_types: list[str]
+    funding_rate: str
+    deadline: date | None
+    days_left: int | None
+    deadline_note: str  # shown when there is no date: "Laufende Antragstellung", ...
+    why: str
+    teaser: str
+    attribution: str
+
+
+@dataclass
+class Reminder:
+    programme_id: int
+    title: str
+    url: str
+    deadline: date
+    days_left: int
+
+
+@dataclass
+class Change:
+    revision_id: int
+    programme_id: int
+    title: str
+    url: str
+    labels: list[str]
+    detail: str
+
+
+@dataclass
+class SourceHealth:
+    checked: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DigestContent:
+    member_id: int
+    member_slug: str
+    member_name: str
+    period: str
+    today: date
+    recipient: RecipientInfo | None
+    items: list[DigestItem]
+    reminders: list[Reminder]
+    changes: list[Change]
+    more_items: int
+    health: SourceHealth
+    attributions: list[str]
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def nothing_new(self) -> bool:
+        return not (self.items or self.reminders or self.changes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection
+# ---------------------------------------------------------------------------------------------
+
+
+def select_digest(session: Session, member: Member, period: str, *, today: date, config: MailConfig) -> DigestSelection:
+    """Decide afresh what the member's digest for ``period`` contains (nothing is written)."""
+    earlier = session.exec(select(Digest).where(
+        Digest.member_id == member.id, Digest.period != period, Digest.state == DigestState.sent)).all()
+    profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first()
+    cap = min(config.max_items, profile.max_items if profile else config.max_items)
+    ready = session.exec(
+        select(Match).join(Programme, col(Programme.id) == Match.programme_id)
+        .where(Match.member_id == member.id, Match.state == MatchState.approved,
+               col(Match.released_at).is_not(None), col(Match.sent_at).is_(None),
+               col(Programme.removed_at).is_(None), Programme.closed == False)  # noqa: E712
+        .order_by(col(Match.score).desc(), Match.id)).all()
+    ready = [m for m in ready if _still_open(session.get(Programme, m.programme_id), today)]
+    return DigestSelection(
+        match_ids=[m.id for m in ready[:cap]],
+        more_items=max(0, len(ready) - cap),
+        reminder_programme_ids=_due_reminders(session, member, today, earlier, config),
+        change_revision_ids=_new_changes(session, member, earlier),
+    )
+
+
+def _still_open(programme: Programme, today: date) -> bool:
+    return programme.next_deadline is None or programme.next_deadline >= today
+
+
+def _sent_matches(session: Session, member: Member) -> list[Match]:
+    return session.exec(select(Match).where(Match.member_id == member.id, Match.state == MatchState.sent)).all()
+
+
+def _due_reminders(session: Session, member: Member, today: date, earlier: list[Digest],
+                   config: MailConfig) -> list[int]:
+    """Programmes already sent whose deadline just entered one of the reminder windows.
+
+    A window (e.g. 42 or 14 days) counts as covered when the member already heard of the
+    programme on a day that lay inside that window: the first mail itself or an earlier reminder.
+    So each window reminds at most once, and a deadline extension starts the windows afresh.
+    """
+    if not config.reminder_days:
+        return []
+    widest = max(config.reminder_days)
+    reminded_on: dict[int, list[date]] = {}
+    for digest in earlier:
+        for pid in digest.reminder_programme_ids:
+            reminded_on.setdefault(pid, []).append(send_date(digest.period, config.send_weekday))
+    due = []
+    for match in _sent_matches(session, member):
+        programme = session.get(Programme, match.programme_id)
+        deadline = programme.next_deadline
+        if deadline is None or programme.closed or programme.removed_at is not None:
+            continue
+        days_left = (deadline - today).days
+        if not 0 <= days_left <= widest:
+            continue
+        window = min(w for w in config.reminder_days if days_left <= w)
+        heard = reminded_on.get(programme.id, []) + ([match.sent_at.date()] if match.sent_at else [])
+        if not any((deadline - day).days <= window for day in heard):
+            due.append(programme.id)
+    return sorted(due, key=lambda pid: session.get(Programme, pid).next_deadline)
+
+
+def _new_changes(session: Session, member: Member, earlier: list[Digest]) -> list[int]:
+    """Typed revisions of programmes already sent, made after the mail and not yet reported."""
+    reported = {rid for digest in earlier for rid in digest.change_revision_ids}
+    found = []
+    for match in _sent_matches(session, member):
+        revisions = session.exec(select(ProgrammeRevision).where(
+            ProgrammeRevision.programme_id == match.programme_id,
+            ProgrammeRevision.created_at > match.sent_at).order_by(ProgrammeRevision.id)).all()
+        found += [r.id for r in revisions
+                  if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Content for one recipient
+# ---------------------------------------------------------------------------------------------
+
+
+def frozen_selection(session: Session, member: Member, period: str) -> DigestSelection | None:
+    """The ids frozen for the period once its first send record exists; None before that."""
+    digest = session.exec(select(Digest).where(Digest.member_id == member.id, Digest.period == period)).first()
+    if digest is None:
+        return None
+    claimed = session.exec(select(func.count()).select_from(DigestSend).where(DigestSend.digest_id == digest.id)).one()
+    if not claimed and digest.state != DigestState.sent:
+        return None
+    return DigestSelection(match_ids=list(digest.match_ids),
+                           reminder_programme_ids=list(digest.reminder_programme_ids),
+                           change_revision_ids=list(digest.change_revision_ids))
+
+
+def assemble_digest(session: Session, member: Member, period: str, *, today: date,
+                    recipient: Recipient | None = None, config: MailConfig) -> DigestContent:
+    selection = frozen_selection(session, member, period)
+    if selection is None:
+        selection = select_digest(session, member, period, today=today, config=config)
+    return build_content(session, member, period, selection, today=today, recipient=recipient, config=config)
+
+
+def build_content(session: Session, member: Member, period: str, selection: DigestSelection, *, today: date,
+                  recipient: Recipient | None, config: MailConfig) -> DigestContent:
+    topics = list(recipient.topics) if recipient is not None else []
+
+    def wanted(programme: Programme) -> bool:
+        return _matches_topics(programme, topics)
+
+    items, attributions = [], []
+    for match_id in selection.match_ids:
+        match = session.get(Match, match_id)
+        programme = session.get(Programme, match.programme_id) if match else None
+        if programme is None or not wanted(programme):
+            continue
+        items.append(_item(programme, match, today, config))
+        if programme.attribution and programme.attribution not in attributions:
+            attributions.append(programme.attribution)
+    reminders = []
+    for pid in selection.reminder_programme_ids:
+        programme = session.get(Programme, pid)
+        if programme is not None and programme.next_deadline is not None and wanted(programme):
+            reminders.append(Reminder(pid, plain(programme.title), programme.url, programme.next_deadline,
+                                      (programme.next_deadline - today).days))
+    changes = []
+    for rid in selection.change_revision_ids:
+        revision = session.get(ProgrammeRevision, rid)
+        programme = session.get(Programme, revision.programme_id) if revision else None
+        if programme is not None and wanted(programme):
+            changes.append(_change(revision, programme))
+    return DigestContent(
+        member_id=member.id, member_slug=member.slug, member_name=member.name, period=period, today=today,
+        recipient=RecipientInfo(recipient.id, recipient.email, recipient.name) if recipient else None,
+        items=items, reminders=reminders, changes=changes, more_items=selection.more_items,
+        health=source_health(session, today), attributions=attributions,
+    )
+
+
+def _matches_topics(programme: Programme, topics: list[str]) -> bool:
+    """Recipients without topics get everything; otherwise a Förderbereich (or a sub-area) must match."""
+    if not topics:
+        return True
+    if set(programme.funding_areas) & set(topics):
+        return True
+    return any(sub.split(".", 1)[0] in topics or sub in topics for sub in programme.funding_subareas)
+
+
+def _item(programme: Programme, match: Match, today: date, config: MailConfig) -> DigestItem:
+    deadline = programme.next_deadline
+    if deadline is not None:
+        note = ""
+    elif programme.rolling:
+        note = "Laufende Antragstellung"
+    else:
+        note = "Keine Frist angegeben"
+    return DigestItem(
+        programme_id=programme.id, match_id=match.id, title=plain(programme.title) or "(ohne Titel)",
+        url=programme.url, funder=plain(programme.funder), level=LEVEL_LABELS.get(programme.level, ""),
+        funding_types=[config.label("foerderart", code) for code in programme.funding_types],
+        funding_rate=plain(programme.funding_rate), deadline=deadline,
+        days_left=(deadline - today).days if deadline else None, deadline_note=note,
+        why=plain(str((match.explanation or {}).get("summary", ""))),
+        teaser=shorten(plain(programme.teaser_text or programme.description_text), config.max_text_chars),
+        attribution=programme.attribution,
+    )
+
+
+def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
+    labels = [CHANGE_LABELS[t] for t in revision.change_types if t in CHANGE_LABELS]
+    detail = ""
+    new_deadline = revision.new_values.get("next_deadline")
+    if "deadline_extended" in revision.change_types and new_deadline:
+        detail = f"Neue Frist: {german_date(date.fromisoformat(str(new_deadline)[:10]))}"
+    elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
+        detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"
+    return Change(revision.id, programme.id, plain(programme.title), programme.url, labels, detail)
+
+
+def source_health(session: Session, today: date) -> SourceHealth:
+    """Which sources were checked in the seven days before ``today`` and which could not be read.
+
+    A source whose latest run failed, or that was not run at all, counts as not reachable: the
+    reader should know when "nothing new" only means "nothing seen".
+    """
+    since = datetime.combine(today - timedelta(days=7), time(), tzinfo=timezone.utc)
+    health = SourceHealth()
+    for source in session.exec(select(Source).where(Source.enabled == True).order_by(Source.name)).all():  # noqa: E712
+        latest = session.exec(select(CrawlRun).where(
+            CrawlRun.source_key == source.key, CrawlRun.started_at >= since,
+            CrawlRun.status != RunStatus.running).order_by(col(CrawlRun.started_at).desc())).first()
+        ok = latest is not None and latest.status in (RunStatus.success, RunStatus.incomplete)
+        (health.checked if ok else health.unreachable).append(source.name)
+    return health
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def plain(value: str) -> str:
+    """Scraped text as plain text: tags removed (nh3), entities decoded, whitespace collapsed.
+
+    The templates escape on output, so what remains can never become markup in the mail.
+    """
+    if not value:
+        return ""
+    return " ".join(html.unescape(nh3.clean(value, tags=set())).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis; the full text is one click away at the source."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
+    return cut + " …"
+
+
+def german_date(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+

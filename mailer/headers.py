@@ -1,0 +1,46 @@
+"""Build the MIME message of one digest mail with the headers mailbox providers expect.
+
+The Message-ID is deterministic per recipient and period: should a crash force a resend, the
+second copy carries the same id, so mail clients and servers can recognise the duplicate.
+List-Unsubscribe has an https URI (RFC 8058 one-click via List-Unsubscribe-Post) and a mailto.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+from mailer.config import MailConfig
+from mailer.render import RenderedDigest, unsubscribe_url
+
+
+def message_id(config: MailConfig, recipient_id: int, period: str) -> str:
+    """``<digest.2026-W48.r17.<mac>@domain>``; the MAC keeps ids unguessable across installations."""
+    mac = hmac.new(config.secret_key.encode(), f"{period}:{recipient_id}".encode(), hashlib.sha256).hexdigest()[:12]
+    return f"<digest.{period}.r{recipient_id}.{mac}@{config.mail_domain}>"
+
+
+def build_message(rendered: RenderedDigest, config: MailConfig, *, recipient_id: int, email: str, name: str,
+                  period: str, msg_id: str, now: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = rendered.subject
+    message["From"] = config.mail_from
+    message["Reply-To"] = config.mail_reply_to
+    message["To"] = Address(display_name=name, addr_spec=email) if name else email
+    message["Date"] = format_datetime(now.astimezone(ZoneInfo(config.timezone)))
+    message["Message-ID"] = msg_id
+    message["List-Id"] = config.list_id
+    message["List-Unsubscribe"] = (f"<{unsubscribe_url(config, recipient_id)}>, "
+                                   f"<mailto:{config.unsubscribe_mailto}?subject=abmelden%20r{recipient_id}>")
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message["Precedence"] = "bulk"
+    message["X-Foerderradar-Period"] = period
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    return message

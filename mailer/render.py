@@ -1,0 +1,159 @@
+"""Turn a digest's content into the subject, the HTML part (MJML) and the plain-text part.
+
+Both parts come from one context so they always say the same. Every text reaching the
+templates is plain text (see ``assemble.plain``) and Jinja escapes it in the MJML, so scraped
+markup can never become markup in a mail. Lengths are bounded here, which bounds the mail size:
+Gmail clips messages over ~102 KB, and a clipped digest hides the unsubscribe link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from mjml import mjml2html
+
+from mailer.assemble import DigestContent, DigestItem, german_date, shorten
+from mailer.config import MailConfig
+from mailer.periods import parse_period
+from mailer.tokens import FeedbackClaim, make_feedback_token, make_unsubscribe_token
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+MAX_HTML_BYTES = 95 * 1024
+TITLE_CHARS = 220
+LINE_CHARS = 240
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, trim_blocks=True,
+                   lstrip_blocks=True, autoescape=select_autoescape(enabled_extensions=("mjml",), default=False))
+
+
+class DigestTooLarge(RuntimeError):
+    """The rendered HTML would be clipped by Gmail; raised instead of sending a clipped mail."""
+
+
+@dataclass
+class RenderedDigest:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+def render_digest(content: DigestContent, config: MailConfig) -> RenderedDigest:
+    context = digest_context(content, config)
+    html = mjml2html(_env.get_template("digest.mjml").render(context), disable_comments=True, fonts={})
+    if len(html.encode("utf-8")) > MAX_HTML_BYTES:
+        raise DigestTooLarge(f"Digest {content.member_slug} {content.period}: HTML {len(html.encode())} Bytes "
+                             f"> {MAX_HTML_BYTES}")
+    text = _env.get_template("digest.txt").render(context)
+    return RenderedDigest(subject=context["subject"], preheader=context["preheader"], html=html, text=text)
+
+
+def digest_context(content: DigestContent, config: MailConfig) -> dict:
+    year, week = parse_period(content.period)
+    recipient_id = content.recipient.id if content.recipient and content.recipient.id else 0
+    name = content.recipient.name if content.recipient else ""
+    return {
+        "subject": subject_line(content, week),
+        "preheader": preheader(content),
+        "week_label": f"KW {week}/{year}",
+        "heading": f"Förderhinweise für {content.member_name}",
+        "greeting": f"Guten Tag {name}," if name else "Guten Tag,",
+        "intro": intro(content),
+        "items": [_item_context(item, content, recipient_id, config) for item in content.items],
+        "reminders": [{"title": shorten(r.title, TITLE_CHARS), "url": r.url, "deadline_label": german_date(r.deadline),
+                       "days_label": days_label(r.days_left)} for r in content.reminders],
+        "changes": [{"title": shorten(c.title, TITLE_CHARS), "url": c.url, "labels": c.labels, "detail": c.detail}
+                    for c in content.changes],
+        "more_items": content.more_items,
+        "more_items_note": (f"Weitere {content.more_items} passende Angebote folgen im nächsten Digest, "
+                            "damit diese Nachricht übersichtlich bleibt."),
+        "health_line": health_line(content),
+        "attributions": content.attributions,
+        "disclaimer": content.disclaimer,
+        "member_name": content.member_name,
+        "unsubscribe_url": unsubscribe_url(config, recipient_id),
+    }
+
+
+def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, config: MailConfig) -> dict:
+    facts = [part for part in (shorten(item.funder, LINE_CHARS), item.level) if part]
+    kinds = ", ".join(item.funding_types)
+    if kinds:
+        facts.append(kinds)
+    if item.funding_rate:
+        facts.append(f"Förderquote: {shorten(item.funding_rate, 80)}")
+    if item.deadline is not None:
+        deadline_label = f"{german_date(item.deadline)} ({days_label(item.days_left)})"
+    else:
+        deadline_label = item.deadline_note
+
+    def feedback_url(fits: bool) -> str:
+        token = make_feedback_token(config.secret_key, FeedbackClaim(
+            recipient_id=recipient_id, member_id=content.member_id, programme_id=item.programme_id,
+            match_id=item.match_id, fits=fits))
+        return config.url(f"/m/feedback/{token}")
+
+    return {"title": shorten(item.title, TITLE_CHARS), "url": item.url, "facts": " · ".join(facts),
+            "deadline_label": deadline_label, "why": shorten(item.why, LINE_CHARS), "teaser": item.teaser,
+            "fits_url": feedback_url(True), "not_fits_url": feedback_url(False)}
+
+
+def unsubscribe_url(config: MailConfig, recipient_id: int) -> str:
+    return config.url(f"/m/abmelden/{make_unsubscribe_token(config.secret_key, recipient_id)}")
+
+
+def days_label(days_left: int | None) -> str:
+    if days_left is None:
+        return ""
+    if days_left == 0:
+        return "heute"
+    if days_left == 1:
+        return "noch 1 Tag"
+    return f"noch {days_left} Tage"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def subject_line(content: DigestContent, week: int) -> str:
+    if content.items:
+        what = _count(len(content.items), "neues Förderangebot", "neue Förderangebote")
+    elif content.reminders:
+        what = _count(len(content.reminders), "Fristerinnerung", "Fristerinnerungen")
+    elif content.changes:
+        what = _count(len(content.changes), "Änderung", "Änderungen")
+    else:
+        what = "diese Woche nichts Neues"
+    return f"Förderradar KW {week}: {what} für {content.member_name}"
+
+
+def preheader(content: DigestContent) -> str:
+    parts = []
+    if content.items:
+        parts.append(_count(len(content.items), "neues Angebot", "neue Angebote"))
+    if content.reminders:
+        parts.append(_count(len(content.reminders), "Frist läuft bald ab", "Fristen laufen bald ab"))
+    if content.changes:
+        parts.append(_count(len(content.changes), "Änderung", "Änderungen") + " bei gemeldeten Programmen")
+    if not parts:
+        return "Diese Woche gibt es keine neuen passenden Förderangebote."
+    return ", ".join(parts) + "."
+
+
+def intro(content: DigestContent) -> str:
+    if content.nothing_new:
+        return ("diese Woche haben wir keine neuen passenden Förderangebote für Sie gefunden. "
+                "Die geprüften Quellen sehen Sie unten.")
+    return ("hier sind die Förderangebote, die das Team des Regionalverbands Ruhr diese Woche für Sie "
+            "ausgewählt hat. Mit „passt“ oder „passt nicht“ helfen Sie uns, die Auswahl zu verbessern.")
+
+
+def health_line(content: DigestContent) -> str:
+    checked = ", ".join(content.health.checked) or "keine Quelle"
+    line = f"Diese Woche geprüft: {checked}"
+    if content.health.unreachable:
+        line += f"; nicht erreichbar: {', '.join(content.health.unreachable)}"
+    return line + "."

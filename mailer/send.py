@@ -1,0 +1,265 @@
+"""Send a period's digests so that each recipient gets exactly one mail per period.
+
+The guarantee rests on the database, not on the process:
+1. *Prepare* (one transaction per member): freeze the digest's content ids in ``Digest`` and
+   insert one ``DigestSend`` per recipient in state ``queued``. The unique constraint
+   (recipient, period) makes a second, concurrent preparation fail as a whole.
+2. *Claim*: ``UPDATE … SET state='sending' WHERE id=… AND state='queued'`` — only one run can win
+   a row; the loser moves on.
+3. *Deliver*, then *mark* ``sent``. A crash between 2 and 3 leaves the row in ``sending``; the
+   watchdog re-queues it after ``sending_timeout_minutes`` and the resend carries the same
+   deterministic Message-ID (at most one duplicate, recognisable as such).
+Temporary failures (4xx, dropped connection) put the row back to ``queued`` for the next run;
+a 5xx marks it ``failed`` and the recipient ``bouncing``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, func, select
+
+from mailer.assemble import DigestSelection, build_content, frozen_selection, select_digest
+from mailer.bounces.suppress import record_bounce
+from mailer.config import MailConfig
+from mailer.headers import build_message, message_id
+from mailer.periods import is_due, parse_period, shift_period
+from mailer.render import render_digest
+from mailer.transports import DeliveryError, Transport, make_transport
+from store.models import (
+    Digest, DigestSend, DigestState, Match, MatchState, Member, Recipient, RecipientStatus, SendState,
+)
+from store.types import utcnow
+
+log = logging.getLogger(__name__)
+SENDABLE = (RecipientStatus.active, RecipientStatus.bouncing)
+MAX_TEMPORARY_FAILURES_IN_A_ROW = 3  # then the server is down: stop, the next run resumes
+PREPARE_ATTEMPTS = 5  # SQLite may refuse a write upgrade under concurrency ("database is locked")
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    already_sent: int = 0
+    failed: int = 0
+    members_without_news: int = 0
+    per_member: dict[str, int] = field(default_factory=dict)
+    deferred: int = 0  # temporary failures left queued for the next run
+    requeued: int = 0  # stuck sends the watchdog put back
+
+
+def send_period(engine: Engine, config: MailConfig, *, period: str, today: date,
+                member_slugs: list[str] | None = None, transport: Transport | None = None,
+                force: bool = False) -> SendReport:
+    """Prepare and deliver the digests due in ``period``; safe to run again and concurrently.
+
+    ``force`` sends to the named members even when their frequency is not due this period.
+    """
+    parse_period(period)
+    report = SendReport()
+    report.requeued = requeue_stuck_sends(engine, config)
+    with Session(engine) as session:
+        members = _members(session, member_slugs)
+    members = [m for m in members if force or is_due(m.digest_frequency, period, config.send_weekday)]
+    for member in members:
+        _prepare_with_retry(engine, config, member, period, today, report)
+    member_ids = [m.id for m in members]
+    own_transport = transport is None
+    transport = transport or make_transport(config)
+    try:
+        _deliver(engine, config, period, member_ids, transport, today, report)
+        transport.flush()
+    finally:
+        if own_transport:
+            transport.close()
+    finish_digests(engine, [shift_period(period, -1), period], member_ids)
+    return report
+
+
+def _members(session: Session, slugs: list[str] | None) -> list[Member]:
+    query = select(Member).order_by(Member.slug)
+    if slugs is not None:
+        query = query.where(col(Member.slug).in_(slugs))
+        found = session.exec(query).all()
+        missing = sorted(set(slugs) - {m.slug for m in found})
+        if missing:
+            raise ValueError(f"Unbekannte Mitglieder: {', '.join(missing)}")
+        return found
+    return session.exec(query).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Prepare
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare_with_retry(engine: Engine, config: MailConfig, member: Member, period: str, today: date,
+                        report: SendReport) -> None:
+    for attempt in range(PREPARE_ATTEMPTS):
+        try:
+            return prepare_member(engine, config, member, period, today, report)
+        except IntegrityError:
+            return None  # another run prepared this member's digest at the same moment
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == PREPARE_ATTEMPTS - 1:
+                raise
+
+
+def prepare_member(engine: Engine, config: MailConfig, member: Member, period: str, today: date,
+                   report: SendReport) -> None:
+    """Freeze the member's digest for the period and queue one send per interested recipient."""
+    with Session(engine, expire_on_commit=False) as session:
+        if frozen_selection(session, member, period) is not None:
+            return
+        recipients = session.exec(select(Recipient).where(
+            Recipient.member_id == member.id, col(Recipient.status).in_(SENDABLE)).order_by(Recipient.id)).all()
+        if not recipients:
+            return
+        selection = select_digest(session, member, period, today=today, config=config)
+        selection.match_ids = [i for i in selection.match_ids if i not in _pending_elsewhere(session, member, period)]
+        wanted = [r for r in recipients if member.send_nothing_new or not build_content(
+            session, member, period, selection, today=today, recipient=r, config=config).nothing_new]
+        if not wanted:
+            report.members_without_news += 1
+            return
+        digest = session.exec(select(Digest).where(Digest.member_id == member.id, Digest.period == period)).first()
+        digest = digest or Digest(member_id=member.id, period=period)
+        digest.match_ids = list(selection.match_ids)
+        digest.reminder_programme_ids = list(selection.reminder_programme_ids)
+        digest.change_revision_ids = list(selection.change_revision_ids)
+        session.add(digest)
+        session.flush()
+        for recipient in wanted:
+            session.add(DigestSend(digest_id=digest.id, recipient_id=recipient.id, period=period,
+                                   message_id=message_id(config, recipient.id, period)))
+        session.commit()
+
+
+def _pending_elsewhere(session: Session, member: Member, period: str) -> set[int]:
+    """Match ids frozen in an earlier digest whose mails are still on their way.
+
+    They will arrive with that digest when its sends resume; listing them again would tell
+    the same recipient twice.
+    """
+    digests = session.exec(select(Digest).join(DigestSend, col(DigestSend.digest_id) == Digest.id).where(
+        Digest.member_id == member.id, Digest.period != period,
+        col(DigestSend.state).in_((SendState.queued, SendState.sending)))).all()
+    return {mid for digest in digests for mid in digest.match_ids}
+
+
+# ---------------------------------------------------------------------------------------------
+# Claim, deliver, mark
+# ---------------------------------------------------------------------------------------------
+
+
+def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
+    """The watchdog: sends left in ``sending`` by a crashed run go back to ``queued``."""
+    cutoff = utcnow() - timedelta(minutes=config.sending_timeout_minutes)
+    with Session(engine) as session:
+        result = session.execute(update(DigestSend).where(
+            DigestSend.state == SendState.sending, col(DigestSend.claimed_at) <= cutoff,
+        ).values(state=SendState.queued, claimed_by="", error="nach Abbruch erneut eingereiht"))
+        session.commit()
+        return result.rowcount or 0
+
+
+def _claim(engine: Engine, send_id: int, run_id: str) -> bool:
+    with Session(engine) as session:
+        result = session.execute(update(DigestSend).where(
+            DigestSend.id == send_id, DigestSend.state == SendState.queued,
+        ).values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(),
+                 attempts=DigestSend.attempts + 1))
+        session.commit()
+        return result.rowcount == 1
+
+
+def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
+    with Session(engine) as session:
+        session.execute(update(DigestSend).where(DigestSend.id == send_id, DigestSend.claimed_by == run_id,
+                                                 DigestSend.state == SendState.sending).values(**values))
+        session.commit()
+
+
+def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[int], transport: Transport,
+             today: date, report: SendReport) -> None:
+    run_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
+    periods = [shift_period(period, -1), period]  # a batch cut off last week is finished first
+    with Session(engine) as session:
+        scope = (select(DigestSend.id).join(Digest, col(Digest.id) == DigestSend.digest_id)
+                 .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids)))
+        report.already_sent = session.exec(
+            select(func.count()).select_from(scope.where(DigestSend.state == SendState.sent).subquery())).one()
+        queued = session.exec(scope.where(DigestSend.state == SendState.queued).order_by(DigestSend.id)).all()
+    failures_in_a_row = 0
+    for send_id in queued:
+        if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
+            break
+        if not _claim(engine, send_id, run_id):
+            continue  # another run took it
+        with Session(engine, expire_on_commit=False) as session:
+            send = session.get(DigestSend, send_id)
+            recipient = session.get(Recipient, send.recipient_id)
+            digest = session.get(Digest, send.digest_id)
+            member = session.get(Member, digest.member_id)
+            if recipient.status not in SENDABLE:
+                _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
+                continue
+            selection = DigestSelection(match_ids=digest.match_ids,
+                                        reminder_programme_ids=digest.reminder_programme_ids,
+                                        change_revision_ids=digest.change_revision_ids)
+            content = build_content(session, member, send.period, selection,
+                                    today=today, recipient=recipient, config=config)
+        rendered = render_digest(content, config)
+        message = build_message(rendered, config, recipient_id=recipient.id, email=recipient.email,
+                                name=recipient.name, period=send.period, msg_id=send.message_id, now=utcnow())
+        try:
+            transport.push(message, sender=config.from_address, recipient=recipient.email)
+        except DeliveryError as exc:
+            report.failed += 1
+            if exc.permanent:
+                failures_in_a_row = 0
+                _mark(engine, send_id, run_id, state=SendState.failed, error=str(exc)[:2000])
+                with Session(engine) as session:
+                    record_bounce(session, recipient.email, permanent=True, status_code=str(exc.code or ""),
+                                  diagnostic=str(exc), message_id=send.message_id, source="smtp")
+                    session.commit()
+            else:
+                failures_in_a_row += 1
+                report.deferred += 1
+                _mark(engine, send_id, run_id, state=SendState.queued, claimed_by="", error=str(exc)[:2000])
+            log.warning("Versand an %s fehlgeschlagen: %s", recipient.email, exc)
+            continue
+        failures_in_a_row = 0
+        _mark(engine, send_id, run_id, state=SendState.sent, sent_at=utcnow(), error="",
+              size_bytes=len(message.as_bytes()))
+        report.sent += 1
+        report.per_member[member.slug] = report.per_member.get(member.slug, 0) + 1
+
+
+def finish_digests(engine: Engine, periods: list[str], member_ids: list[int]) -> None:
+    """Matches of a digest that reached at least one recipient become ``sent``; a digest with
+    nothing left to deliver becomes ``sent`` itself."""
+    now = utcnow()
+    with Session(engine) as session:
+        digests = session.exec(select(Digest).where(col(Digest.period).in_(periods),
+                                                    col(Digest.member_id).in_(member_ids))).all()
+        for digest in digests:
+            states = session.exec(select(DigestSend.state).where(DigestSend.digest_id == digest.id)).all()
+            if SendState.sent not in states:
+                continue
+            if digest.match_ids:
+                session.execute(update(Match).where(
+                    col(Match.id).in_(digest.match_ids), Match.state == MatchState.approved,
+                ).values(state=MatchState.sent, sent_at=now, updated_at=now))
+            if not ({SendState.queued, SendState.sending} & set(states)) and digest.state != DigestState.sent:
+                digest.state = DigestState.sent
+                session.add(digest)
+        session.commit()

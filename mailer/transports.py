@@ -1,0 +1,137 @@
+"""Where finished messages go: a tiny interface with a Maildir and an SMTP implementation.
+
+``push`` delivers one message and returns only when the message was accepted (written to the
+Maildir, or accepted by the SMTP server), so the caller may mark it sent afterwards. ``flush``
+is a point where buffered work must be done; ``close`` releases the connection. Failures are
+split into permanent (5xx: the address is bad, do not retry) and temporary (4xx, dropped or
+refused connections: retry in the next run).
+"""
+
+from __future__ import annotations
+
+import mailbox
+import smtplib
+import ssl
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from mailer.config import MailConfig
+
+
+class DeliveryError(RuntimeError):
+    def __init__(self, message: str, *, permanent: bool, code: int | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.code = code
+
+
+class Transport(Protocol):
+    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class MaildirTransport:
+    """Writes each message into a Maildir (the default: inspectable, no server needed)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._box = mailbox.Maildir(self.path, create=True)
+
+    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None:
+        self._box.add(message.as_bytes())
+
+    def flush(self) -> None:
+        """Maildir delivery is complete once ``add`` returned (write to tmp/, rename into new/)."""
+
+    def close(self) -> None:
+        self._box.close()
+
+
+class SMTPTransport:
+    """One SMTP connection reused for a whole batch, reconnected after a drop."""
+
+    def __init__(self, config: MailConfig):
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+
+    def _tls_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.config.smtp_cafile or None)
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c.smtp_tls:
+            smtp = smtplib.SMTP_SSL(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout, context=self._tls_context())
+        else:
+            smtp = smtplib.SMTP(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout)
+        try:
+            smtp.ehlo()
+            if c.smtp_starttls:
+                smtp.starttls(context=self._tls_context())
+                smtp.ehlo()
+            if c.smtp_user:
+                smtp.login(c.smtp_user, c.smtp_password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None:
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            self._smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            self._raise_for_code(code, text, recipient)
+        except smtplib.SMTPAuthenticationError as exc:
+            self._drop()
+            raise DeliveryError(f"SMTP-Anmeldung abgelehnt: {exc.smtp_code} {exc.smtp_error!r}",
+                                permanent=False, code=exc.smtp_code) from exc
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code >= 500 and isinstance(exc, smtplib.SMTPDataError):
+                self._raise_for_code(exc.smtp_code, exc.smtp_error, recipient)
+            self._drop()
+            raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=False,
+                                code=exc.smtp_code) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise DeliveryError(f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}",
+                                permanent=False) from exc
+
+    def _raise_for_code(self, code: int, text, recipient: str):
+        detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        if code >= 500:
+            raise DeliveryError(f"{recipient}: {code} {detail}", permanent=True, code=code)
+        raise DeliveryError(f"{recipient}: {code} {detail}", permanent=False, code=code)
+
+    def _drop(self) -> None:
+        """Forget a connection in an unknown state; the next push opens a fresh one."""
+        if self._smtp is not None:
+            try:
+                self._smtp.close()
+            finally:
+                self._smtp = None
+
+    def flush(self) -> None:
+        """Messages are sent synchronously in ``push``; nothing is buffered."""
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            finally:
+                self._drop()
+
+
+def make_transport(config: MailConfig) -> Transport:
+    if config.backend == "smtp":
+        return SMTPTransport(config)
+    if config.backend == "maildir":
+        return MaildirTransport(config.maildir_path)
+    raise ValueError(f"FOERDERRADAR_MAIL_BACKEND: unbekannter Versandweg {config.backend!r} (maildir oder smtp)")
