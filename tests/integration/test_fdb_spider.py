@@ -136,4 +136,4 @@ async def test_http_error_after_retries_fails_the_run(engine, database_url):
     with SnapshotServer() as server:
         server.add_static("GET", EXPORT_PATH, b"down", "text/plain", status=503)
         run = await crawl(database_url, server)
-    assert run.status == "failed" and "503" in run.error
+    assert run.status == "failed" and "HTTP 503" in run.error

@@ -54,7 +54,9 @@ class FdbExportSpider(SourceSpider):
 
     def download_failed(self, failure: Failure) -> None:
         """Network error, robots.txt refusal or an HTTP error after all retries: the run failed."""
-        self.crawl_error = f"Export-Download von {self.export_url} fehlgeschlagen: {failure.getErrorMessage()}"
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        self.crawl_error = f"Export-Download von {self.export_url} fehlgeschlagen: {reason}"
         self.logger.error(self.crawl_error)
 
     def parse_export(self, response):
