@@ -43,14 +43,16 @@ def run_crawls(database_url: str, requests: list[CrawlRequest],
 
     @defer.inlineCallbacks
     def crawl_in_turn():
-        from twisted.internet import reactor
-
         try:
             for request in requests:
                 crawler = process.create_crawler(request.spider_cls)
                 crawlers.append(crawler)
                 yield process.crawl(crawler, **request.kwargs)
         finally:
+            # Imported only now: importing the reactor earlier installs Twisted's default one before
+            # the first crawl can install the asyncio reactor the settings ask for.
+            from twisted.internet import reactor
+
             reactor.callLater(0, reactor.stop)
 
     crawl_in_turn()

@@ -79,3 +79,5 @@ def register(app: typer.Typer) -> None:
             runs = crawl_sources(settings, keys, urls)
         if not print_runs(runs):
             raise typer.Exit(1)
+        if len(runs) < len(keys):
+            raise fail(f"{len(keys) - len(runs)} Lauf/Läufe ohne Ergebnis abgebrochen (siehe Log oben).")
