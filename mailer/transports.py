@@ -9,6 +9,7 @@ refused connections: retry in the next run).
 
 from __future__ import annotations
 
+import base64
 import mailbox
 import smtplib
 import ssl
@@ -73,7 +74,7 @@ class SMTPTransport:
                 smtp.starttls(context=self._tls_context())
                 smtp.ehlo()
             if c.smtp_user:
-                smtp.login(c.smtp_user, c.smtp_password)
+                _login(smtp, c.smtp_user, c.smtp_password)
         except BaseException:
             smtp.close()
             raise
@@ -127,6 +128,17 @@ class SMTPTransport:
                 pass
             finally:
                 self._drop()
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; non-ASCII credentials go as UTF-8 AUTH PLAIN (RFC 4616), which smtplib refuses to encode."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    blob = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + blob)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def make_transport(config: MailConfig) -> Transport:
