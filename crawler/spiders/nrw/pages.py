@@ -1,0 +1,171 @@
+"""A list page linking to programme pages that are read by their headings.
+
+MHKBD, Bezirksregierung Münster, EFRE.NRW and the federal call pages share this pattern; each
+source spider names its list path, the link pattern of its detail pages and which headings fill
+which item fields. Site paths are resolved against ``base_url`` (so the same spider reads the live
+site or a snapshot served under a path prefix). A list page without any detail link is a changed
+site, not an empty one: the run fails with that reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import scrapy
+from twisted.python.failure import Failure
+
+from crawler.deadlines import parse_deadlines
+from crawler.health import HEALTH_PIPELINES
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.federal_calls.calendar import calendar_item
+from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
+from crawler.spiders.nrw.headings import Section, normalise_heading, pick, sections
+
+# Item fields a heading can fill; all hold plain text.
+TEXT_FIELDS = ("teaser_text", "description_text", "eligibility_text", "legal_text", "deadline_text",
+               "funding_rate", "status_note")
+
+
+def berlin_today() -> date:
+    """Deadlines are calendar days in NRW, so "today" is the local day of the run."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
+
+
+def site_url(base_url: str, href: str) -> str:
+    """``href``'s site path resolved against ``base_url`` (absolute links to the live site included)."""
+    parts = urlsplit(href)
+    path = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+
+
+def page_title(response) -> str:
+    title = " ".join(" ".join(response.css("main h1 ::text, h1 ::text").getall()[:8]).split())
+    return title or " ".join((response.css("title::text").get() or "").split())
+
+
+class HeadingPageSpider(SourceSpider):
+    """List page → detail pages → one item per page (plus a calendar entry for yearly dates)."""
+
+    custom_settings = {"ITEM_PIPELINES": HEALTH_PIPELINES}
+    source_level = "land"
+    regions: ClassVar[list[str]] = ["nordrhein_westfalen"]
+    funder = ""
+    list_path = ""
+    detail_link = re.compile(r"$^")  # pattern on the link's path
+    detail_query = ""  # appended to detail URLs (BMFTR: content-only view)
+    list_next_css = ""  # link to the next list page, for paginated lists
+    content_scope: str | None = "main"
+    kind = "programme"
+    # item field → headings that may hold it (first found wins; compared normalised)
+    heading_fields: ClassVar[dict[str, tuple[str, ...]]] = {}
+    contact_headings: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args, today: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = date.fromisoformat(today) if today else berlin_today()
+
+    async def start(self):
+        yield scrapy.Request(site_url(self.base_url, self.list_path), callback=self.parse_list,
+                             errback=self.list_failed)
+
+    def list_failed(self, failure: Failure):
+        self.fail(f"Übersichtsseite {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+
+    def detail_links(self, response) -> list[str]:
+        links = []
+        for href in response.css("a::attr(href)").getall():
+            if self.detail_link.search(urlsplit(href).path):
+                url = site_url(self.base_url, href) + self.detail_query
+                if url not in links:
+                    links.append(url)
+        return links
+
+    def parse_list(self, response):
+        links = self.detail_links(response)
+        if not links:
+            self.fail(f"Übersichtsseite {response.url} enthält keine Links auf Programmseiten (Seitenaufbau geändert?)")
+        self.crawl_stats["detail_pages"] = self.crawl_stats.get("detail_pages", 0) + len(links)
+        for url in links:
+            yield scrapy.Request(url, callback=self.parse_detail, errback=self.detail_failed)
+        following = response.css(self.list_next_css + "::attr(href)").get() if self.list_next_css else None
+        if following:
+            yield scrapy.Request(site_url(self.base_url, following), callback=self.parse_list, errback=self.list_failed)
+        else:
+            self.crawl_complete = True  # a failed detail page adds an alarm, which keeps the run untrusted
+
+    def detail_failed(self, failure: Failure):
+        self.crawl_alarms.append(f"Seite {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+
+    # -- detail --------------------------------------------------------------------------------
+
+    def natural_key(self, response) -> str:
+        return urlsplit(response.url).path.removeprefix(urlsplit(self.base_url).path.rstrip("/")).strip("/")
+
+    def public_url(self, response) -> str:
+        """The link shown to readers: the page on the live site, not the snapshot server."""
+        return site_url(self.source_url, self.natural_key(response))
+
+    def parse_detail(self, response):
+        found = sections(response.text, scope=self.content_scope)
+        item = self.base_item(response, found)
+        self.complete_item(item, response, found)
+        missing = [field for field, aliases in self.heading_fields.items() if pick(found, *aliases) is None]
+        if missing:
+            self.crawl_stats["pages_missing_headings"] = self.crawl_stats.get("pages_missing_headings", 0) + 1
+            self.logger.info("%s: no heading for %s", response.url, ", ".join(missing))
+        info = parse_deadlines(self.deadline_prose(item, found), today=self.today,
+                               status_note=item.get("status_note", ""))
+        item.update(self.deadline_fields(info))
+        yield item
+        yearly = calendar_item(item, info, today=self.today)
+        if yearly is not None:
+            yield yearly
+
+    def base_item(self, response, found: dict[str, Section]) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "natural_key": self.natural_key(response), "url": self.public_url(response), "kind": self.kind,
+            "title": page_title(response), "level": self.source_level, "regions": list(self.regions),
+            "funder": self.funder, "attribution": self.attribution,
+        }
+        raw = {}
+        for field, aliases in self.heading_fields.items():
+            section = pick(found, *aliases)
+            if section is not None:
+                item[field] = section.text[:255] if field == "funding_rate" else section.text
+                raw[field] = section.html
+        contacts = [pick(found, heading) for heading in self.contact_headings]
+        contact_text = "\n\n".join(section.text for section in contacts if section)
+        if contact_text:
+            item["contact"] = {"text": contact_text}
+        known = {normalise_heading(a) for aliases in self.heading_fields.values() for a in aliases}
+        known |= {normalise_heading(h) for h in self.contact_headings}
+        extra_sections = {s.heading: s.text for key, s in found.items() if key not in known}
+        item["raw"] = raw
+        item["extra"] = {"extra_sections": extra_sections} if extra_sections else {}
+        applicants = item.get("eligibility_text", "")
+        item["eligible_applicants"] = applicant_codes(applicants)
+        item["funding_types"] = funding_type_codes(item.get("funding_rate", "") or item.get("description_text", ""))
+        return item
+
+    def complete_item(self, item: dict[str, Any], response, found: dict[str, Section]) -> None:
+        """Source-specific fields; the default adds nothing."""
+
+    def deadline_prose(self, item: dict[str, Any], found: dict[str, Section]) -> str:
+        """The text deadlines are read from; the deadline section by default."""
+        return item.get("deadline_text", "")
+
+    def deadline_fields(self, info) -> dict[str, Any]:
+        status = "closed" if info.closed else ("open" if info.next_deadline or info.rolling else "unknown")
+        if info.opens_on and info.opens_on > self.today and not info.closed:
+            status = "forthcoming"
+        if info.last_deadline and info.last_deadline < self.today and not info.rolling:
+            status = "closed"
+        return {
+            "deadlines": [d.isoformat() for d in info.deadlines], "next_deadline": info.next_deadline,
+            "last_deadline": info.last_deadline, "opens_on": info.opens_on, "rolling": info.rolling,
+            "closed": info.closed or status == "closed", "deadline_sentence": info.sentence, "status": status,
+        }
