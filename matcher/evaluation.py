@@ -7,8 +7,8 @@ filters, the baselines (plain word TF-IDF over title + text, and BM25) rank ever
 keyword search would. "Ineligible in top 10" counts programmes a member could not use at all.
 
 The learning row shows the effect of curation on a held-back split: programmes are split in two
-halves by a stable hash of their URL; curators "decide" on the matcher's top 10 of the first half
-(grade ≥ 1 approved, grade 0 rejected as off-topic) and the second half is ranked with and without
+halves by a stable hash of their URL; curators "decide" on the matcher's proposals (score ≥ the profile's
+minimum, at most 10) of the first half (grade ≥ 1 approved, grade 0 rejected as off-topic) and the second half is ranked with and without
 what was learned.
 """
 
@@ -108,16 +108,22 @@ def load_judged_set(path: Path) -> JudgedSet:
 # -- systems ------------------------------------------------------------------------------------
 
 
-def matcher_rankings(judged: JudgedSet, programmes: list[Programme] | None = None,
-                     signals: dict[str, list[Signal]] | None = None) -> dict[str, list[str]]:
-    """The project's matcher: hard filters, then the combined score (no threshold: full ranking)."""
+def _matcher_scored(judged: JudgedSet, programmes: list[Programme] | None = None,
+                    signals: dict[str, list[Signal]] | None = None) -> dict[str, list[tuple[str, float]]]:
     candidates = [p for p in (programmes or judged.programmes) if not p.closed and p.status != "closed"]
     index = ProgrammeIndex.fit(candidates)
     ranker = Ranker(index, judged.today)
     requests = [RankRequest(p.kind, p.query, learned_values(index, (signals or {}).get(p.slug, [])))
                 for p in judged.profiles]
     rankings = ranker.rank(requests)
-    return {p.slug: [index.programmes[r].url for r in ranking.rows] for p, ranking in zip(judged.profiles, rankings)}
+    return {p.slug: [(index.programmes[r].url, float(ranking.scores[r])) for r in ranking.rows]
+            for p, ranking in zip(judged.profiles, rankings)}
+
+
+def matcher_rankings(judged: JudgedSet, programmes: list[Programme] | None = None,
+                     signals: dict[str, list[Signal]] | None = None) -> dict[str, list[str]]:
+    """The project's matcher: hard filters, then the combined score (no threshold: full ranking)."""
+    return {slug: [url for url, _ in scored] for slug, scored in _matcher_scored(judged, programmes, signals).items()}
 
 
 def _plain_text(programme: Programme) -> str:
@@ -178,10 +184,11 @@ def learning_rankings(judged: JudgedSet) -> tuple[dict[str, list[str]], dict[str
     test = [p for p in judged.programmes if _half(p.url) == 1]
     by_url = {p.url: p for p in judged.programmes}
     signals: dict[str, list[Signal]] = {}
+    proposed = _matcher_scored(judged, train)
     for profile in judged.profiles:
-        ranked = matcher_rankings(judged, train)[profile.slug][:10]
+        shown = [url for url, score in proposed[profile.slug] if score >= profile.query.min_score][:10]
         signals[profile.slug] = [Signal(by_url[url], POSITIVE_BIAS if profile.relevance.get(url, 0) >= 1 else -1.0)
-                                 for url in ranked]
+                                 for url in shown]
     return matcher_rankings(judged, test), matcher_rankings(judged, test, signals), test
 
 

@@ -26,6 +26,7 @@ WORD_FIELD_WEIGHTS: dict[str, float] = {
 }
 # The character channel reads only the short fields that say what a programme is about.
 CHAR_FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "teaser": 1.5, "keywords": 1.0, "labels": 1.0}
+MIN_COMPOUND_STEM, MIN_COMPOUND_REST = 4, 4  # "schul" + "sanier": a compound; "schul" + "ung": not
 MAX_FIELD_CHARS = {"description": 6000, "eligibility": 3000, "legal": 4000}
 
 
@@ -50,6 +51,12 @@ def field_texts(programme: Any) -> dict[str, str]:
     return {name: text[: MAX_FIELD_CHARS[name]] if name in MAX_FIELD_CHARS else text for name, text in texts.items()}
 
 
+def _field_sum(n_rows: int, weights: np.ndarray, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Sum the per-field rows of ``counts`` (row-major: programme, then field) with field weights."""
+    combine = sp.kron(sp.identity(n_rows, dtype=np.float32, format="csr"), weights.reshape(1, -1), format="csr")
+    return (combine @ counts).tocsr()
+
+
 class WeightedChannel:
     """One TF-IDF channel (word or character features) over weighted fields."""
 
@@ -58,20 +65,24 @@ class WeightedChannel:
         self.weights = weights
         self.tfidf = TfidfTransformer(sublinear_tf=True)
 
-    def _weighted_counts(self, rows: list[dict[str, str]], fit: bool) -> sp.csr_matrix:
-        names = list(self.weights)
-        flat = [row.get(name, "") for row in rows for name in names]
-        counts = self.vectorizer.fit_transform(flat) if fit else self.vectorizer.transform(flat)
-        weights = np.array([self.weights[name] for name in names], dtype=np.float32)
-        combine = sp.kron(sp.identity(len(rows), dtype=np.float32, format="csr"), weights.reshape(1, -1), format="csr")
-        return (combine @ counts).tocsr()
+    def field_counts(self, rows: list[dict[str, str]], fit: bool = False) -> sp.csr_matrix:
+        """Counts per (programme, field) row, in the order of ``weights``."""
+        flat = [row.get(name, "") for row in rows for name in self.weights]
+        return self.vectorizer.fit_transform(flat) if fit else self.vectorizer.transform(flat)
 
-    def fit_transform(self, rows: list[dict[str, str]]) -> sp.csr_matrix:
-        counts = self._weighted_counts(rows, fit=True)
-        return normalize(self.tfidf.fit_transform(counts).astype(np.float32))
+    def field_presence(self, n_rows: int, counts: sp.csr_matrix, fields: set[str]) -> sp.csc_matrix:
+        """Programme × feature, 1 where the feature occurs in one of ``fields``."""
+        mask = np.array([1.0 if name in fields else 0.0 for name in self.weights], dtype=np.float32)
+        return (_field_sum(n_rows, mask, counts) > 0).astype(np.float32).tocsc()
+
+    def vectors(self, n_rows: int, counts: sp.csr_matrix, fit: bool = False) -> sp.csr_matrix:
+        weights = np.array(list(self.weights.values()), dtype=np.float32)
+        weighted = _field_sum(n_rows, weights, counts)
+        tfidf = self.tfidf.fit_transform(weighted) if fit else self.tfidf.transform(weighted)
+        return normalize(tfidf.astype(np.float32))
 
     def transform(self, rows: list[dict[str, str]]) -> sp.csr_matrix:
-        return normalize(self.tfidf.transform(self._weighted_counts(rows, fit=False)).astype(np.float32))
+        return self.vectors(len(rows), self.field_counts(rows))
 
 
 @dataclass
@@ -83,7 +94,7 @@ class ProgrammeIndex:
     char: WeightedChannel
     word_matrix: sp.csr_matrix
     char_matrix: sp.csr_matrix
-    presence: sp.csc_matrix  # programme × stem, 1 where the stem occurs anywhere (keyword hits)
+    presence: sp.csc_matrix  # programme × stem, 1 where the stem occurs outside the legal text (keyword hits)
     topic_presence: sp.csc_matrix  # programme × stem, 1 where it occurs in title/teaser/keywords (exclusions)
 
     @classmethod
@@ -97,11 +108,11 @@ class ProgrammeIndex:
         char = WeightedChannel(CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False,
                                                preprocessor=analysis.char_text, min_df=min_df, dtype=np.float32),
                                CHAR_FIELD_WEIGHTS)
-        word_matrix = word.fit_transform(rows)
-        char_matrix = char.fit_transform(rows)
-        presence = (word_matrix > 0).astype(np.float32).tocsc()  # column slices for keyword hits
-        topic_counts = word.vectorizer.transform([" ".join((r["title"], r["teaser"], r["keywords"])) for r in rows])
-        topic_presence = (topic_counts > 0).astype(np.float32).tocsc()
+        word_counts = word.field_counts(rows, fit=True)
+        word_matrix = word.vectors(len(rows), word_counts, fit=True)
+        char_matrix = char.vectors(len(rows), char.field_counts(rows, fit=True), fit=True)
+        presence = word.field_presence(len(rows), word_counts, set(WORD_FIELD_WEIGHTS) - {"legal"})
+        topic_presence = word.field_presence(len(rows), word_counts, {"title", "teaser", "keywords"})
         return cls(programmes, word, char, word_matrix, char_matrix, presence, topic_presence)
 
     # -- vocabulary helpers -----------------------------------------------------------------
@@ -111,21 +122,25 @@ class ProgrammeIndex:
         return self.word.vectorizer.get_feature_names_out()
 
     def stem_columns(self, stem: str) -> list[int]:
-        """Columns of unigram features equal to ``stem`` or, for stems of 4+ letters, starting with it.
+        """Columns of unigram features equal to ``stem`` or compounds starting with it.
 
-        The prefix rule lets the keyword "Radweg" count in "Radwegebau" and "Schule" in "Schulhof".
+        A longer feature counts as a compound when at least ``MIN_COMPOUND_REST`` letters follow the
+        stem, so the keyword "Radweg" counts in "Radwegebau" and "Schule" in "Schulsanierung", while
+        "Schule" does not count in "Schulung" nor "Rad" anywhere but in "Rad".
         """
-        vocabulary = self._sorted_unigrams()
-        terms, columns = vocabulary
-        if len(stem) < 4:
-            column = self.word.vectorizer.vocabulary_.get(stem)
-            return [column] if column is not None else []
-        start = bisect_left(terms, stem)
+        terms, columns = self._sorted_unigrams()
         found = []
-        for position in range(start, len(terms)):
-            if not terms[position].startswith(stem):
+        column = self.word.vectorizer.vocabulary_.get(stem)
+        if column is not None:
+            found.append(column)
+        if len(stem) < MIN_COMPOUND_STEM:
+            return found
+        for position in range(bisect_left(terms, stem), len(terms)):
+            term = terms[position]
+            if not term.startswith(stem):
                 break
-            found.append(columns[position])
+            if len(term) - len(stem) >= MIN_COMPOUND_REST:
+                found.append(columns[position])
         return found
 
     def _sorted_unigrams(self) -> tuple[list[str], list[int]]:

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from matcher.analysis import stem_of
+from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex
 from matcher.vocab import FUNDING_AREAS, SUBAREAS, label
 
@@ -26,6 +27,7 @@ WORD_REFERENCE = 0.30
 CHAR_FLOOR, CHAR_REFERENCE = 0.08, 0.40  # character n-grams of unrelated German texts overlap a little
 KEYWORD_WEIGHT_IN_QUERY = 2.0
 TOPIC_WEIGHT_IN_QUERY = 1.0
+GLOSSARY_WEIGHT_IN_QUERY = 0.5
 
 
 @dataclass
@@ -51,8 +53,11 @@ class ProfileQuery:
         return [label(SUBAREAS, t) if "." in t else label(FUNDING_AREAS, t) for t in self.topics]
 
     def query_fields(self) -> list[tuple[str, float]]:
-        return [(self.interests, 1.0), (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
-                (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY)]
+        """Weighted query texts; English glossary terms bridge to calls published in English."""
+        fields = [(self.interests, 1.0), (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
+                  (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY)]
+        english = english_terms(" ".join(text for text, _ in fields))
+        return fields + [(english, GLOSSARY_WEIGHT_IN_QUERY)]
 
 
 def _query_vectors(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[sp.csr_matrix, sp.csr_matrix]:

@@ -1,0 +1,171 @@
+"""The matching run on a real database: ranking, exclusions, kept decisions, learning per member."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from matcher.run import explain_programme, match_members
+from store.models import Feedback, Match, MatchState, Member, Profile, Programme, Source
+from store.types import utcnow
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
+TODAY = date(2024, 1, 1)
+EXPLANATION_KEYS = {"summary", "terms", "interests", "eligibility", "region", "deadline", "components"}
+
+
+def seed_programmes(engine) -> dict[str, int]:
+    """Programmes of the fixture corpus; returns title -> id."""
+    ids = {}
+    with Session(engine) as session:
+        session.add(Source(key="foerderdatenbank", name="Förderdatenbank", level="bund"))
+        session.add(Source(key="eu_sedia", name="EU Funding & Tenders", level="eu"))
+        session.flush()
+        for record in json.loads(FIXTURE.read_text("utf-8")):
+            programme = Programme(**record)
+            session.add(programme)
+            session.flush()
+            ids[record["title"]] = programme.id
+        session.commit()
+    return ids
+
+
+def add_member(engine, slug: str, kind: str = "kreisangehoerige_gemeinde", **profile) -> int:
+    with Session(engine) as session:
+        member = Member(slug=slug, name=slug.title(), kind=kind)
+        session.add(member)
+        session.flush()
+        session.add(Profile(member_id=member.id, **profile))
+        session.commit()
+        return member.id
+
+
+def matches_of(engine, member_id: int) -> list[Match]:
+    with Session(engine) as session:
+        return list(session.exec(select(Match).where(Match.member_id == member_id)
+                                 .order_by(Match.score.desc())).all())
+
+
+def pid(ids: dict[str, int], prefix: str) -> int:
+    return next(programme_id for title, programme_id in ids.items() if title.startswith(prefix))
+
+
+def title_of(ids: dict[str, int], programme_id: int) -> str:
+    return next(title for title, pid in ids.items() if pid == programme_id)
+
+
+MOBILITY = dict(interests="Radverkehr, Radwege und nachhaltige Mobilität, Mobilitätsstationen, ÖPNV", min_score=0)
+
+
+def test_mobility_profile_gets_the_nrw_mobility_programme_first_and_nothing_ineligible(engine):
+    ids = seed_programmes(engine)
+    member_id = add_member(engine, "schermbeck", **MOBILITY)
+    report = match_members(engine, today=TODAY)
+    found = matches_of(engine, member_id)
+    titles = [title_of(ids, m.programme_id) for m in found]
+    assert titles[0].startswith("NeueWege.IN.NRW")
+    never = ("Ergänzende Nahverkehrsangebote", "Agrar- und Ernährungswirtschaft", "Ausfallbürgschaften",
+             "Beteiligungskapital", "Förderung von Forschungsverb", "E-Sport", "Förderung von Maßnahmen zur Anpas")
+    assert not [t for t in titles if t.startswith(never)]
+    assert report.per_member == {"schermbeck": len(found)}
+    assert report.excluded["schermbeck"]["anderes Bundesland"] >= 3
+    assert report.excluded["schermbeck"]["nicht für Kommunen"] >= 2
+    top = found[0]
+    assert top.state == MatchState.proposed and 0 < top.score <= 100
+    assert set(top.explanation) == EXPLANATION_KEYS
+    assert top.explanation["region"] == "Fördergebiet: Nordrhein-Westfalen"
+    assert top.explanation["deadline"] == "Nächste Frist: 30.04.2024"
+    assert top.explanation["eligibility"].startswith("Antragsberechtigt: Kommune, Öffentliche Einrichtung")
+    assert "mobilität" in " ".join(top.explanation["terms"]).casefold()
+
+
+def test_exclusion_removes_the_programme_and_counts_it(engine):
+    ids = seed_programmes(engine)
+    member_id = add_member(engine, "selm", exclude=["Logistik"], **MOBILITY)
+    report = match_members(engine, today=TODAY)
+    assert pid(ids, "NeueWege.IN.NRW") not in {m.programme_id for m in matches_of(engine, member_id)}
+    assert report.excluded["selm"]["ausgeschlossener Begriff"] == 1
+
+
+def test_passed_deadline_never_appears(engine):
+    ids = seed_programmes(engine)
+    member_id = add_member(engine, "schermbeck", **MOBILITY)
+    match_members(engine, today=date(2025, 6, 1))
+    assert pid(ids, "NeueWege.IN.NRW") not in {m.programme_id for m in matches_of(engine, member_id)}
+
+
+def test_rerun_keeps_decisions_and_drops_proposals_that_no_longer_pass(engine):
+    ids = seed_programmes(engine)
+    member_id = add_member(engine, "schermbeck", **MOBILITY)
+    match_members(engine, today=TODAY)
+    first = matches_of(engine, member_id)
+    assert len(first) >= 2
+    with Session(engine) as session:
+        approved = session.get(Match, first[1].id)
+        approved.state, approved.decided_at = MatchState.approved, utcnow()
+        session.add(approved)
+        session.commit()
+    report = match_members(engine, today=date(2025, 6, 1))  # NeueWege's deadlines have passed
+    after = {m.programme_id: m for m in matches_of(engine, member_id)}
+    assert after[first[1].programme_id].state == MatchState.approved
+    assert first[0].programme_id not in after
+    assert report.per_member["schermbeck"] == len(after)
+
+
+def test_unknown_member_is_named_and_nothing_changes(engine):
+    seed_programmes(engine)
+    add_member(engine, "schermbeck", **MOBILITY)
+    try:
+        match_members(engine, member_slugs=["gibt-es-nicht"], today=TODAY)
+    except ValueError as exc:
+        assert "gibt-es-nicht" in str(exc)
+    else:
+        raise AssertionError("unknown slug accepted")
+    with Session(engine) as session:
+        assert session.exec(select(Match)).all() == []
+
+
+BUILDINGS = dict(interests="Energieeffizienz und Sanierung kommunaler Gebäude, Klimaschutz", min_score=1)
+
+
+def test_rejecting_a_topic_sinks_its_programmes_for_that_member_only(engine):
+    ids = seed_programmes(engine)
+    learner = add_member(engine, "herne", kind="kreisfreie_stadt", **BUILDINGS)
+    other = add_member(engine, "bottrop", kind="kreisfreie_stadt", **BUILDINGS)
+    match_members(engine, today=TODAY)
+    kredit = pid(ids, "Bundesförderung für effiziente Gebäude (BEG) für Kommunen")
+    nwg = pid(ids, "Bundesförderung für effiziente Gebäude ? Nichtwohngebäude")
+    before = {m.programme_id: m.score for m in matches_of(engine, learner)}
+    before_other = {m.programme_id: m.score for m in matches_of(engine, other)}
+    assert nwg in before and kredit in before
+    with Session(engine) as session:
+        match = session.exec(select(Match).where(Match.member_id == learner, Match.programme_id == kredit)).one()
+        match.state, match.reason, match.decided_at = MatchState.rejected, "topic", utcnow() - timedelta(days=1)
+        session.add(match)
+        for _ in range(2):
+            session.add(Feedback(member_id=learner, programme_id=nwg, fits=False, channel="mail"))
+        session.commit()
+    match_members(engine, today=TODAY)
+    after = {m.programme_id: m for m in matches_of(engine, learner)}
+    after_other = {m.programme_id: m.score for m in matches_of(engine, other)}
+    assert after[kredit].state == MatchState.rejected
+    assert after[nwg].score < before[nwg] - 5
+    assert after[nwg].explanation["components"]["learned"] < 0
+    assert after_other == before_other
+    with Session(engine) as session:
+        learned = session.exec(select(Profile).where(Profile.member_id == learner)).one().learned
+    assert learned["negative"] == 3
+
+
+def test_explain_names_the_filter_that_stops_a_programme(engine):
+    ids = seed_programmes(engine)
+    add_member(engine, "schermbeck", **MOBILITY)
+    bayern = pid(ids, "Ergänzende Nahverkehrsangebote")
+    verdict = explain_programme(engine, "schermbeck", bayern, today=TODAY)
+    assert verdict.reason == "anderes Bundesland"
+    assert verdict.explanation["region"] == "Fördergebiet: Bayern"
+    good = explain_programme(engine, "schermbeck", pid(ids, "NeueWege.IN.NRW"), today=TODAY)
+    assert good.reason is None and good.score > 0

@@ -1,0 +1,68 @@
+"""German text analysis: cleaning for matching only, stop words, stems, compounds via character n-grams."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matcher import analysis
+from matcher.index import ProgrammeIndex
+from matcher.scoring import ProfileQuery, score_profiles
+from store.models import Programme
+
+
+def test_clean_removes_soft_hyphens_export_substitutions_and_folds_case():
+    assert analysis.clean("Rad\u00adverkehrs\u00adförderung") == "radverkehrsförderung"
+    assert analysis.clean("Agrar- und Ernährungswirtschaft ? Betriebsmittel") == "agrar- und ernährungswirtschaft   betriebsmittel"
+    assert analysis.clean("Schiﬀfahrt STRASSE") == "schifffahrt strasse"  # NFKC ligature, casefold ß-free
+
+
+def test_character_channel_transliterates_umlauts_and_sharp_s():
+    assert analysis.char_text("Straßenbäume in Mülheim") == "strassenbaeume in muelheim"
+
+
+def test_stop_words_are_dropped_and_bigrams_added():
+    features = analysis.word_features("Die Sanierung von Schulen und Sporthallen")
+    assert "die" not in features and "und" not in features and "von" not in features
+    assert set(analysis.stem_of("Schulen")) <= set(features)
+    assert any(" " in f for f in features)
+
+
+def test_plural_and_singular_share_a_stem():
+    assert analysis.stem_of("Schulen") == analysis.stem_of("Schule")
+
+
+def _doc(number: int, title: str) -> Programme:
+    return Programme(id=number, source_key="test", natural_key=str(number), title=title, level="bund")
+
+
+def _ranked_titles(query: str, titles: list[str]) -> list[str]:
+    index = ProgrammeIndex.fit([_doc(i, t) for i, t in enumerate(titles)])
+    table = score_profiles(index, [ProfileQuery(interests=query)])[0]
+    return [titles[i] for i in sorted(range(len(titles)), key=lambda i: -table.total[i])]
+
+
+def test_compound_finds_its_parts():
+    titles = ["Radweg", "Denkmalpflege", "Breitbandausbau", "Wasserstoffwirtschaft"]
+    assert _ranked_titles("Radverkehrsinfrastruktur", titles)[0] == "Radweg"
+
+
+def test_compound_query_finds_phrase_with_its_parts():
+    titles = ["Sanierung von Schulen", "Ausbau von Glasfasernetzen", "Förderung des Tourismus", "Pflege von Mooren"]
+    assert _ranked_titles("Schulsanierung", titles)[0] == "Sanierung von Schulen"
+
+
+@given(st.text(max_size=200))
+def test_character_text_is_plain_lowercase_ascii_letters(text):
+    result = analysis.char_text(text)
+    assert set(result) <= set("abcdefghijklmnopqrstuvwxyz ")
+    assert analysis.char_text(result) == result
+
+
+@given(st.text(max_size=200))
+def test_word_features_never_contain_stop_words_or_digits(text):
+    for feature in analysis.word_features(text):
+        for part in feature.split(" "):
+            assert part and not any(ch.isdigit() for ch in part)
