@@ -40,6 +40,7 @@ class MaildirTransport:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(self.path, create=True)
 
     def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None:

@@ -28,6 +28,7 @@ class BounceReport:
 
 def process_bounce_maildir(engine: Engine, path: Path) -> BounceReport:
     report = BounceReport()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.Maildir(Path(path), create=True)
     try:
         for key in list(box.keys()):
