@@ -222,6 +222,21 @@ def parse_deadlines(text: str, *, today: date, status_note: str = "") -> Deadlin
     )
 
 
+def parse_first_deadlines(texts: list[str], *, today: date, status_note: str = "") -> DeadlineInfo:
+    """Deadlines from the first of several texts (most trusted first) that states any.
+
+    Sources keep deadline prose in a field of its own ("Fristen") but sometimes only in the
+    description; a later text is read only when the earlier ones say nothing about deadlines.
+    """
+    first = None
+    for text in texts:
+        info = parse_deadlines(text, today=today, status_note=status_note)
+        if info.deadlines or info.rolling or info.opens_on:
+            return info
+        first = first or info
+    return first or parse_deadlines("", today=today, status_note=status_note)
+
+
 def format_date(when: date, *, written: bool = False) -> str:
     """German form of a date: "31.7.2023" or, with ``written``, "31. Juli 2023"."""
     if written:

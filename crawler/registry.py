@@ -28,6 +28,8 @@ SOURCES: list[SourceEntry] = [
     SourceEntry("foerderdatenbank", "Förderdatenbank des Bundes",
                 "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
                 "fdb_export_url", url_argument="export_url", aliases=("fdb",)),
+    SourceEntry("foerderdatenbank_html", "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
+                "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider", "fdb_base_url"),
     SourceEntry("eu_sedia", "EU Funding & Tenders Portal", "crawler.spiders.eu_sedia.spider:SediaSpider",
                 "eu_search_url", url_argument="search_url", aliases=("eu",)),
     SourceEntry("nrwbank", "NRW.BANK Förderprodukte", "crawler.spiders.nrw.nrwbank:NrwBankSpider",

@@ -22,7 +22,7 @@ from datetime import date
 
 from lxml import etree
 
-from crawler.deadlines import parse_deadlines
+from crawler.deadlines import DeadlineInfo, parse_first_deadlines
 from crawler.spiders.foerderdatenbank.vocab import canonical_code, subarea_classifiers
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
 
@@ -47,7 +47,6 @@ TEXT_FIELDS = {
 RAW_FIELDS = ("gsb:title", "gsb:teaserText", "gsb:summary", "gsb:bodyText", "gsb:regulatoryFWork",
               "gsb:procInfluence", "gsb:procMethod", "gsb:procDescription", "gsb:header", "gsb:progress",
               "gsb:competenceDescr", "gsb:functions", "gsb:remark", "gsb:referenceCustomer")
-DEADLINE_FALLBACKS = ("gsb:summary", "gsb:procMethod")
 LEVELS = {"Bund": "bund", "Land": "land", "EU": "eu"}
 _LINK_SUFFIX = re.compile(r"\s*\((?:externer|exerner|extener) Link\)\s*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -292,14 +291,9 @@ class ExportParser:
 
         raw = {name.removeprefix("gsb:"): markup for name in RAW_FIELDS if (markup := document.richtext(name))}
         texts = {item_field: document.plain(prop) for item_field, prop in TEXT_FIELDS.items()}
-        deadline = parse_deadlines(texts["deadline_text"], today=self.today, status_note=texts["status_note"])
-        for fallback in DEADLINE_FALLBACKS:
-            if deadline.deadlines or deadline.rolling or deadline.opens_on:
-                break
-            alternative = parse_deadlines(document.plain(fallback), today=self.today,
-                                          status_note=texts["status_note"])
-            if alternative.deadlines or alternative.rolling or alternative.opens_on:
-                deadline = alternative
+        deadline = parse_first_deadlines(
+            [texts["deadline_text"], texts["description_text"], document.plain("gsb:procMethod")],
+            today=self.today, status_note=texts["status_note"])
         folder = key.partition("/Foerderprogramm/")[2].split("/")
         id_url, id_hash = correlaid_ids(key)
         extra = {"id_url": id_url, "id_hash": id_hash, "slug": document.name,
@@ -336,7 +330,7 @@ class ExportParser:
         }
 
 
-def programme_status(deadline, today: date) -> str:
+def programme_status(deadline: DeadlineInfo, today: date) -> str:
     """open / forthcoming / closed / unknown from what the prose says (absence of a note is not "open")."""
     if deadline.closed:
         return "closed"

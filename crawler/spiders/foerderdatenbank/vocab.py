@@ -77,3 +77,17 @@ def subarea_classifiers() -> dict[str, str]:
     """Export classifier (``UFArbeit``) → parent Förderbereich code (``arbeit``) of the sub-areas."""
     by_parent = _vocabularies()["Untergeordnete_Foerderbereiche"]["by_parent"]
     return {entry["export_classifier"]: parent for parent, entry in by_parent.items()}
+
+
+@cache
+def codes_by_label(kind: str) -> dict[str, str]:
+    """German label → canonical code, from both the export's and the website's labels.
+
+    The HTML pages show labels (sometimes the website's, e.g. "Wohnungsbau & Modernisierung",
+    where the export bundle says "Wohnungsbau & -modernisierung"); both map to the same code.
+    """
+    classifier = _CLASSIFIERS[kind]
+    entry = _vocabularies()[classifier]
+    table = {item["label"]: canonical_code(classifier, code) for code, item in entry.get("website_filter", {}).items()}
+    table |= {text: canonical_code(classifier, code) for code, text in entry["export_codes"].items()}
+    return table
