@@ -169,3 +169,73 @@ def test_explain_names_the_filter_that_stops_a_programme(engine):
     assert verdict.explanation["region"] == "Fördergebiet: Bayern"
     good = explain_programme(engine, "schermbeck", pid(ids, "NeueWege.IN.NRW"), today=TODAY)
     assert good.reason is None and good.score > 0
+
+
+# -- the CLI on the same data -------------------------------------------------------------------
+
+
+def cli(*args: str):
+    from typer.testing import CliRunner
+
+    from foerderradar.cli import app
+
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def seeded_settings(settings_env) -> dict[str, int]:
+    from store.db import create_all, make_engine
+
+    engine = make_engine(settings_env.database_url)
+    create_all(engine)
+    ids = seed_programmes(engine)
+    add_member(engine, "schermbeck", **MOBILITY)
+    add_member(engine, "herne", kind="kreisfreie_stadt", **BUILDINGS)
+    engine.dispose()
+    return ids
+
+
+def test_cli_match_then_matches_json_lists_ranked_explained_matches(settings_env):
+    ids = seeded_settings(settings_env)
+    result = cli("match", "--stichtag", "2024-01-01")
+    assert result.exit_code == 0, result.output
+    assert "schermbeck:" in result.output and "anderes Bundesland" in result.output
+    listed = cli("matches", "--member", "schermbeck", "--json")
+    assert listed.exit_code == 0, listed.output
+    items = json.loads(listed.stdout)
+    assert items[0]["programme_id"] == pid(ids, "NeueWege.IN.NRW")
+    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+    for item in items:
+        assert {"programme_id", "source", "source_key", "url", "title", "score", "explanation"} <= set(item)
+        assert set(item["explanation"]) == EXPLANATION_KEYS
+    assert items[0]["source"] == "foerderdatenbank" and items[0]["url"].startswith("https://www.foerderdatenbank.de/")
+
+
+def test_cli_match_for_one_member_leaves_the_others_alone(settings_env):
+    seeded_settings(settings_env)
+    assert cli("match", "--member", "herne", "--stichtag", "2024-01-01").exit_code == 0
+    assert json.loads(cli("matches", "--member", "herne", "--json").stdout)
+    assert json.loads(cli("matches", "--member", "schermbeck", "--json").stdout) == []
+
+
+def test_cli_errors_name_the_bad_input(settings_env):
+    seeded_settings(settings_env)
+    unknown = cli("match", "--member", "gibt-es-nicht")
+    assert unknown.exit_code == 1 and "gibt-es-nicht" in unknown.output
+    bad_day = cli("match", "--stichtag", "31.12.2024")
+    assert bad_day.exit_code == 1 and "31.12.2024" in bad_day.output
+    missing = cli("matches", "--member", "nirgendwo")
+    assert missing.exit_code == 1 and "nirgendwo" in missing.output
+    no_programme = cli("match", "explain", "--member", "schermbeck", "--programme", "9999")
+    assert no_programme.exit_code == 1 and "9999" in no_programme.output
+
+
+def test_cli_explain_shows_the_lines_people_read(settings_env):
+    ids = seeded_settings(settings_env)
+    shown = cli("match", "explain", "--member", "schermbeck", "--programme", str(pid(ids, "NeueWege.IN.NRW")),
+                "--stichtag", "2024-01-01")
+    assert shown.exit_code == 0, shown.output
+    assert "wird vorgeschlagen" in shown.output
+    assert "Fördergebiet: Nordrhein-Westfalen" in shown.output and "Nächste Frist: 30.04.2024" in shown.output
+    stopped = cli("match", "explain", "--member", "schermbeck", "--programme",
+                  str(pid(ids, "Agrar- und Ernährungswirtschaft")), "--stichtag", "2024-01-01")
+    assert "ausgeschlossen: nicht für Kommunen" in stopped.output
