@@ -60,6 +60,8 @@ def _blocks(part: Message) -> list[Message]:
 def _from_delivery_status(part: Message, original_id: str) -> list[Failure]:
     failures = []
     for block in _blocks(part):
+        original_id = original_id or str(block.get("Original-Message-ID") or block.get("X-Original-Message-ID")
+                                         or "").strip()
         recipient = block.get("Final-Recipient") or block.get("Original-Recipient")
         action = (block.get("Action") or "").strip().lower()
         if not recipient or action not in ("failed", "delayed"):
@@ -85,6 +87,8 @@ def _from_text(message: Message, original_id: str) -> list[Failure]:
             continue
         text = part.get_payload(decode=True) or b""
         body = text.decode(part.get_content_charset() or "utf-8", "replace")
+        quoted_id = MESSAGE_ID.search(body)
+        original_id = original_id or (quoted_id.group(1) if quoted_id else "")
         for line in body.splitlines():
             status, address = STATUS_CODE.search(line), ADDRESS.search(line)
             if status and address and status.group(1) in "45":
