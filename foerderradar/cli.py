@@ -49,7 +49,7 @@ def _register_command_groups() -> None:
     from foerderradar import cli_crawl
 
     cli_crawl.register(app)
-    for module_name in ("cli_profiles", "cli_match", "cli_web", "cli_mail", "cli_demo"):
+    for module_name in ("cli_profiles", "cli_sources", "cli_match", "cli_web", "cli_mail", "cli_demo"):
         try:
             module = __import__(f"foerderradar.{module_name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

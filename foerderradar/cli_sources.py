@@ -1,0 +1,51 @@
+"""``foerderradar sources``: every registered source with its last run, status, counts and alarms."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from foerderradar.context import console, engine_from_settings, settings_or_exit
+
+STATUS_LABELS = {"success": "in Ordnung", "incomplete": "unvollständig", "failed": "fehlgeschlagen",
+                 "running": "läuft", "never": "nie gelaufen"}
+STATUS_COLOURS = {"success": "green", "incomplete": "yellow"}
+
+
+def _when(value) -> str:
+    return value.strftime("%d.%m.%Y %H:%M UTC") if value else "–"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def sources(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
+        """List every registered source with its last run, status, counts and alarms."""
+        from sqlmodel import Session
+
+        from crawler.health import source_health
+        from store.db import init_database
+
+        settings = settings_or_exit()
+        init_database(settings.database_url)
+        engine = engine_from_settings(settings)
+        with Session(engine) as session:
+            health = source_health(session)
+        engine.dispose()
+        if as_json:
+            console.print_json(json.dumps([entry.as_dict() for entry in health]))
+            return
+        table = Table(title="Quellen", show_lines=True)
+        for column in ("Quelle", "Status", "Letzter Lauf", "Zuletzt erfolgreich", "Gelesen / neu / geändert / entfernt",
+                       "Aktiv", "Hinweis"):
+            table.add_column(column)
+        for entry in health:
+            colour = STATUS_COLOURS.get(entry.status, "red")
+            label = STATUS_LABELS.get(entry.status, entry.status)
+            status = f"[{colour}]{label}[/{colour}]" + (" [red](gestört)[/red]" if entry.broken and entry.status != "never" else "")
+            table.add_row(f"{escape(entry.name)}\n[dim]{entry.key}[/dim]", status, _when(entry.last_run_at),
+                          _when(entry.last_success_at), f"{entry.seen} / {entry.new} / {entry.changed} / {entry.removed}",
+                          str(entry.active_programmes), escape(entry.reason))
+        console.print(table)
