@@ -62,3 +62,18 @@ async def test_bot_page_on_search_fails_the_run(engine, database_url):
         server.add_static("GET", SEARCH, CAPTCHA, "text/html")
         _spider, run = await crawl(database_url, server)
     assert run.status == "failed" and "Bot-Schutz" in run.error
+
+
+@pytest_twisted.ensureDeferred
+async def test_walk_to_the_last_page_with_every_detail_read_is_complete(engine, database_url):
+    overview = (HTML / "overview.html").read_text(encoding="utf-8")
+    last_page = re.sub(r'<a[^>]*class="forward button"[^>]*>.*?</a>', "", overview, flags=re.DOTALL)
+    last_page = last_page.replace('<span id="hits--count">2395</span>', '<span id="hits--count">10</span>')
+    assert last_page != overview and 'class="forward button"' not in last_page
+    mbg = (HTML / "detail_multi_desc.html").read_bytes()
+    with SnapshotServer() as server:
+        server.add_static("GET", SEARCH, last_page.encode("utf-8"), "text/html; charset=UTF-8")
+        for path in re.findall(r'href="(FDB/Content/DE/Foerderprogramm/[^"]+\.html)"', overview):
+            server.add_static("GET", "/" + path, mbg, "text/html; charset=UTF-8")  # every card answers
+        _spider, run = await crawl(database_url, server)
+    assert (run.status, run.complete) == ("success", True)
