@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from foerderradar.context import console, engine_from_settings, settings_or_exit
+from foerderradar.context import console, engine_from_settings, fail, settings_or_exit
 
 STATUS_LABELS = {"success": "in Ordnung", "incomplete": "unvollständig", "failed": "fehlgeschlagen",
                  "running": "läuft", "never": "nie gelaufen"}
@@ -23,17 +23,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def sources(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
         """List every registered source with its last run, status, counts and alarms."""
+        from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import Session
 
         from crawler.health import source_health
-        from store.db import init_database
 
-        settings = settings_or_exit()
-        init_database(settings.database_url)
-        engine = engine_from_settings(settings)
-        with Session(engine) as session:
-            health = source_health(session)
-        engine.dispose()
+        engine = engine_from_settings(settings_or_exit())
+        try:
+            with Session(engine) as session:
+                health = source_health(session)
+        except SQLAlchemyError as exc:
+            raise fail(f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen.") from None
+        finally:
+            engine.dispose()
         if as_json:
             console.print_json(json.dumps([entry.as_dict() for entry in health]))
             return
