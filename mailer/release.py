@@ -37,3 +37,23 @@ def release_member_digest(session: Session, member_id: int, *, period: str, acto
                          details={"period": period, "match_ids": sorted(m.id for m in matches)}))
     session.flush()
     return len(matches)
+
+
+def auto_approve(session: Session, member_id: int, threshold: float, *, period: str) -> int:
+    """Approve the member's proposed matches at or above ``threshold`` and release them ("system").
+
+    For members who asked to skip manual curation (``Member.auto_approve_score``). Returns how
+    many matches were released. The caller commits.
+    """
+    now = utcnow()
+    proposed = session.exec(select(Match).where(
+        Match.member_id == member_id, Match.state == MatchState.proposed, Match.score >= threshold)).all()
+    for match in proposed:
+        match.state = MatchState.approved
+        match.decided_at = now
+        match.updated_at = now
+        session.add(match)
+        session.add(AuditLog(actor="system", action="match.approve", object_type="match", object_id=str(match.id),
+                             details={"score": match.score, "threshold": threshold, "auto": True}))
+    session.flush()
+    return release_member_digest(session, member_id, period=period, actor="system")

@@ -1,0 +1,182 @@
+"""``foerderradar digest …``, ``bounces process``, ``run-weekly`` and ``scheduler``: the mail side."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from sqlmodel import Session, select
+
+from foerderradar.context import console, engine_from_settings, err_console, fail, local_today, settings_or_exit
+
+digest_app = typer.Typer(help="Digests vorschauen, freigeben und versenden.", no_args_is_help=True)
+bounces_app = typer.Typer(help="Unzustellbarkeitsmeldungen (Bounces) verarbeiten.", no_args_is_help=True)
+
+
+def _ready(settings):
+    from store.db import init_database
+
+    init_database(settings.database_url)
+    return engine_from_settings(settings)
+
+
+def _period(value: str, settings) -> str:
+    from mailer.periods import PeriodError, current_period, parse_period
+
+    if not value:
+        return current_period(local_today(settings))
+    try:
+        parse_period(value)
+    except PeriodError as exc:
+        raise fail(str(exc), code=2) from None
+    return value
+
+
+def _print_send(report, as_json: bool) -> None:
+    if as_json:
+        console.print_json(json.dumps(asdict(report)))
+        return
+    console.print(f"Versendet: {report.sent}; schon früher versendet: {report.already_sent}; "
+                  f"fehlgeschlagen: {report.failed} (davon später erneut: {report.deferred}); "
+                  f"ohne Neuigkeiten: {report.members_without_news}")
+    for slug, count in sorted(report.per_member.items()):
+        console.print(f"  {slug}: {count}")
+
+
+@digest_app.command("send")
+def send(period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-W48 (Standard: diese Woche)."),
+         member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
+         as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
+    """Send the digests due in a period. Running it again sends nobody a second mail."""
+    from foerderradar.mailing import mail_config
+    from mailer.send import send_period
+
+    settings = settings_or_exit()
+    chosen = _period(period, settings)
+    engine = _ready(settings)
+    try:
+        with console.status(f"Versende Digests {chosen} …"):
+            report = send_period(engine, mail_config(settings), period=chosen, today=local_today(settings),
+                                 member_slugs=member or None)
+    except ValueError as exc:
+        raise fail(str(exc), code=2) from None
+    _print_send(report, as_json)
+    if report.failed > report.deferred:
+        raise typer.Exit(1)
+
+
+@digest_app.command("preview")
+def preview(member: str = typer.Option(..., "--member", help="Kurzname des Mitglieds, z. B. schermbeck."),
+            out: Path = typer.Option(None, "--out", help="Ziel-Datei (HTML; .txt schreibt die Textfassung)."),
+            period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
+            recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen).")) -> None:
+    """Write the member's next digest to a file without sending or changing anything."""
+    from foerderradar.mailing import mail_config
+    from mailer.assemble import assemble_digest
+    from mailer.render import render_digest
+    from store.models import Member, Recipient
+
+    settings = settings_or_exit()
+    chosen = _period(period, settings)
+    config = mail_config(settings)
+    with Session(engine_from_settings(settings)) as session:
+        found = session.exec(select(Member).where(Member.slug == member)).first()
+        if found is None:
+            raise fail(f"Mitglied {member!r} gibt es nicht (siehe `foerderradar profiles export`).", code=2)
+        who = None
+        if recipient:
+            who = session.exec(select(Recipient).where(Recipient.member_id == found.id,
+                                                       Recipient.email == recipient)).first()
+            if who is None:
+                raise fail(f"{recipient!r} ist kein Empfänger von {member}.", code=2)
+        content = assemble_digest(session, found, chosen, today=local_today(settings), recipient=who, config=config)
+    rendered = render_digest(content, config)
+    target = out or Path(f"digest-{member}-{chosen}.html")
+    target.write_text(rendered.text if target.suffix == ".txt" else rendered.html, encoding="utf-8")
+    console.print(f"Betreff: {rendered.subject}")
+    if content.nothing_new:
+        err_console.print("Hinweis: nichts Neues – ohne „Nichts Neues“-Wunsch würde keine Mail versendet.")
+    console.print(f"Vorschau geschrieben nach {target} ({len(content.items)} Angebote, "
+                  f"{len(content.reminders)} Erinnerungen, {len(content.changes)} Änderungen).")
+
+
+@digest_app.command("release")
+def release(member: list[str] = typer.Option([], "--member", help="Kurzname (mehrfach möglich)."),
+            all_members: bool = typer.Option(False, "--all", help="Alle Mitglieder freigeben."),
+            period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
+            actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll).")) -> None:
+    """Release the approved matches of members for sending."""
+    from mailer.release import release_member_digest
+    from store.db import session_scope
+    from store.models import Member
+
+    settings = settings_or_exit()
+    if all_members == bool(member):
+        raise fail("Bitte --member SLUG oder --all angeben.", code=2)
+    chosen = _period(period, settings)
+    with session_scope(_ready(settings)) as session:
+        query = select(Member).order_by(Member.slug)
+        members = session.exec(query if all_members else query.where(Member.slug.in_(member))).all()
+        missing = sorted(set(member) - {m.slug for m in members})
+        if missing:
+            raise fail(f"Unbekannte Mitglieder: {', '.join(missing)}", code=2)
+        for found in members:
+            count = release_member_digest(session, found.id, period=chosen, actor=actor)
+            console.print(f"{found.slug}: {count} Treffer freigegeben ({chosen}).")
+
+
+@bounces_app.command("process")
+def bounces_process(as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
+    """Read the bounce Maildir (FOERDERRADAR_BOUNCE_MAILDIR_PATH) and suppress failing addresses."""
+    from foerderradar.jobs import process_bounces
+
+    settings = settings_or_exit()
+    _ready(settings)
+    report = process_bounces(settings)
+    if as_json:
+        console.print_json(json.dumps(asdict(report)))
+        return
+    console.print(f"{report.messages} Nachrichten gelesen, {report.failures} Zustellfehler, "
+                  f"{report.not_bounces} ohne Zustellfehler.")
+    for address in report.suppressed:
+        console.print(f"  gesperrt: {address}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(digest_app, name="digest")
+    app.add_typer(bounces_app, name="bounces")
+
+    @app.command("run-weekly")
+    def run_weekly(crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Vorher alle Quellen crawlen."),
+                   as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
+        """Run the weekly cycle now: crawl, match, auto-approve, send what is due."""
+        from foerderradar.jobs import run_weekly as run
+
+        settings = settings_or_exit()
+        _ready(settings)
+        report = run(settings, crawl=crawl)
+        if as_json:
+            console.print_json(json.dumps(asdict(report)))
+            return
+        if report.crawl_exit_code:
+            err_console.print(f"[yellow]Crawl mit Fehlern beendet (Code {report.crawl_exit_code}).[/yellow]")
+        console.print(f"Abgeglichen: {len(report.matched)} Mitglieder; automatisch freigegeben: "
+                      f"{sum(report.auto_released.values())} Treffer.")
+        _print_send(report.send, False)
+
+    @app.command()
+    def scheduler() -> None:
+        """Run the timetable (crawl Sunday night, send Tuesday 08:00, daily checks) until stopped."""
+        import logging
+
+        from foerderradar.scheduler import run_scheduler
+
+        settings = settings_or_exit()
+        _ready(settings)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        try:
+            run_scheduler(settings)
+        except ValueError as exc:
+            raise fail(str(exc), code=2) from None
