@@ -24,7 +24,8 @@ FIELD_LABELS = {
     "closed": "Geschlossen",
 }
 SHORT = 120
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+# Sentence ends: a full stop etc. after a non-digit, followed by a capital ("1. März" stays whole).
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?;])\s+(?=[A-ZÄÖÜ0-9])|\n+")
 
 
 @dataclass

@@ -38,9 +38,11 @@ def login_message(settings: Settings, member: Member, recipient: Recipient, link
 
 
 def send_login_mail(settings: Settings, member: Member, recipient: Recipient, link: str) -> None:
-    transport = make_transport(mail_config(settings))
+    config = mail_config(settings)
+    transport = make_transport(config)
     try:
-        transport.push(login_message(settings, member, recipient, link))
+        transport.push(login_message(settings, member, recipient, link), sender=config.from_address,
+                       recipient=recipient.email)
         transport.flush()
     finally:
         transport.close()

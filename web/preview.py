@@ -1,4 +1,9 @@
-"""The next digest of a member exactly as its recipients will get it (mailer's own assembly and rendering)."""
+"""The next digest of a member exactly as its recipients will get it once staff release it.
+
+The mailer only mails *released* matches, so the preview releases them inside the request's
+transaction, assembles and renders the digest with the mailer's own code, and rolls back:
+what staff see is what ``send_period`` will send, and nothing is stored.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,17 @@ from foerderradar.mailing import mail_config
 from foerderradar.settings import Settings
 from mailer.assemble import assemble_digest
 from mailer.periods import current_period
+from mailer.release import release_member_digest
 from mailer.render import RenderedDigest, render_digest
 from store.models import Member
 
 
 def render_member_digest(session: Session, member: Member, settings: Settings, *, today: date) -> RenderedDigest:
     config = mail_config(settings)
-    content = assemble_digest(session, member, current_period(today), today=today, config=config)
-    return render_digest(content, config)
+    period = current_period(today)
+    try:
+        release_member_digest(session, member.id, period=period, actor="preview")
+        content = assemble_digest(session, member, period, today=today, config=config)
+        return render_digest(content, config)
+    finally:
+        session.rollback()

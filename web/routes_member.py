@@ -7,6 +7,7 @@ ids of other members are not confirmed either).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import date
 from typing import Annotated
@@ -27,6 +28,7 @@ from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
 from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
 SENT_NOTICE = ("Wenn die Adresse bei uns für ein Mitglied eingetragen ist, haben wir Ihnen soeben einen "
                "Anmeldelink geschickt. Bitte sehen Sie in Ihr Postfach.")
@@ -58,7 +60,10 @@ def request_link(request: Request, session: SessionDep, settings: SettingsDep, e
         member = session.get(Member, recipient.member_id)
         token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
         link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
-        send_login_mail(settings, member, recipient, link)
+        try:
+            send_login_mail(settings, member, recipient, link)
+        except Exception:  # noqa: BLE001 - an error page would tell a stranger that the address exists
+            log.exception("login mail to recipient %s could not be sent", recipient.id)
     # The same answer for known and unknown addresses: nobody can probe who is registered.
     return _render(request, "member_login.html", {"notice": SENT_NOTICE})
 

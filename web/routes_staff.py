@@ -192,9 +192,9 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 @router.get("/members/{slug}/digest")
 def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
     member = _member(session, slug)
-    rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
     pending = session.exec(select(func.count(Match.id)).where(
         Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None))).one()
+    rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
     return _render(request, "staff_digest_preview.html", {
         "staff": staff, "active": "digests", "member": member, "rendered": rendered, "pending": pending,
         "period": current_period(date.today())})
