@@ -41,6 +41,7 @@ class World:
 
     def __init__(self, engine):
         self.engine = engine
+        self.count = 0
         with Session(engine) as session:
             session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"))
             session.add(Source(key="eu_sedia", name="EU Funding & Tenders Portal", level="eu"))
@@ -63,9 +64,10 @@ class World:
 
     def programme(self, title: str, *, deadline: dt.date | None = None, areas=("umwelt",), **fields) -> int:
         with Session(self.engine) as session:
-            key = f"{title}-{utcnow().timestamp()}-{id(fields)}"
+            self.count += 1
+            key = f"programme-{self.count}"
             programme = Programme(source_key=fields.pop("source_key", "foerderdatenbank"), natural_key=key,
-                                  url=fields.pop("url", "https://www.foerderdatenbank.de/p/" + str(abs(hash(key)))),
+                                  url=fields.pop("url", f"https://www.foerderdatenbank.de/p/{self.count}"),
                                   title=title, next_deadline=deadline, funding_areas=list(areas),
                                   funder=fields.pop("funder", "Bundesministerium für Verkehr"),
                                   level=fields.pop("level", "bund"), status="open",
@@ -226,3 +228,9 @@ def today() -> dt.date:
 @pytest.fixture
 def period() -> str:
     return PERIOD
+
+
+@pytest.fixture
+def world_on():
+    """``World`` for an engine the test made itself (e.g. a database built by the migrations)."""
+    return World
