@@ -37,3 +37,62 @@ def crawl(engine, database_url):
             return session.exec(select(CrawlRun).where(CrawlRun.id == crawler.spider.crawl_run_id)).one()
 
     return run
+
+
+@pytest.fixture
+def serve_sedia(server):
+    """``serve_sedia(rows, total=None)`` puts SEDIA result rows behind the strict fake endpoint; returns its URL."""
+    from foerderradar.demo_sources import SEDIA_SEARCH_PATH, sedia_handler, sedia_pages_from_rows
+
+    def serve(rows: list[dict], total: int | None = None) -> str:
+        server.add_route("POST", SEDIA_SEARCH_PATH, sedia_handler(sedia_pages_from_rows(rows, total), total))
+        return server.url(SEDIA_SEARCH_PATH)
+
+    return serve
+
+
+@pytest.fixture
+def bulk_rows():
+    """``bulk_rows(n)``: n distinct open topics, copies of a saved real row with their own identifiers."""
+    import json
+
+    template = json.loads((SHARED / "eu-funding-tenders" / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))["results"][0]
+
+    def make(count: int) -> list[dict]:
+        rows = []
+        for number in range(count):
+            row = json.loads(json.dumps(template))
+            row["reference"] = f"{number}TOPICSen"
+            row["metadata"]["identifier"] = [f"HORIZON-TEST-{number:04d}"]
+            rows.append(row)
+        return rows
+
+    return make
+
+
+@pytest.fixture
+def serve_snapshot(server):
+    """``serve_snapshot(key)`` serves foerderradar/demo_data/<key>/ at its routes; returns the spider's base URL."""
+    import json
+
+    from foerderradar.demo_sources import DEMO_DATA
+
+    def serve(key: str) -> str:
+        for path, name in json.loads((DEMO_DATA / key / "routes.json").read_text(encoding="utf-8")).items():
+            kind = "application/json" if name.endswith(".json") else "text/html; charset=utf-8"
+            server.add_static("GET", path, (DEMO_DATA / key / name).read_bytes(), kind)
+        return server.url(f"/{key}/")
+
+    return serve
+
+
+@pytest.fixture
+def stored(engine):
+    """``stored(source_key)``: that source's programmes by natural key."""
+    from store.models import Programme
+
+    def load(source_key: str) -> dict:
+        with Session(engine) as session:
+            return {p.natural_key: p for p in session.exec(select(Programme).where(Programme.source_key == source_key)).all()}
+
+    return load

@@ -27,14 +27,9 @@ def programmes(engine) -> dict[str, Programme]:
         return {p.natural_key: p for p in session.exec(select(Programme)).all()}
 
 
-def serve(server, rows, total=None):
-    server.add_route("POST", SEDIA_SEARCH_PATH, sedia_handler(sedia_pages_from_rows(rows, total), total))
-    return server.url(SEDIA_SEARCH_PATH)
-
-
 @pytest_twisted.ensureDeferred
-async def test_saved_page_becomes_six_deduplicated_calls_with_status_from_dates(server, crawl, engine):
-    url = serve(server, saved_rows("aarhusai_portal_search_page.json"))
+async def test_saved_page_becomes_six_deduplicated_calls_with_status_from_dates(crawl, engine, serve_sedia):
+    url = serve_sedia(saved_rows("aarhusai_portal_search_page.json"))
     run = await crawl(SediaSpider, search_url=url, today=TODAY)
     assert (run.status, run.seen, run.new) == ("success", 6, 6)
     stored = programmes(engine)
@@ -52,8 +47,8 @@ async def test_saved_page_becomes_six_deduplicated_calls_with_status_from_dates(
 
 
 @pytest_twisted.ensureDeferred
-async def test_request_is_multipart_with_json_parts_and_the_requested_filters(server, crawl):
-    url = serve(server, saved_rows("fundhunt_sedia_search.json"))
+async def test_request_is_multipart_with_json_parts_and_the_requested_filters(server, crawl, serve_sedia):
+    url = serve_sedia(saved_rows("fundhunt_sedia_search.json"))
     await crawl(SediaSpider, search_url=url, today=TODAY)
     searches = [r for r in server.requests if r.path == SEDIA_SEARCH_PATH]
     parts = json_parts(searches[0].headers["content-type"], searches[0].body)
@@ -65,8 +60,8 @@ async def test_request_is_multipart_with_json_parts_and_the_requested_filters(se
 
 
 @pytest_twisted.ensureDeferred
-async def test_wrong_encoding_is_rejected_so_the_run_fails_and_keeps_stored_calls(server, crawl, engine):
-    url = serve(server, saved_rows("fundhunt_sedia_search.json"))
+async def test_wrong_encoding_is_rejected_so_the_run_fails_and_keeps_stored_calls(server, crawl, engine, serve_sedia):
+    url = serve_sedia(saved_rows("fundhunt_sedia_search.json"))
     await crawl(SediaSpider, search_url=url, today=TODAY)
     original = sedia_handler(sedia_pages_from_rows(saved_rows("fundhunt_sedia_search.json")))
 
@@ -82,8 +77,8 @@ async def test_wrong_encoding_is_rejected_so_the_run_fails_and_keeps_stored_call
 
 
 @pytest_twisted.ensureDeferred
-async def test_cascade_calls_are_keyed_by_reference_with_next_cut_off(server, crawl, engine):
-    url = serve(server, saved_rows("fundhunt_sedia_cascade.json"))
+async def test_cascade_calls_are_keyed_by_reference_with_next_cut_off(crawl, engine, serve_sedia):
+    url = serve_sedia(saved_rows("fundhunt_sedia_cascade.json"))
     run = await crawl(SediaSpider, search_url=url, today=TODAY)
     assert run.seen == 4  # two calls share one identifier and URL but are distinct
     stored = programmes(engine)
@@ -95,22 +90,11 @@ async def test_cascade_calls_are_keyed_by_reference_with_next_cut_off(server, cr
     assert (umx.status, umx.closed, umx.extra["status_raw"]) == ("closed", True, "31094502")
 
 
-def _bulk_rows(count: int) -> list[dict]:
-    template = saved_rows("fundhunt_sedia_search.json")[0]
-    rows = []
-    for number in range(count):
-        row = json.loads(json.dumps(template))
-        row["reference"] = f"{number}TOPICSen"
-        row["metadata"]["identifier"] = [f"HORIZON-TEST-{number:04d}"]
-        rows.append(row)
-    return rows
-
-
 @pytest_twisted.ensureDeferred
-async def test_pages_are_walked_and_duplicates_across_pages_collapse(server, crawl, engine):
-    rows = _bulk_rows(230)
+async def test_pages_are_walked_and_duplicates_across_pages_collapse(server, crawl, serve_sedia, bulk_rows):
+    rows = bulk_rows(230)
     rows[150] = json.loads(json.dumps(rows[20]))  # a replica re-serves a row on a later page
-    url = serve(server, rows)
+    url = serve_sedia(rows)
     run = await crawl(SediaSpider, search_url=url, today=TODAY)
     pages = sorted(int(r.query["pageNumber"][0]) for r in server.requests if r.path == SEDIA_SEARCH_PATH)
     assert pages == [1, 2, 3]
@@ -118,8 +102,8 @@ async def test_pages_are_walked_and_duplicates_across_pages_collapse(server, cra
 
 
 @pytest_twisted.ensureDeferred
-async def test_page_cap_makes_the_run_incomplete_and_removes_nothing(server, crawl, engine):
-    url = serve(server, _bulk_rows(230))
+async def test_page_cap_makes_the_run_incomplete_and_removes_nothing(crawl, engine, serve_sedia, bulk_rows):
+    url = serve_sedia(bulk_rows(230))
     first = await crawl(SediaSpider, search_url=url, today=TODAY)
     capped = await crawl(SediaSpider, search_url=url, today=TODAY, max_pages=1)
     assert first.status == "success"
@@ -129,10 +113,10 @@ async def test_page_cap_makes_the_run_incomplete_and_removes_nothing(server, cra
 
 
 @pytest_twisted.ensureDeferred
-async def test_unexpected_type_means_the_filter_was_ignored_and_fails_the_run(server, crawl):
+async def test_unexpected_type_means_the_filter_was_ignored_and_fails_the_run(crawl, serve_sedia):
     rows = saved_rows("fundhunt_sedia_search.json")
     rows[1]["metadata"]["type"] = ["0"]  # a tender: the query cannot have been applied
-    run = await crawl(SediaSpider, search_url=serve(server, rows), today=TODAY)
+    run = await crawl(SediaSpider, search_url=serve_sedia(rows), today=TODAY)
     assert run.status == "failed" and "Suchfilter" in run.error
 
 
@@ -158,7 +142,7 @@ async def test_server_errors_are_retried_then_succeed(server, crawl):
 
 
 @pytest_twisted.ensureDeferred
-async def test_timeouts_after_retries_leave_the_run_incomplete(server, crawl):
+async def test_timeouts_after_retries_fail_the_run_and_say_which_page(server, crawl):
     def slow(request):
         time.sleep(1.5)
         return SnapshotResponse(b"{}", "application/json")
@@ -171,9 +155,9 @@ async def test_timeouts_after_retries_leave_the_run_incomplete(server, crawl):
 
 
 @pytest_twisted.ensureDeferred
-async def test_facet_labels_name_the_programme(server, crawl, engine):
+async def test_facet_labels_name_the_programme(server, crawl, engine, serve_sedia):
     facets = {"facets": [{"name": "frameworkProgramme",
                           "values": [{"rawValue": "43108390", "value": "Horizon Europe"}]}]}
     server.add_static("POST", "/search-api/prod/rest/facet", json.dumps(facets).encode(), "application/json")
-    await crawl(SediaSpider, search_url=serve(server, saved_rows("fundhunt_sedia_search.json")), today=TODAY)
+    await crawl(SediaSpider, search_url=serve_sedia(saved_rows("fundhunt_sedia_search.json")), today=TODAY)
     assert {p.funder for p in programmes(engine).values()} == {"Europäische Kommission – Horizon Europe"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest_twisted
 from sqlmodel import Session, select
@@ -11,27 +10,10 @@ from typer.testing import CliRunner
 
 from crawler.health import FieldCoverage, source_health
 from crawler.spiders.eu_sedia.spider import SediaSpider
-from foerderradar.demo_sources import SEDIA_SEARCH_PATH, sedia_handler, sedia_pages_from_rows
+from foerderradar.demo_sources import SEDIA_SEARCH_PATH
 from store.models import Programme
 
-EU = Path(__file__).resolve().parents[3] / "shared" / "sources" / "eu-funding-tenders"
 TODAY = "2026-11-26"
-
-
-def bulk_rows(count: int) -> list[dict]:
-    template = json.loads((EU / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))["results"][0]
-    rows = []
-    for number in range(count):
-        row = json.loads(json.dumps(template))
-        row["reference"] = f"{number}TOPICSen"
-        row["metadata"]["identifier"] = [f"HORIZON-TEST-{number:04d}"]
-        rows.append(row)
-    return rows
-
-
-def serve(server, rows, total=None) -> str:
-    server.add_route("POST", SEDIA_SEARCH_PATH, sedia_handler(sedia_pages_from_rows(rows, total), total))
-    return server.url(SEDIA_SEARCH_PATH)
 
 
 def removed(engine) -> int:
@@ -40,37 +22,37 @@ def removed(engine) -> int:
 
 
 @pytest_twisted.ensureDeferred
-async def test_source_returning_nothing_fails_and_keeps_everything(server, crawl, engine):
-    await crawl(SediaSpider, search_url=serve(server, bulk_rows(10)), today=TODAY)
-    run = await crawl(SediaSpider, search_url=serve(server, []), today=TODAY)
+async def test_source_returning_nothing_fails_and_keeps_everything(crawl, engine, serve_sedia, bulk_rows):
+    await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(10)), today=TODAY)
+    run = await crawl(SediaSpider, search_url=serve_sedia([]), today=TODAY)
     assert run.status == "failed" and "0 Programme gelesen" in run.alarms and removed(engine) == 0
 
 
 @pytest_twisted.ensureDeferred
-async def test_source_returning_half_is_alarmed_and_removes_nothing(server, crawl, engine):
-    await crawl(SediaSpider, search_url=serve(server, bulk_rows(10)), today=TODAY)
-    run = await crawl(SediaSpider, search_url=serve(server, bulk_rows(5)), today=TODAY)
+async def test_source_returning_half_is_alarmed_and_removes_nothing(crawl, engine, serve_sedia, bulk_rows):
+    await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(10)), today=TODAY)
+    run = await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(5)), today=TODAY)
     assert run.status == "incomplete" and any("Rückgang um 50 %" in a for a in run.alarms)
     assert removed(engine) == 0
 
 
 @pytest_twisted.ensureDeferred
-async def test_rows_of_a_changed_shape_raise_an_alarm(server, crawl, engine):
-    await crawl(SediaSpider, search_url=serve(server, bulk_rows(10)), today=TODAY)
+async def test_rows_of_a_changed_shape_raise_an_alarm(crawl, engine, serve_sedia, bulk_rows):
+    await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(10)), today=TODAY)
     rows = bulk_rows(10)
     for row in rows[:3]:
         row["fields"] = row.pop("metadata")  # the API renamed a key
-    run = await crawl(SediaSpider, search_url=serve(server, rows), today=TODAY)
+    run = await crawl(SediaSpider, search_url=serve_sedia(rows), today=TODAY)
     assert run.status == "incomplete" and removed(engine) == 0
     assert any("Unerwartete Struktur" in a and "metadata" in a for a in run.alarms)
 
 
 @pytest_twisted.ensureDeferred
-async def test_calls_without_deadlines_raise_a_coverage_alarm(server, crawl, engine):
+async def test_calls_without_deadlines_raise_a_coverage_alarm(crawl, serve_sedia, bulk_rows):
     rows = bulk_rows(10)
     for row in rows[:4]:
         row["metadata"].pop("deadlineDate")
-    run = await crawl(SediaSpider, search_url=serve(server, rows), today=TODAY)
+    run = await crawl(SediaSpider, search_url=serve_sedia(rows), today=TODAY)
     assert run.status == "incomplete"
     assert "40 % der Aufrufe ohne Frist (4 von 10)" in run.alarms
 
@@ -85,10 +67,10 @@ def test_field_coverage_counts_missing_titles_links_and_deadlines():
 
 
 @pytest_twisted.ensureDeferred
-async def test_sources_command_shows_a_broken_source_with_its_reason(server, crawl, engine, settings_env):
+async def test_sources_command_shows_a_broken_source_with_its_reason(server, crawl, engine, serve_sedia, bulk_rows, settings_env):
     from foerderradar.cli import app
 
-    await crawl(SediaSpider, search_url=serve(server, bulk_rows(4)), today=TODAY)
+    await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(4)), today=TODAY)
     server.add_static("POST", SEDIA_SEARCH_PATH, b'{"hits": []}', "application/json")
     await crawl(SediaSpider, search_url=server.url(SEDIA_SEARCH_PATH), today=TODAY)
     with Session(engine) as session:

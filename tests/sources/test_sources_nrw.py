@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest_twisted
-from sqlmodel import Session, select
 
 from crawler.spiders.nrw.brms import BrmsSpider
 from crawler.spiders.nrw.efre import EfreSpider
 from crawler.spiders.nrw.mhkbd import MhkbdSpider
 from crawler.spiders.nrw.nrwbank import NrwBankSpider
 from foerderradar.demo_sources import DEMO_DATA
-from store.models import Programme
 
 TODAY = "2026-11-26"
 
 
-def serve_folder(server, key: str, skip: tuple[str, ...] = ()) -> str:
-    routes = json.loads((DEMO_DATA / key / "routes.json").read_text(encoding="utf-8"))
-    for path, name in routes.items():
-        if name not in skip:
-            kind = "application/json" if name.endswith(".json") else "text/html; charset=utf-8"
-            server.add_static("GET", path, (DEMO_DATA / key / name).read_bytes(), kind)
-    return server.url(f"/{key}/")
-
-
-def stored(engine, source_key: str) -> dict[str, Programme]:
-    with Session(engine) as session:
-        return {p.natural_key: p for p in session.exec(select(Programme).where(Programme.source_key == source_key)).all()}
-
-
 @pytest_twisted.ensureDeferred
-async def test_nrwbank_catalogue_then_product_page(server, crawl, engine):
-    run = await crawl(NrwBankSpider, base_url=serve_folder(server, "nrwbank"))
+async def test_nrwbank_catalogue_then_product_page(server, crawl, serve_snapshot, stored):
+    run = await crawl(NrwBankSpider, base_url=serve_snapshot("nrwbank"))
     assert (run.status, run.seen) == ("success", 1)
-    product = stored(engine, "nrwbank")["15086"]
+    product = stored("nrwbank")["15086"]
     assert product.title == "Gründungszuschuss" and product.level == "bund"
     assert product.url.startswith("https://www.nrwbank.de/")  # readers get the live page, not the snapshot
     solr = next(r for r in server.requests if r.path.endswith("handleSolrSelect"))
@@ -44,14 +27,14 @@ async def test_nrwbank_catalogue_then_product_page(server, crawl, engine):
 
 
 @pytest_twisted.ensureDeferred
-async def test_missing_product_page_is_an_alarm_and_removes_nothing(server, crawl, engine):
-    url = serve_folder(server, "nrwbank")
+async def test_missing_product_page_is_an_alarm_and_removes_nothing(server, crawl, serve_snapshot, stored):
+    url = serve_snapshot("nrwbank")
     await crawl(NrwBankSpider, base_url=url)
     server.add_static("GET", "/nrwbank/de/foerderung/foerderprodukte/15086/index.html", b"gone", "text/plain", 404)
     run = await crawl(NrwBankSpider, base_url=url)
     assert run.status != "success" and run.removed == 0
     assert any("15086" in alarm for alarm in run.alarms)
-    assert stored(engine, "nrwbank")["15086"].removed_at is None
+    assert stored("nrwbank")["15086"].removed_at is None
 
 
 @pytest_twisted.ensureDeferred
@@ -62,10 +45,10 @@ async def test_catalogue_of_another_shape_fails_with_the_reason(server, crawl):
 
 
 @pytest_twisted.ensureDeferred
-async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar_entry(server, crawl, engine):
-    run = await crawl(MhkbdSpider, base_url=serve_folder(server, "nrw_mhkbd"), today=TODAY)
+async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar_entry(server, crawl, serve_snapshot, stored):
+    run = await crawl(MhkbdSpider, base_url=serve_snapshot("nrw_mhkbd"), today=TODAY)
     assert (run.status, run.seen) == ("success", 3)
-    items = stored(engine, "nrw_mhkbd")
+    items = stored("nrw_mhkbd")
     heimat = items["foerderprogramme/heimat-scheck"]
     assert heimat.eligible_applicants == ["kommune", "verband_vereinigung"]
     assert (heimat.next_deadline.isoformat(), heimat.rolling, heimat.status) == ("2027-10-23", True, "open")
@@ -76,9 +59,9 @@ async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar
 
 
 @pytest_twisted.ensureDeferred
-async def test_brms_field_labels_in_a_definition_list(server, crawl, engine):
-    await crawl(BrmsSpider, base_url=serve_folder(server, "brms"), today=TODAY)
-    programme = stored(engine, "brms")["de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/index.html"]
+async def test_brms_field_labels_in_a_definition_list(server, crawl, serve_snapshot, stored):
+    await crawl(BrmsSpider, base_url=serve_snapshot("brms"), today=TODAY)
+    programme = stored("brms")["de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/index.html"]
     assert programme.title == "Städtebauförderung"
     assert programme.funding_rate == "Zuschüsse von 40 bis 80 % der förderfähigen Kosten."
     assert programme.legal_text.startswith("Städtebauförderrichtlinie NRW 2023")
@@ -86,9 +69,9 @@ async def test_brms_field_labels_in_a_definition_list(server, crawl, engine):
 
 
 @pytest_twisted.ensureDeferred
-async def test_efre_aufruf_is_a_call_with_its_stichtag_and_the_richtlinie_a_rolling_programme(server, crawl, engine):
-    await crawl(EfreSpider, base_url=serve_folder(server, "efre_nrw"), today=TODAY)
-    items = stored(engine, "efre_nrw")
+async def test_efre_aufruf_is_a_call_with_its_stichtag_and_the_richtlinie_a_rolling_programme(server, crawl, serve_snapshot, stored):
+    await crawl(EfreSpider, base_url=serve_snapshot("efre_nrw"), today=TODAY)
+    items = stored("efre_nrw")
     regio = items["einfach-machen/foerderung-finden/regionrw-transformation"]
     assert (regio.kind, regio.last_deadline.isoformat(), regio.status) == ("call", "2023-01-31", "closed")
     assert regio.extra["jtf_area"] == ["Bottrop", "Dorsten", "Gladbeck", "Marl"]
@@ -98,13 +81,13 @@ async def test_efre_aufruf_is_a_call_with_its_stichtag_and_the_richtlinie_a_roll
 
 
 @pytest_twisted.ensureDeferred
-async def test_list_page_without_programme_links_fails_as_a_changed_site(server, crawl, engine):
-    url = serve_folder(server, "nrw_mhkbd")
+async def test_list_page_without_programme_links_fails_as_a_changed_site(server, crawl, serve_snapshot, stored):
+    url = serve_snapshot("nrw_mhkbd")
     await crawl(MhkbdSpider, base_url=url, today=TODAY)
     server.add_static("GET", "/nrw_mhkbd/service/foerderangebote", b"<main><h1>Neu</h1></main>", "text/html")
     run = await crawl(MhkbdSpider, base_url=url, today=TODAY)
     assert run.status == "failed" and "keine Links" in run.error
-    assert all(p.removed_at is None for p in stored(engine, "nrw_mhkbd").values())
+    assert all(p.removed_at is None for p in stored("nrw_mhkbd").values())
 
 
 def test_reconstructed_fixture_folders_say_so():
