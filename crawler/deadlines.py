@@ -49,6 +49,8 @@ _ROLLING = re.compile(
     r"ohne\s+(?:antrags)?frist|nicht\s+an\s+(?:eine\s+)?frist|stichtag(?:e)?\s+entf[aä]ll",
     re.IGNORECASE,
 )
+# Cheap substring test before the rolling regex runs over long texts.
+_ROLLING_WORDS = ("laufend", "jederzeit", "ganzjährig", "frist", "stichtag")
 _APPLYING = re.compile(r"antr[aä]g|einreich|eingereicht|skizze|bewerb|frist|stichtag", re.IGNORECASE)
 # Status-note closure, including the misspellings seen in the data (Antagstellung, merh).
 _CLOSED = re.compile(
@@ -193,6 +195,9 @@ def parse_deadlines(text: str, *, today: date, status_note: str = "") -> Deadlin
     used: list[str] = []
     rolling_sentence = ""
     try:
+        lowered = text.lower()
+        if not _DATE.search(text) and not any(word in lowered for word in _ROLLING_WORDS):
+            text = ""  # nothing to read: skip the sentence work (long descriptions, legal texts)
         for sentence in split_sentences(text.replace("\u00a0", " ")):
             if not rolling_sentence and _is_rolling(sentence):
                 rolling_sentence = sentence

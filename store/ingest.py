@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -120,6 +120,24 @@ def classify_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return sorted(set(types))
 
 
+def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
+    """A complete ``Programme`` row for a bulk INSERT: the item's values over the model's defaults
+    (a bulk INSERT bypasses the model constructor, so its default factories are applied here)."""
+    row: dict[str, Any] = {}
+    for name, info in Programme.model_fields.items():
+        if name == "id":
+            continue
+        if name in clean:
+            row[name] = clean[name]
+        elif name in fixed:
+            row[name] = fixed[name]
+        elif info.default_factory is not None:
+            row[name] = info.default_factory()
+        else:
+            row[name] = info.default
+    return row
+
+
 class Ingest:
     """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
 
@@ -154,6 +172,7 @@ class Ingest:
         self._known = {key: (pid, digest, removed) for pid, key, digest, removed in rows}
         self._session = Session(engine, expire_on_commit=False)
         self._pending = 0
+        self._new_rows: list[dict[str, Any]] = []  # inserted in batches: one INSERT per row is the slow part
 
     # -- items ---------------------------------------------------------------------------------
 
@@ -174,12 +193,8 @@ class Ingest:
         now = utcnow()
         known = self._known.get(key)
         if known is None:
-            programme = Programme(source_key=self.source_key, content_hash=digest, first_seen_at=now,
-                                  last_seen_at=now, updated_at=now, **clean)
-            self._session.add(programme)
-            self._session.flush()
-            self._known[key] = (programme.id, digest, None)
-            self._seen_ids.add(programme.id)
+            self._new_rows.append(_programme_row(clean, source_key=self.source_key, content_hash=digest,
+                                                 first_seen_at=now, last_seen_at=now, updated_at=now))
             self.run.new += 1
             outcome = "new"
         else:
@@ -213,9 +228,21 @@ class Ingest:
             outcome = "changed"
         self._pending += 1
         if self._pending >= 500:
+            self._insert_new()
             self._session.commit()
             self._pending = 0
         return outcome
+
+    def _insert_new(self) -> None:
+        """Insert the buffered new programmes in one statement and learn their ids."""
+        if not self._new_rows:
+            return
+        rows, self._new_rows = self._new_rows, []
+        digests = {row["natural_key"]: row["content_hash"] for row in rows}
+        result = self._session.execute(insert(Programme).returning(Programme.id, Programme.natural_key), rows)
+        for pid, key in result.all():
+            self._known[key] = (pid, digests[key], None)
+            self._seen_ids.add(pid)
 
     # -- end of run ----------------------------------------------------------------------------
 
@@ -235,6 +262,7 @@ class Ingest:
         such a run succeeds when complete, but neither removes programmes nor compares counts.
         """
         session = self._session
+        self._insert_new()
         now = utcnow()
         if self._unchanged_ids:
             for start in range(0, len(self._unchanged_ids), 900):
@@ -271,6 +299,7 @@ class Ingest:
 
     def fail(self, error: str, *, stats: dict | None = None) -> CrawlRun:
         """Record a failed run. Nothing already stored is removed or changed by it."""
+        self._new_rows = []
         self._session.rollback()
         return self.finish(complete=False, error=error or "Lauf fehlgeschlagen", stats=stats)
 

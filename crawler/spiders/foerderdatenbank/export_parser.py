@@ -76,12 +76,13 @@ class ExportResult:
 class Document:
     """One export document: its key (``/BMWI/…/name``), type and properties by name."""
 
-    __slots__ = ("key", "type", "props")
+    __slots__ = ("key", "type", "props", "_plain")
 
     def __init__(self, root: etree._Element) -> None:
         self.key = f"{root.get('path', '')}/{root.get('name', '')}"
         self.type = root.get("type", "")
         self.props = {prop.get("name"): prop for prop in root}
+        self._plain: dict[str, str] = {}
 
     @property
     def name(self) -> str:
@@ -97,8 +98,11 @@ class Document:
         return "" if _EMPTY_DIV.match(inner) else inner
 
     def plain(self, name: str) -> str:
-        markup = self.richtext(name)
-        return html_to_text(markup) if markup else ""
+        """Plain text of a RichText property (cached: linked documents are read by many programmes)."""
+        if name not in self._plain:
+            markup = self.richtext(name)
+            self._plain[name] = html_to_text(markup) if markup else ""
+        return self._plain[name]
 
     def string(self, name: str) -> str:
         prop = self.props.get(name)
@@ -118,16 +122,21 @@ class Document:
         prop = self.props.get(name)
         if prop is None:
             return out
-        for block in prop.iterfind("classifiedLinkLists/classifiedLinkList"):
-            classifier = block.find("classifierLinks/link")
-            if classifier is None:
-                continue
-            key = classifier.get(XLINK_HREF, "").rpartition("/")[2]
-            values = out.setdefault(key, [])
-            for link in block.iterfind("links/link"):
-                href = link.get(XLINK_HREF, "")
-                if href and href not in values:
-                    values.append(href)
+        for lists in prop:  # <classifiedLinkLists>; plain child loops: this runs ~10 times per programme
+            for block in lists:
+                classifier, links = None, ()
+                for part in block:
+                    if part.tag == "classifierLinks" and len(part):
+                        classifier = part[0].get(XLINK_HREF, "")
+                    elif part.tag == "links":
+                        links = part
+                if not classifier:
+                    continue
+                values = out.setdefault(classifier.rpartition("/")[2], [])
+                for link in links:
+                    href = link.get(XLINK_HREF, "")
+                    if href and href not in values:
+                        values.append(href)
         return out
 
 
@@ -168,8 +177,12 @@ def iter_documents(data: bytes, result: ExportResult) -> Iterator[Document]:
             if info.is_dir() or not info.filename.endswith(".xml"):
                 continue
             try:
-                raw, stripped = strip_control_chars(archive.read(info))
-                root = etree.fromstring(raw)
+                raw = archive.read(info)
+                try:
+                    root, stripped = etree.fromstring(raw), 0
+                except etree.XMLSyntaxError:  # e.g. a raw \x02: strip forbidden control bytes, parse again
+                    raw, stripped = strip_control_chars(raw)
+                    root = etree.fromstring(raw)
             except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
                 result.broken.append(f"{info.filename}: {exc}")
                 if "/Foerderprogramm/" in info.filename:

@@ -1,0 +1,140 @@
+"""Benchmark: full-size Förderdatenbank export → store, beside a bare lxml parse as the floor.
+
+Each phase runs in a child process of its own, so its peak RSS (``ru_maxrss``) is its own:
+  floor         open the ZIP and ``lxml.etree.fromstring`` every entry (nothing else)
+  parse         our export parser (documents → items, links resolved, texts cleaned, deadlines read)
+  sqlite        parse + upsert into a fresh SQLite file (what ``foerderradar crawl`` does)
+  sqlite again  the unchanged export once more (must write 0 revisions)
+  postgres      parse + upsert into PostgreSQL (a schema of its own, dropped afterwards), and again
+Targets (issue 2): SQLite ≤ 20 s and ≤ 3× floor; re-ingest ≤ 1.2× the first parse+upsert.
+
+    python bench/bench_fdb_ingest.py [--programmes 2500] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import resource
+import tempfile
+import time
+import uuid
+import zipfile
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 26)
+
+
+def _floor(data: bytes) -> dict:
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            try:
+                etree.fromstring(archive.read(info))
+            except etree.XMLSyntaxError:
+                pass  # the real export has a control byte; the floor does not clean it
+    return {}
+
+
+def _parse(data: bytes) -> dict:
+    from crawler.spiders.foerderdatenbank.export_parser import parse_export
+
+    result = parse_export(data, today=TODAY)
+    return {"programmes": result.programmes, "documents": result.documents}
+
+
+def _ingest(data: bytes, url: str) -> dict:
+    from sqlmodel import Session, func, select
+
+    from crawler.spiders.foerderdatenbank.export_parser import parse_export
+    from store.db import create_all, make_engine
+    from store.ingest import Ingest
+    from store.models import ProgrammeRevision
+
+    engine = make_engine(url)
+    create_all(engine)
+    result = parse_export(data, today=TODAY)
+    ingest = Ingest(engine, "foerderdatenbank", source_name="Förderdatenbank des Bundes")
+    for item in result.items:
+        ingest.add(item)
+    run = ingest.finish(complete=True, stats=result.stats())
+    with Session(engine) as session:
+        revisions = session.exec(select(func.count()).select_from(ProgrammeRevision)).one()
+    engine.dispose()
+    return {"seen": run.seen, "new": run.new, "unchanged": run.unchanged, "changed": run.changed,
+            "revisions": revisions}
+
+
+def _child(target, args, queue) -> None:
+    started = time.perf_counter()
+    info = target(*args)
+    info["seconds"] = time.perf_counter() - started
+    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(info)
+
+
+def measure(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(target, args, queue))
+    process.start()
+    info = queue.get()
+    process.join()
+    return info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--programmes", type=int, default=2500)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test",
+                        help="PostgreSQL URL ('' to skip)")
+    args = parser.parse_args()
+
+    from bench.generate_fdb_export import generate
+
+    data = generate(args.programmes)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = len(archive.infolist())
+    print(f"export: {args.programmes} programmes, {entries} documents, {len(data) / 1e6:.1f} MB ZIP")
+
+    rows: list[tuple[str, dict]] = [("floor (bare lxml)", measure(_floor, data)), ("parse", measure(_parse, data))]
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        rows.append(("sqlite parse+upsert", measure(_ingest, data, sqlite)))
+        rows.append(("sqlite re-ingest", measure(_ingest, data, sqlite)))
+    if args.postgres:
+        from sqlalchemy import text
+
+        from store.db import make_engine
+        from tests.conftest import _postgres_url_with_schema
+
+        schema = "bench_" + uuid.uuid4().hex[:8]
+        admin = make_engine(args.postgres)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            url = _postgres_url_with_schema(args.postgres, schema)
+            rows.append(("postgres parse+upsert", measure(_ingest, data, url)))
+            rows.append(("postgres re-ingest", measure(_ingest, data, url)))
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    floor = rows[0][1]["seconds"]
+    print(f"\n{'phase':24} {'seconds':>8} {'× floor':>8} {'peak RSS MB':>12}  counts")
+    for name, info in rows:
+        counts = {k: v for k, v in info.items() if k not in ("seconds", "peak_rss_mb")}
+        print(f"{name:24} {info['seconds']:8.2f} {info['seconds'] / floor:8.2f} {info['peak_rss_mb']:12.0f}  {counts}")
+    timings = dict(rows)
+    first, again = timings["sqlite parse+upsert"], timings["sqlite re-ingest"]
+    print(f"\nSQLite: {first['seconds']:.1f} s (target ≤ 20 s), {first['seconds'] / floor:.1f}× floor (target ≤ 3×); "
+          f"re-ingest {again['seconds'] / first['seconds']:.2f}× first (target ≤ 1.2×), "
+          f"revisions after re-ingest: {again['revisions']} (target 0)")
+
+
+if __name__ == "__main__":
+    main()
