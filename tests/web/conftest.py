@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from store.models import Match, MatchState, Member, Profile, Programme, Recipient, Source, StaffUser
 from web.app import create_app
-from web.auth import add_staff
+from web.auth import hash_password
 from web.tokens import make_magic_token
 
 BASE = "https://testserver"
@@ -48,8 +48,14 @@ def _programme(source: str, key: str, title: str, **fields) -> Programme:
                      eligible_applicants=["kommune"], regions=["_bundesweit"], status="open", **fields)
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """argon2 is slow on purpose; the staff of every test world share one hash of ``PASSWORD``."""
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
-def world(engine) -> World:
+def world(engine, password_hash) -> World:
     today = date.today()
     with Session(engine, expire_on_commit=False) as session:
         session.add_all([Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"),
@@ -107,8 +113,9 @@ def world(engine) -> World:
                           explanation=explanation, state=MatchState.approved),
         }
         session.add_all(matches.values())
-        curator = add_staff(session, "kurator@rvr.ruhr", PASSWORD, role="curator", name="Kim Kurator")
-        admin = add_staff(session, "admin@rvr.ruhr", PASSWORD, role="admin", name="Alex Admin")
+        curator = StaffUser(email="kurator@rvr.ruhr", password_hash=password_hash, role="curator", name="Kim Kurator")
+        admin = StaffUser(email="admin@rvr.ruhr", password_hash=password_hash, role="admin", name="Alex Admin")
+        session.add_all([curator, admin])
         session.commit()
     return World(member_a, member_b, recipient_a, recipient_b, recipient_a2, programmes, matches, curator, admin)
 
