@@ -37,6 +37,14 @@ def missing_keys(payload: Any, required: Iterable[str]) -> list[str]:
     return [key for key in required if key not in payload]
 
 
+def failure_reason(failure) -> str:
+    """A download failure in words: the HTTP status when there was a response, else the error."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return failure.getErrorMessage() or failure.type.__name__
+
+
 def shape_alarm(what: str, missing: list[str]) -> str:
     return f"Unerwartete Struktur bei {what}: es fehlen {', '.join(missing)}"
 

@@ -71,8 +71,8 @@ async def test_wrong_encoding_is_rejected_so_the_run_fails_and_keeps_stored_call
 
     server.add_route("POST", SEDIA_SEARCH_PATH, urlencoded_only)
     run = await crawl(SediaSpider, search_url=url, today=TODAY)
-    assert run.status != "success" and run.removed == 0
-    assert any("nicht geladen" in alarm for alarm in run.alarms) or "500" in run.error
+    assert (run.status, run.seen, run.removed) == ("failed", 0, 0)
+    assert "SEDIA-Seite 1 nicht geladen: HTTP 500" in run.alarms
     assert all(p.removed_at is None for p in programmes(engine).values())
 
 
@@ -161,3 +161,25 @@ async def test_facet_labels_name_the_programme(server, crawl, engine, serve_sedi
     server.add_static("POST", "/search-api/prod/rest/facet", json.dumps(facets).encode(), "application/json")
     await crawl(SediaSpider, search_url=serve_sedia(saved_rows("fundhunt_sedia_search.json")), today=TODAY)
     assert {p.funder for p in programmes(engine).values()} == {"Europäische Kommission – Horizon Europe"}
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_page_failing_mid_walk_keeps_what_was_read_and_removes_nothing(server, crawl, engine, bulk_rows):
+    rows = bulk_rows(230)
+    handler = sedia_handler(sedia_pages_from_rows(rows))
+    await crawl(SediaSpider, search_url=serve_route(server, handler), today=TODAY)
+
+    def page_two_down(request):
+        if request.query.get("pageNumber") == ["2"]:
+            return SnapshotResponse(b"Bad Gateway", "text/plain", 502)
+        return handler(request)
+
+    run = await crawl(SediaSpider, search_url=serve_route(server, page_two_down), today=TODAY)
+    assert (run.status, run.seen, run.removed) == ("incomplete", 100, 0)
+    assert "SEDIA-Seite 2 nicht geladen: HTTP 502" in run.alarms
+    assert all(p.removed_at is None for p in programmes(engine).values())
+
+
+def serve_route(server, handler) -> str:
+    server.add_route("POST", SEDIA_SEARCH_PATH, handler)
+    return server.url(SEDIA_SEARCH_PATH)

@@ -33,7 +33,7 @@ async def test_missing_product_page_is_an_alarm_and_removes_nothing(server, craw
     server.add_static("GET", "/nrwbank/de/foerderung/foerderprodukte/15086/index.html", b"gone", "text/plain", 404)
     run = await crawl(NrwBankSpider, base_url=url)
     assert run.status != "success" and run.removed == 0
-    assert any("15086" in alarm for alarm in run.alarms)
+    assert any("15086" in alarm and "HTTP 404" in alarm for alarm in run.alarms)
     assert stored("nrwbank")["15086"].removed_at is None
 
 
@@ -94,3 +94,9 @@ def test_reconstructed_fixture_folders_say_so():
     for key in ("nrw_mhkbd", "brms", "efre_nrw", "nki_kommunalrichtlinie", "bmftr"):
         assert "Reconstructed" in (DEMO_DATA / key / "README.md").read_text(encoding="utf-8")
         assert all("RECONSTRUCTED" in page.read_text(encoding="utf-8") for page in Path(DEMO_DATA / key).glob("*.html"))
+
+
+@pytest_twisted.ensureDeferred
+async def test_unreachable_list_page_fails_the_run_with_the_status(server, crawl):
+    run = await crawl(BrmsSpider, base_url=server.url("/brms/"), today=TODAY)
+    assert run.status == "failed" and "foerderprogramme_a-z/index.html nicht geladen: HTTP 404" in run.error

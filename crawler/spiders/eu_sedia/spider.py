@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 from twisted.python.failure import Failure
 
-from crawler.health import HEALTH_PIPELINES, missing_keys, shape_alarm
+from crawler.health import HEALTH_PIPELINES, failure_reason, missing_keys, shape_alarm
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.eu_sedia import rows, wire
 from crawler.spiders.eu_sedia.programmes import labels_from_facets
@@ -129,7 +129,7 @@ class SediaSpider(SourceSpider):
 
     def page_failed(self, failure: Failure):
         page = failure.request.cb_kwargs.get("page")
-        self.crawl_alarms.append(f"SEDIA-Seite {page} nicht geladen: {failure.getErrorMessage()}")
+        self.crawl_alarms.append(f"SEDIA-Seite {page} nicht geladen: {failure_reason(failure)}")
         yield from self._emit(complete=False)
 
     def _emit(self, *, complete: bool):

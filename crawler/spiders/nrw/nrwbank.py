@@ -17,7 +17,7 @@ import scrapy
 from parsel import Selector
 from twisted.python.failure import Failure
 
-from crawler.health import HEALTH_PIPELINES, missing_keys, shape_alarm
+from crawler.health import HEALTH_PIPELINES, failure_reason, missing_keys, shape_alarm
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import pick, sections
@@ -117,7 +117,7 @@ class NrwBankSpider(SourceSpider):
         yield scrapy.Request(url, callback=self.parse_catalogue, errback=self.catalogue_failed)
 
     def catalogue_failed(self, failure: Failure):
-        self.fail(f"Produktkatalog {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+        self.fail(f"Produktkatalog {failure.request.url} nicht geladen: {failure_reason(failure)}")
 
     def parse_catalogue(self, response):
         try:
@@ -137,7 +137,7 @@ class NrwBankSpider(SourceSpider):
         self.crawl_complete = True  # a failed product page adds an alarm, keeping the run untrusted
 
     def product_failed(self, failure: Failure):
-        self.crawl_alarms.append(f"Produktseite {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+        self.crawl_alarms.append(f"Produktseite {failure.request.url} nicht geladen: {failure_reason(failure)}")
 
     def parse_product_page(self, response, pid: str):
         item = parse_product(response.text)

@@ -19,7 +19,7 @@ import scrapy
 from twisted.python.failure import Failure
 
 from crawler.deadlines import parse_deadlines
-from crawler.health import HEALTH_PIPELINES
+from crawler.health import HEALTH_PIPELINES, failure_reason
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.federal_calls.calendar import calendar_item
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
@@ -73,7 +73,7 @@ class HeadingPageSpider(SourceSpider):
                              errback=self.list_failed)
 
     def list_failed(self, failure: Failure):
-        self.fail(f"Übersichtsseite {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+        self.fail(f"Übersichtsseite {failure.request.url} nicht geladen: {failure_reason(failure)}")
 
     def detail_links(self, response) -> list[str]:
         links = []
@@ -98,7 +98,7 @@ class HeadingPageSpider(SourceSpider):
             self.crawl_complete = True  # a failed detail page adds an alarm, which keeps the run untrusted
 
     def detail_failed(self, failure: Failure):
-        self.crawl_alarms.append(f"Seite {failure.request.url} nicht geladen: {failure.getErrorMessage()}")
+        self.crawl_alarms.append(f"Seite {failure.request.url} nicht geladen: {failure_reason(failure)}")
 
     # -- detail --------------------------------------------------------------------------------
 
