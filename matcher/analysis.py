@@ -66,9 +66,11 @@ def stems(words: list[str]) -> list[str]:
     return _stemmer().stemWords(words)
 
 
-def word_features(text: str) -> list[str]:
+def word_features(text: str, bigrams: bool = True) -> list[str]:
     """Stemmed unigrams and bigrams (bigrams joined by a space): the word channel's analyzer."""
     unigrams = stems(surface_words(text))
+    if not bigrams:
+        return unigrams
     return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:])]
 
 

@@ -14,10 +14,19 @@ import numpy as np
 
 from matcher.explain import explain
 from matcher.filters import (
-    REASON_EXCLUDED_TERM, REASON_FUNDING_TYPE, REASON_NOT_MUNICIPAL, applicant_ok, programme_reason,
+    REASON_CLOSED, REASON_DEADLINE_PASSED, REASON_EXCLUDED_TERM, REASON_FUNDING_TYPE, REASON_NOT_MUNICIPAL,
+    REASON_OTHER_LAND, applicant_ok, programme_reason,
 )
 from matcher.index import ProgrammeIndex
 from matcher.scoring import ProfileQuery, ScoreTable, score_profiles, term_hits
+
+
+REASONS = (REASON_CLOSED, REASON_DEADLINE_PASSED, REASON_OTHER_LAND, REASON_NOT_MUNICIPAL, REASON_FUNDING_TYPE,
+           REASON_EXCLUDED_TERM)
+
+
+def _code(reason: str | None) -> int:
+    return REASONS.index(reason) + 1 if reason else 0
 
 
 @dataclass
@@ -47,7 +56,8 @@ class Ranker:
     def __init__(self, index: ProgrammeIndex, today: date) -> None:
         self.index = index
         self.today = today
-        self.base_reasons = [programme_reason(p, today) for p in index.programmes]
+        self.base_codes = np.array([_code(programme_reason(p, today)) for p in index.programmes], dtype=np.int8)
+        self._typed_rows = np.array([bool(p.funding_types) for p in index.programmes], dtype=bool)
         self._applicants: dict[str, np.ndarray] = {}
 
     def _applicant_mask(self, member_kind: str) -> np.ndarray:
@@ -56,35 +66,35 @@ class Ranker:
                 [applicant_ok(p, member_kind) for p in self.index.programmes], dtype=bool)
         return self._applicants[member_kind]
 
-    def _reasons(self, request: RankRequest) -> list[str | None]:
-        applicants = self._applicant_mask(request.member_kind)
-        excluded_terms = term_hits(self.index, request.query.exclude, self.index.topic_presence).any(axis=1)
-        wanted_types = set(request.query.funding_types)
-        reasons: list[str | None] = []
-        for row, programme in enumerate(self.index.programmes):
-            reason = self.base_reasons[row]
-            if reason is None and not applicants[row]:
-                reason = REASON_NOT_MUNICIPAL
-            if reason is None and wanted_types and programme.funding_types and not wanted_types & set(programme.funding_types):
-                reason = REASON_FUNDING_TYPE
-            if reason is None and excluded_terms[row]:
-                reason = REASON_EXCLUDED_TERM
-            reasons.append(reason)
-        return reasons
+    def _reasons(self, request: RankRequest) -> np.ndarray:
+        """Per index row: 0 when the programme passes, else 1 + the position of its reason in REASONS."""
+        codes = self.base_codes.copy()
+        passing = codes == 0
+        codes[passing & ~self._applicant_mask(request.member_kind)] = REASONS.index(REASON_NOT_MUNICIPAL) + 1
+        query = request.query
+        if query.funding_types:
+            typed = self._typed_rows
+            unwanted = typed & (self.index.code_hits("funding_types", query.funding_types) == 0)
+            codes[(codes == 0) & unwanted] = REASONS.index(REASON_FUNDING_TYPE) + 1
+        if query.exclude:
+            excluded = term_hits(self.index, query.exclude, self.index.topic_presence).any(axis=1)
+            codes[(codes == 0) & excluded] = REASONS.index(REASON_EXCLUDED_TERM) + 1
+        return codes
 
     def reason(self, request: RankRequest, row: int) -> str | None:
         """The filter reason of one programme for one profile (``None``: it passes)."""
-        return self._reasons(request)[row]
+        code = int(self._reasons(request)[row])
+        return REASONS[code - 1] if code else None
 
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
         tables = score_profiles(self.index, [r.query for r in requests], [r.learned for r in requests])
         rankings = []
         for request, table in zip(requests, tables):
-            reasons = self._reasons(request)
+            codes = self._reasons(request)
             scores = table.total
-            eligible = np.array([reason is None for reason in reasons], dtype=bool)
-            rows = [int(r) for r in np.argsort(-scores, kind="stable") if eligible[r]]
-            excluded = Counter(reason for reason in reasons if reason is not None)
+            rows = [int(r) for r in np.argsort(-scores, kind="stable") if codes[r] == 0]
+            counts = np.bincount(codes, minlength=len(REASONS) + 1)
+            excluded = Counter({REASONS[i - 1]: int(counts[i]) for i in range(1, len(counts)) if counts[i]})
             rankings.append(Ranking(rows, scores, table, excluded))
         return rankings
 

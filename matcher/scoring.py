@@ -69,8 +69,8 @@ def _query_vectors(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[
         for text, weight in query.query_fields():
             if not text:
                 continue
-            w = index.word.vectorizer.transform([text]) * weight
-            c = index.char.vectorizer.transform([text]) * weight
+            w = index.word.query_counts(text) * weight
+            c = index.char.query_counts(text) * weight
             word_counts = w if word_counts is None else word_counts + w
             char_counts = c if char_counts is None else char_counts + c
         word_rows.append(word_counts if word_counts is not None else sp.csr_matrix((1, index.word_matrix.shape[1])))
@@ -82,17 +82,9 @@ def _query_vectors(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[
 
 def topic_values(index: ProgrammeIndex, topics: list[str]) -> np.ndarray:
     """Share of the profile's Förderbereich codes a programme carries (one hit of two counts fully)."""
-    values = np.zeros(len(index.programmes), dtype=np.float32)
     if not topics:
-        return values
-    wanted = set(topics)
-    needed = min(2, len(wanted))
-    for row, programme in enumerate(index.programmes):
-        codes = set(programme.funding_areas or []) | set(programme.funding_subareas or [])
-        parents = {c.split(".", 1)[0] for c in programme.funding_subareas or []}
-        hits = len(wanted & (codes | parents))
-        values[row] = min(1.0, hits / needed)
-    return values
+        return np.zeros(len(index.programmes), dtype=np.float32)
+    return np.minimum(1.0, index.code_hits("topics", topics) / min(2, len(set(topics))))
 
 
 def term_hits(index: ProgrammeIndex, terms: list[str], presence: sp.csc_matrix) -> np.ndarray:
@@ -142,9 +134,9 @@ def score_profiles(index: ProgrammeIndex, queries: list[ProfileQuery],
         if query.keywords:
             channels["keyword"] = np.minimum(1.0, hits.sum(axis=1) / min(3, len(query.keywords)))
         scale = 100.0 / sum(POINTS[name] for name in channels)
-        components = {name: POINTS[name] * scale * values for name, values in channels.items()}
+        components = {name: (POINTS[name] * scale * values).astype(np.float32) for name, values in channels.items()}
         extra = learned[i] if learned else None
         if extra is not None:
-            components["learned"] = LEARNED_POINTS * extra
+            components["learned"] = (LEARNED_POINTS * extra).astype(np.float32)
         tables.append(ScoreTable(components, hits, word_q[i]))
     return tables
