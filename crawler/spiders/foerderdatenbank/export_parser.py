@@ -166,35 +166,48 @@ def _code(href: str) -> str:
     return href.rpartition("/")[2]
 
 
-def iter_documents(data: bytes, result: ExportResult) -> Iterator[Document]:
-    """Parse every XML entry of the ZIP; unreadable ones are recorded in ``result.broken``."""
+PROGRAMME_FOLDER = "/Foerderprogramm/"
+
+
+def open_export(data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ExportFormatError(f"Die Antwort ist kein lesbares ZIP-Archiv ({exc}); erste Bytes: {data[:40]!r}") from None
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir() or not info.filename.endswith(".xml"):
-                continue
+
+
+def iter_documents(archive: zipfile.ZipFile, result: ExportResult, *, programmes: bool) -> Iterator[Document]:
+    """Parse the XML entries inside (``programmes=True``) or outside the programme folder.
+
+    Unreadable entries are recorded in ``result.broken``; forbidden control bytes are stripped
+    (and counted) only for documents that fail to parse, which keeps the common case fast.
+    """
+    for info in archive.infolist():
+        if info.is_dir() or not info.filename.endswith(".xml") or (PROGRAMME_FOLDER in info.filename) != programmes:
+            continue
+        try:
+            raw = archive.read(info)
             try:
-                raw = archive.read(info)
-                try:
-                    root, stripped = etree.fromstring(raw), 0
-                except etree.XMLSyntaxError:  # e.g. a raw \x02: strip forbidden control bytes, parse again
-                    raw, stripped = strip_control_chars(raw)
-                    root = etree.fromstring(raw)
-            except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
-                result.broken.append(f"{info.filename}: {exc}")
-                if "/Foerderprogramm/" in info.filename:
-                    result.broken_programmes += 1
-                continue
-            result.stripped_control_bytes += stripped
-            result.documents += 1
-            yield Document(root)
+                root, stripped = etree.fromstring(raw), 0
+            except etree.XMLSyntaxError:  # e.g. a raw \x02: strip forbidden control bytes, parse again
+                raw, stripped = strip_control_chars(raw)
+                root = etree.fromstring(raw)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            result.broken.append(f"{info.filename}: {exc}")
+            result.broken_programmes += programmes
+            continue
+        result.stripped_control_bytes += stripped
+        result.documents += 1
+        yield Document(root)
 
 
 class ExportParser:
-    """Turns the documents of one export into items; ``today`` decides which deadline is next."""
+    """Turns the documents of one export into items; ``today`` decides which deadline is next.
+
+    Two passes over the ZIP keep memory flat: first every linked document (contacts, addresses,
+    links, funding bodies) is indexed, then programmes are parsed one at a time and turned into
+    items as they stream out, so the big programme trees never pile up.
+    """
 
     def __init__(self, today: date) -> None:
         self.today = today
@@ -202,16 +215,20 @@ class ExportParser:
         self.subarea_parents = subarea_classifiers()
         self.result = ExportResult(items=[])
 
-    def parse(self, data: bytes) -> ExportResult:
-        programmes = []
-        for document in iter_documents(data, self.result):
-            if document.type == PROGRAMME_TYPE:
-                programmes.append(document)
-            else:
-                self.index[document.key] = document
-        self.result.programmes = len(programmes)
-        self.result.items = [self.programme_item(document) for document in programmes]
-        return self.result
+    def iter_items(self, data: bytes) -> Iterator[dict]:
+        with open_export(data) as archive:
+            for document in iter_documents(archive, self.result, programmes=False):
+                if document.type == PROGRAMME_TYPE:  # a programme outside the usual folder
+                    self.result.programmes += 1
+                    yield self.programme_item(document)
+                else:
+                    self.index[document.key] = document
+            for document in iter_documents(archive, self.result, programmes=True):
+                if document.type == PROGRAMME_TYPE:
+                    self.result.programmes += 1
+                    yield self.programme_item(document)
+                else:
+                    self.index[document.key] = document
 
     # -- linked documents ------------------------------------------------------------------------
 
@@ -355,5 +372,7 @@ def programme_status(deadline: DeadlineInfo, today: date) -> str:
 
 
 def parse_export(data: bytes, *, today: date) -> ExportResult:
-    """Parse an export ZIP into programme items; raises ``ExportFormatError`` if it is no ZIP."""
-    return ExportParser(today).parse(data)
+    """Parse an export ZIP into a list of programme items; raises ``ExportFormatError`` if it is no ZIP."""
+    parser = ExportParser(today)
+    parser.result.items = list(parser.iter_items(data))
+    return parser.result

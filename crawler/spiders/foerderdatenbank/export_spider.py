@@ -15,7 +15,7 @@ import scrapy
 from twisted.python.failure import Failure
 
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.foerderdatenbank.export_parser import ATTRIBUTION, ExportFormatError, parse_export
+from crawler.spiders.foerderdatenbank.export_parser import ATTRIBUTION, ExportFormatError, ExportParser
 
 EXPORT_URL = "https://www.foerderdatenbank.de/FDB/WS/export"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,15 +63,16 @@ class FdbExportSpider(SourceSpider):
         body = response.body
         if not body.startswith(ZIP_MAGIC):
             self.fail(describe_non_zip(body))
+        parser = ExportParser(self.today)
         try:
-            result = parse_export(body, today=self.today)
+            yield from parser.iter_items(body)  # streamed: items reach the store while parsing goes on
         except ExportFormatError as exc:
             self.fail(f"Export von {response.url} unlesbar: {exc}")
+        result = parser.result
         self.crawl_stats = result.stats()
         if result.broken:
             self.crawl_alarms.append(f"{len(result.broken)} Export-Dokumente unlesbar, z. B. {result.broken[0]}")
         if result.programmes == 0:
             self.crawl_alarms.append("Export enthält keine Programmdokumente")
-        yield from result.items
         # Complete only now: every programme document was read (a broken one may hide a programme).
         self.crawl_complete = result.broken_programmes == 0 and result.programmes > 0
