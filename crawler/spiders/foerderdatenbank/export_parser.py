@@ -347,17 +347,29 @@ class ExportParser:
             "eligible_applicants": codes("Foerderberechtigte"),
             "contact": contact,
             "links": links,
-            "status": programme_status(deadline, self.today),
-            "opens_on": deadline.opens_on,
-            "next_deadline": deadline.next_deadline,
-            "last_deadline": deadline.last_deadline,
-            "deadlines": [d.isoformat() for d in deadline.deadlines],
-            "rolling": deadline.rolling,
-            "closed": deadline.closed,
-            "deadline_sentence": deadline.sentence,
-            "attribution": f"{ATTRIBUTION} ({LICENCE_URL}), {url}",
+            **deadline_fields(deadline, self.today),
+            "attribution": attribution(url),
             "extra": extra,
         }
+
+
+def attribution(url: str) -> str:
+    """The licence line stored with every programme (CC BY-ND: rights holder, licence, source URL)."""
+    return f"{ATTRIBUTION} ({LICENCE_URL}), {url}"
+
+
+def deadline_fields(deadline: DeadlineInfo, today: date) -> dict:
+    """The item fields derived from parsed deadline prose (shared by the export and HTML spiders)."""
+    return {
+        "status": programme_status(deadline, today),
+        "opens_on": deadline.opens_on,
+        "next_deadline": deadline.next_deadline,
+        "last_deadline": deadline.last_deadline,
+        "deadlines": [d.isoformat() for d in deadline.deadlines],
+        "rolling": deadline.rolling,
+        "closed": deadline.closed,
+        "deadline_sentence": deadline.sentence,
+    }
 
 
 def programme_status(deadline: DeadlineInfo, today: date) -> str:

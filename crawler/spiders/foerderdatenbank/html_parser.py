@@ -18,8 +18,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.deadlines import parse_first_deadlines
-from crawler.spiders.foerderdatenbank.export_parser import (ATTRIBUTION, LEVELS, LICENCE_URL, PUBLIC_BASE,
-                                                            correlaid_ids, programme_status)
+from crawler.spiders.foerderdatenbank.export_parser import (LEVELS, PUBLIC_BASE, attribution, correlaid_ids,
+                                                            deadline_fields)
 from crawler.spiders.foerderdatenbank.vocab import canonical_code, codes_by_label, labels
 from crawler.text import html_to_text
 
@@ -241,15 +241,8 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
         **item,
         "contact": contact,
         "links": links,
-        "status": programme_status(deadline, today),
-        "opens_on": deadline.opens_on,
-        "next_deadline": deadline.next_deadline,
-        "last_deadline": deadline.last_deadline,
-        "deadlines": [d.isoformat() for d in deadline.deadlines],
-        "rolling": deadline.rolling,
-        "closed": deadline.closed,
-        "deadline_sentence": deadline.sentence,
-        "attribution": f"{ATTRIBUTION} ({LICENCE_URL}), {public}",
+        **deadline_fields(deadline, today),
+        "attribution": attribution(public),
         "extra": {"id_url": id_url, "id_hash": id_hash, "slug": key.rpartition("/")[2], "layout": layout,
                   "code_variant": code_variant, "from_html": True},
     }
