@@ -5,7 +5,6 @@ The review page and the digest show these lines as they are, so they are German 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,7 @@ from matcher.scoring import ProfileQuery
 from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
 
 MAX_TERMS = 8
-_PHRASE_SPLIT = re.compile(r"[,;.\n]+|\s+(?:und|oder|sowie)\s+")
+MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
 def _readable_terms(index: ProgrammeIndex, row: int, query_vector: sp.csr_matrix, programme: Any) -> list[str]:
@@ -45,17 +44,17 @@ def _readable_terms(index: ProgrammeIndex, row: int, query_vector: sp.csr_matrix
     return terms
 
 
-def _carrying_interests(query: ProfileQuery, keyword_hits: np.ndarray, programme: Any, terms: list[str]) -> list[str]:
-    """Profile keywords, topics and interest phrases that this programme answers."""
+def _carrying_interests(query: ProfileQuery, keyword_hits: np.ndarray, programme: Any,
+                        phrase_similarity: np.ndarray) -> list[str]:
+    """Profile keywords, topics and interest phrases that this programme answers, strongest first."""
     carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits) if hit]
     codes = set(programme.funding_areas or []) | set(programme.funding_subareas or [])
     codes |= {c.split(".", 1)[0] for c in programme.funding_subareas or []}
     carried += [name for code, name in zip(query.topics, query.topic_labels()) if code in codes]
-    term_stems = set(analysis.stems(" ".join(terms).split()))
-    for phrase in _PHRASE_SPLIT.split(query.interests or ""):
-        phrase = phrase.strip()
-        if phrase and len(phrase) <= 80 and set(analysis.stem_of(phrase)) & term_stems:
-            carried.append(phrase)
+    phrases = query.phrases()
+    for position in np.argsort(-phrase_similarity, kind="stable"):
+        if phrase_similarity[position] >= MIN_PHRASE_SIMILARITY:
+            carried.append(phrases[position])
     unique: list[str] = []
     for item in carried:
         if item.casefold() not in {u.casefold() for u in unique}:
@@ -98,15 +97,17 @@ def _summary(interests: list[str], terms: list[str], components: dict[str, float
         return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
     if terms:
         return "Gemeinsame Begriffe mit Ihrem Profil: " + ", ".join(terms[:3])
-    return "Passt zu den Themen Ihres Profils"
+    return "Schwache Übereinstimmung mit Ihrem Profil"
 
 
 def explain(index: ProgrammeIndex, row: int, query: ProfileQuery, *, query_vector: sp.csr_matrix,
-            components: dict[str, float], keyword_hits: np.ndarray, today: date) -> dict:
+            phrase_vectors: sp.csr_matrix, components: dict[str, float], keyword_hits: np.ndarray,
+            today: date) -> dict:
     """The explanation dict of contracts.md for the programme in ``row`` of the index."""
     programme = index.programmes[row]
     terms = _readable_terms(index, row, query_vector, programme)
-    interests = _carrying_interests(query, keyword_hits, programme, terms)
+    phrase_similarity = (phrase_vectors @ index.word_matrix[row].T).toarray().ravel()
+    interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
     return {
         "summary": _summary(interests, terms, rounded),

@@ -92,7 +92,8 @@ class Ranker:
         for request, table in zip(requests, tables):
             codes = self._reasons(request)
             scores = table.total
-            rows = [int(r) for r in np.argsort(-scores, kind="stable") if codes[r] == 0]
+            order = np.argsort(-scores, kind="stable")
+            rows = order[codes[order] == 0].tolist()
             counts = np.bincount(codes, minlength=len(REASONS) + 1)
             excluded = Counter({REASONS[i - 1]: int(counts[i]) for i in range(1, len(counts)) if counts[i]})
             rankings.append(Ranking(rows, scores, table, excluded))
@@ -101,4 +102,5 @@ class Ranker:
     def explain(self, ranking: Ranking, request: RankRequest, row: int) -> dict:
         components = {name: values[row] for name, values in ranking.table.components.items()}
         return explain(self.index, row, request.query, query_vector=ranking.table.word_query,
+                       phrase_vectors=ranking.table.phrase_queries,
                        components=components, keyword_hits=ranking.table.keyword_hits[row], today=self.today)

@@ -74,7 +74,7 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
                 Match.member_id == member.id, Match.state != MatchState.proposed)).all())
             rows = [r for r in ranking.rows if index.programmes[r].id not in decided]
             chosen = [r for r in rows if ranking.scores[r] >= request.query.min_score][: request.query.max_items]
-            proposals = {index.programmes[r].id: (float(round(ranking.scores[r], 1)), ranker.explain(ranking, request, r))
+            proposals = {index.programmes[r].id: (round(float(ranking.scores[r]), 1), ranker.explain(ranking, request, r))
                          for r in chosen}
             _store(session, member, proposals)
             if signals or profile.learned:
@@ -152,5 +152,5 @@ def explain_programme(engine: Engine, member_slug: str, programme_id: int, *, to
         ranking = ranker.rank([request])[0]
         row = next(i for i, p in enumerate(index.programmes) if p.id == programme_id)
         reason = "entfernt" if target.removed_at else ranker.reason(request, row)
-        return ProgrammeVerdict(programme_id, target.title, reason, float(round(ranking.scores[row], 1)),
+        return ProgrammeVerdict(programme_id, target.title, reason, round(float(ranking.scores[row]), 1),
                                 profile.min_score, ranker.explain(ranking, request, row))

@@ -8,6 +8,7 @@ some channels (e.g. free text without keywords or topics) can still reach the fu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from matcher.analysis import stem_of
+from matcher.analysis import stem_of, surface_words
 from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex
 from matcher.vocab import FUNDING_AREAS, SUBAREAS, label
@@ -28,6 +29,25 @@ CHAR_FLOOR, CHAR_REFERENCE = 0.08, 0.40  # character n-grams of unrelated German
 KEYWORD_WEIGHT_IN_QUERY = 2.0
 TOPIC_WEIGHT_IN_QUERY = 1.0
 GLOSSARY_WEIGHT_IN_QUERY = 0.5
+# A single interest phrase is short, so its similarities run higher; it counts a little less than
+# the whole profile would at the same strength.
+PHRASE_WEIGHT = 0.85
+PHRASE_WORD_REFERENCE, PHRASE_CHAR_REFERENCE = 0.45, 0.55
+PHRASE_CHUNK = 256
+
+
+_PHRASE_SPLIT = re.compile(r"[,;:.()\n]+|\s+(?:und|oder|sowie|bzw)\s+")
+MAX_PHRASES = 24
+
+
+def interest_phrases(interests: str) -> list[str]:
+    """The single interests of a free-text profile ("Radverkehr, Klimaschutz und Schulen" → three)."""
+    phrases = []
+    for phrase in _PHRASE_SPLIT.split(interests or ""):
+        phrase = phrase.strip(" -–")
+        if phrase and surface_words(phrase) and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases[:MAX_PHRASES]
 
 
 @dataclass
@@ -56,28 +76,63 @@ class ProfileQuery:
         """Weighted query texts; English glossary terms bridge to calls published in English."""
         fields = [(self.interests, 1.0), (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
                   (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY)]
-        english = english_terms(" ".join(text for text, _ in fields))
-        return fields + [(english, GLOSSARY_WEIGHT_IN_QUERY)]
+        return _with_english(fields)
+
+    def phrases(self) -> list[str]:
+        return interest_phrases(self.interests)
 
 
-def _query_vectors(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Word and character vectors of the queries, built like programme vectors (same IDF)."""
+def _with_english(fields: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    english = english_terms(" ".join(text for text, _ in fields))
+    return fields + [(english, GLOSSARY_WEIGHT_IN_QUERY)]
+
+
+def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Word and character vectors of weighted query texts, built like programme vectors (same IDF)."""
     word_rows, char_rows = [], []
-    for query in queries:
-        word_counts = None
-        char_counts = None
-        for text, weight in query.query_fields():
-            if not text:
-                continue
-            w = index.word.query_counts(text) * weight
-            c = index.char.query_counts(text) * weight
-            word_counts = w if word_counts is None else word_counts + w
-            char_counts = c if char_counts is None else char_counts + c
-        word_rows.append(word_counts if word_counts is not None else sp.csr_matrix((1, index.word_matrix.shape[1])))
-        char_rows.append(char_counts if char_counts is not None else sp.csr_matrix((1, index.char_matrix.shape[1])))
+    for fields in queries:
+        word_counts = sp.csr_matrix((1, index.word_matrix.shape[1]), dtype=np.float32)
+        char_counts = sp.csr_matrix((1, index.char_matrix.shape[1]), dtype=np.float32)
+        for text, weight in fields:
+            if text:
+                word_counts = word_counts + index.word.query_counts(text) * weight
+                char_counts = char_counts + index.char.query_counts(text) * weight
+        word_rows.append(word_counts)
+        char_rows.append(char_counts)
+    if not queries:
+        return (sp.csr_matrix((0, index.word_matrix.shape[1]), dtype=np.float32),
+                sp.csr_matrix((0, index.char_matrix.shape[1]), dtype=np.float32))
     word = normalize(index.word.tfidf.transform(sp.vstack(word_rows).tocsr()).astype(np.float32))
     char = normalize(index.char.tfidf.transform(sp.vstack(char_rows).tocsr()).astype(np.float32))
     return word, char
+
+
+def _best_phrase_similarities(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[np.ndarray, np.ndarray, list[sp.csr_matrix]]:
+    """Per profile and programme, the best word and char similarity of any single interest phrase.
+
+    A profile that lists twelve interests should meet a programme about one of them as well as a
+    profile about that one interest alone; the whole-profile vector dilutes it twelvefold.
+    Phrases are scored in chunks, so memory stays flat however many profiles there are.
+    """
+    owners, fields = [], []
+    for number, query in enumerate(queries):
+        for phrase in query.phrases():
+            owners.append(number)
+            fields.append(_with_english([(phrase, 1.0)]))
+    n = len(index.programmes)
+    best_word = np.zeros((len(queries), n), dtype=np.float32)
+    best_char = np.zeros((len(queries), n), dtype=np.float32)
+    word_vectors, char_vectors = _vectorise(index, fields)
+    for start in range(0, len(owners), PHRASE_CHUNK):
+        stop = min(start + PHRASE_CHUNK, len(owners))
+        word_sim = (word_vectors[start:stop] @ index.word_matrix.T).toarray()
+        char_sim = (char_vectors[start:stop] @ index.char_matrix.T).toarray()
+        for offset, owner in enumerate(owners[start:stop]):
+            np.maximum(best_word[owner], word_sim[offset], out=best_word[owner])
+            np.maximum(best_char[owner], char_sim[offset], out=best_char[owner])
+    owners_array = np.array(owners, dtype=np.int64)
+    per_profile = [word_vectors[np.flatnonzero(owners_array == number)] for number in range(len(queries))]
+    return best_word, best_char, per_profile
 
 
 def topic_values(index: ProgrammeIndex, topics: list[str]) -> np.ndarray:
@@ -112,31 +167,51 @@ class ScoreTable:
     components: dict[str, np.ndarray]
     keyword_hits: np.ndarray
     word_query: sp.csr_matrix
+    phrase_queries: sp.csr_matrix  # word vectors of the interest phrases, in ``ProfileQuery.phrases()`` order
 
     @property
     def total(self) -> np.ndarray:
         return np.clip(sum(self.components.values()), 0.0, 100.0)
 
 
+def _char_value(similarity: np.ndarray, reference: float) -> np.ndarray:
+    return np.clip((similarity - CHAR_FLOOR) / (reference - CHAR_FLOOR), 0.0, 1.0)
+
+
 def score_profiles(index: ProgrammeIndex, queries: list[ProfileQuery],
                    learned: list[np.ndarray | None] | None = None) -> list[ScoreTable]:
-    """Score every programme for every query in one pass of sparse products."""
-    word_q, char_q = _query_vectors(index, queries)
+    """Score every programme for every query with a few sparse products.
+
+    Each channel gives a value in [0, 1]; the word and character channels take the better of the
+    whole profile and its best single interest phrase. Points are scaled to 0–100 over the channels
+    that apply: a profile without keywords, or a programme without Förderbereich codes, is not
+    marked down for what it does not have.
+    """
+    word_q, char_q = _vectorise(index, [q.query_fields() for q in queries])
     word_sim = (word_q @ index.word_matrix.T).toarray()
     char_sim = (char_q @ index.char_matrix.T).toarray()
+    phrase_word, phrase_char, phrase_vectors = _best_phrase_similarities(index, queries)
+    has_codes = index.code_hits("topics", list(index.code_matrix("topics")[0])) > 0
     tables = []
     for i, query in enumerate(queries):
-        channels = {"word": np.minimum(1.0, word_sim[i] / WORD_REFERENCE),
-                    "char": np.clip((char_sim[i] - CHAR_FLOOR) / (CHAR_REFERENCE - CHAR_FLOOR), 0.0, 1.0)}
+        channels = {
+            "word": np.maximum(np.minimum(1.0, word_sim[i] / WORD_REFERENCE),
+                               PHRASE_WEIGHT * np.minimum(1.0, phrase_word[i] / PHRASE_WORD_REFERENCE)),
+            "char": np.maximum(_char_value(char_sim[i], CHAR_REFERENCE),
+                               PHRASE_WEIGHT * _char_value(phrase_char[i], PHRASE_CHAR_REFERENCE)),
+        }
+        available = np.full(len(index.programmes), POINTS["word"] + POINTS["char"], dtype=np.float32)
         if query.topics:
             channels["topic"] = topic_values(index, query.topics)
+            available += POINTS["topic"] * has_codes
         hits = term_hits(index, query.keywords, index.presence)
         if query.keywords:
             channels["keyword"] = np.minimum(1.0, hits.sum(axis=1) / min(3, len(query.keywords)))
-        scale = 100.0 / sum(POINTS[name] for name in channels)
+            available += POINTS["keyword"]
+        scale = 100.0 / available
         components = {name: (POINTS[name] * scale * values).astype(np.float32) for name, values in channels.items()}
         extra = learned[i] if learned else None
         if extra is not None:
             components["learned"] = (LEARNED_POINTS * extra).astype(np.float32)
-        tables.append(ScoreTable(components, hits, word_q[i]))
+        tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i]))
     return tables
