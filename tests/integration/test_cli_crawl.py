@@ -21,8 +21,8 @@ CAPTCHA = b"<html><head><title>Radware Captcha Page</title></head><body></body><
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, FOERDERRADAR_CRAWL_DOWNLOAD_DELAY="0", FOERDERRADAR_CRAWL_AUTOTHROTTLE="false",
                FOERDERRADAR_CRAWL_RETRY_TIMES="0", COLUMNS="200")
-    return subprocess.run([sys.executable, "-c", "from foerderradar.cli import app; app()", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run([sys.executable, "-c", "from foerderradar.cli import app; app()", *args],
+                          capture_output=True, text=True, env=env, timeout=120)
 
 
 def stored(database_url: str) -> list[tuple[str, str, object]]:

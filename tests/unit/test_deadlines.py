@@ -145,6 +145,7 @@ def test_formatted_date_parses_back(when, written):
 
 
 def test_running_subsidies_are_not_rolling_applications():
-    text = "Sie erhalten die Förderung als zinsverbilligtes Darlehen in Verbindung mit laufenden und einmaligen Zuschüssen."
+    text = ("Sie erhalten die Förderung als zinsverbilligtes Darlehen in Verbindung mit laufenden und "
+            "einmaligen Zuschüssen.")
     assert not parse_deadlines(text, today=TODAY).rolling
     assert parse_deadlines("Laufend", today=TODAY).rolling

@@ -30,7 +30,7 @@ def test_search_page_cards_hits_and_next_link_joined_against_base_url():
     assert all(card.url.startswith(LOCAL + "FDB/Content/DE/Foerderprogramm/") for card in page.cards)
     guw = next(card for card in page.cards if "guw-thueringen" in card.url)
     assert guw.title == "Gründungs- und Wachstumsfinanzierung – GuW Thüringen"  # nested span
-    assert page.cards[0].export_path == "/BMWI/FDB/Content/DE/Foerderprogramm/Land/Sachsen/buergschaft-sachsen-beteiligung"
+    assert page.cards[0].export_path.endswith("/Foerderprogramm/Land/Sachsen/buergschaft-sachsen-beteiligung")
     assert page.next_url.startswith(LOCAL + "SiteGlobals/FDB/Forms/Suche/") and page.next_page == 2
     assert page_number(page.next_url) == 2
 

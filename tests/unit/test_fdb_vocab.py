@@ -22,7 +22,8 @@ def test_labels_of_every_kind():
 def test_aliases_and_unknown_codes():
     assert canonical_code("Foerdergebiet", "bundesweit") == "_bundesweit"
     assert canonical_code("Foerdergebiet", "schlesig_holstein") == "schleswig_holstein"
-    assert label("foerdergebiet", "schleswig_holstein") == label("foerdergebiet", "schlesig_holstein") == "Schleswig-Holstein"
+    assert label("foerdergebiet", "schleswig_holstein") == "Schleswig-Holstein"
+    assert label("foerdergebiet", "schlesig_holstein") == "Schleswig-Holstein"
     assert label("foerdergebiet", "_bundesweit") == "bundesweit"
     assert label("foerderart", "neu_erfunden") == "neu_erfunden"
     labels("foerderart")["zuschuss"] = "x"

@@ -173,7 +173,8 @@ def open_export(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ExportFormatError(f"Die Antwort ist kein lesbares ZIP-Archiv ({exc}); erste Bytes: {data[:40]!r}") from None
+        raise ExportFormatError(
+            f"Die Antwort ist kein lesbares ZIP-Archiv ({exc}); erste Bytes: {data[:40]!r}") from None
 
 
 def iter_documents(archive: zipfile.ZipFile, result: ExportResult, *, programmes: bool) -> Iterator[Document]:

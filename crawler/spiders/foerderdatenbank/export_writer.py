@@ -82,10 +82,12 @@ class XmlDocument:
         parts = []
         for classifier, targets in blocks:
             links = "".join(f"                    <link xlink:href={quoteattr(t)}/>\n" for t in targets)
-            inner = f"                <links>\n{links}                </links>\n" if links else "                <links/>\n"
+            inner = (f"                <links>\n{links}                </links>\n" if links
+                     else "                <links/>\n")
             parts.append(
                 "            <classifiedLinkList>\n                <classifierText></classifierText>\n"
-                f"                <classifierLinks>\n                    <link xlink:href={quoteattr(CLASSIFIER + classifier)}/>\n"
+                "                <classifierLinks>\n"
+                f"                    <link xlink:href={quoteattr(CLASSIFIER + classifier)}/>\n"
                 f"                </classifierLinks>\n{inner}            </classifiedLinkList>\n")
         self.props[name] = ("ClassifiedLinkLists",
                             f"        <classifiedLinkLists>\n{''.join(parts)}        </classifiedLinkLists>\n")
@@ -202,7 +204,8 @@ class ExportWriter:
         document = XmlDocument(path, name, "gsb:ServiceOffer")
         texts = {"gsb:title": title if title is not None else record.get("title", ""),
                  "gsb:teaserText": record.get("short_description", ""), "gsb:summary": record.get("description", ""),
-                 "gsb:bodyText": record.get("legal_basis", ""), "gsb:regulatoryFWork": record.get("legal_requirements", ""),
+                 "gsb:bodyText": record.get("legal_basis", ""),
+                 "gsb:regulatoryFWork": record.get("legal_requirements", ""),
                  "gsb:procInfluence": record.get("deadlines", ""), "gsb:header": record.get("status_note", "")}
         for prop in ("gsb:challenge", "gsb:competenceDescr", "gsb:customerBenefit", "gsb:functions",
                      "gsb:procDescription", "gsb:procMethod", "gsb:procQuality", "gsb:progress",

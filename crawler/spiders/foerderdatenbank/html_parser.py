@@ -41,6 +41,8 @@ _LINK_SUFFIX = re.compile(r"\s*\((?:externer|exerner|extener) Link\)\s*$", re.IG
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PAGE_NUMBER = re.compile(r"_list%(?:25)?3D(\d+)")
 _EXPORT_PATH = re.compile(r"'(/BMWI/FDB/Content/DE/Foerderprogramm/[^']+)'")
+_TAB_SECTIONS = "//article[contains(@class,'content--tab-text')]/div[contains(@class,'rich--text')]"
+_NO_TAB_BODY = "//main//div[contains(@class,'content--main')]/div[@class='content']/div[@class='rich--text']"
 
 
 class BotPageError(ValueError):
@@ -169,12 +171,12 @@ def _sections(selector: Selector) -> tuple[dict[str, str], str]:
     tabs = selector.xpath("//div[contains(@class,'content--main')]//h2[contains(@class,'horizontal--tab-opener')]")
     sections: dict[str, str] = {}
     if tabs:
-        for block in selector.xpath("//article[contains(@class,'content--tab-text')]/div[contains(@class,'rich--text')]"):
+        for block in selector.xpath(_TAB_SECTIONS):
             heading = _norm(block.xpath("string(h3)").get()).lower()
             if heading:
                 sections[heading] = block.get()
         return sections, "A"
-    body = selector.xpath("//main//div[contains(@class,'content--main')]/div[@class='content']/div[@class='rich--text']")
+    body = selector.xpath(_NO_TAB_BODY)
     if body:
         sections["richtlinie"] = body[0].get()
         first = body[0].xpath("./*[1]")
