@@ -23,9 +23,6 @@ from store.models import CrawlRun, Programme, RunStatus
 # Above this share of items without a key field the run is alarmed.
 MAX_MISSING_SHARE = 0.2
 
-# The pipelines of a checked spider: health first (it must see items the store rejects), then store.
-HEALTH_PIPELINES = {"crawler.health.HealthPipeline": 400, "crawler.pipelines.StorePipeline": 500}
-
 _FIELD_NAMES = {"title": "Titel", "url": "Link", "deadline": "Frist"}
 
 
@@ -163,6 +160,6 @@ def _health_of(session: Session, key: str, name: str) -> SourceHealth:
 
 def source_health(session: Session) -> list[SourceHealth]:
     """The state of every registered source, in registry order."""
-    from crawler.registry import SOURCES
+    from crawler.registry import primary_sources
 
-    return [_health_of(session, entry.key, entry.name) for entry in SOURCES]
+    return [_health_of(session, entry.key, entry.name) for entry in primary_sources()]

@@ -37,7 +37,8 @@ class StorePipeline:
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error, weak=False)
         return pipeline
 
-    def open_spider(self, spider) -> None:
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
         self.ingest = Ingest(
             self.engine, spider.source_key, source_name=getattr(spider, "source_name", ""),
             level=getattr(spider, "source_level", "other"), source_url=getattr(spider, "source_url", ""),
@@ -49,15 +50,16 @@ class StorePipeline:
         spider.crawl_alarms = [*getattr(spider, "crawl_alarms", []),
                                f"Fehler beim Verarbeiten von {response.url}: {failure.getErrorMessage()}"]
 
-    def process_item(self, item, spider):
-        if getattr(spider, "crawl_error", ""):
+    def process_item(self, item):
+        if getattr(self.crawler.spider, "crawl_error", ""):
             raise DropItem("run already failed")
         outcome = self.ingest.add(dict(item))
         if outcome == "invalid":
             raise DropItem(self.ingest.errors[-1])
         return item
 
-    def close_spider(self, spider) -> None:
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         counters = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         counters |= getattr(spider, "crawl_stats", {})

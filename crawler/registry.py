@@ -18,6 +18,9 @@ class SourceEntry:
     url_setting: str  # name of the foerderradar Settings field with the base/endpoint URL
     url_argument: str = "base_url"  # spider argument that receives that URL
     aliases: tuple[str, ...] = ()
+    # A second way into a source that another entry already covers (its runs are recorded under
+    # that source's key): crawled only when named, never by `crawl --all`, not listed in health.
+    fallback_for: str = ""
 
     def spider_cls(self) -> type:
         module, _, name = self.spider.partition(":")
@@ -29,7 +32,8 @@ SOURCES: list[SourceEntry] = [
                 "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
                 "fdb_export_url", url_argument="export_url", aliases=("fdb",)),
     SourceEntry("foerderdatenbank_html", "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
-                "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider", "fdb_base_url"),
+                "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider", "fdb_base_url",
+                fallback_for="foerderdatenbank"),
     SourceEntry("eu_sedia", "EU Funding & Tenders Portal", "crawler.spiders.eu_sedia.spider:SediaSpider",
                 "eu_search_url", url_argument="search_url", aliases=("eu",)),
     SourceEntry("nrwbank", "NRW.BANK Förderprodukte", "crawler.spiders.nrw.nrwbank:NrwBankSpider",
@@ -46,6 +50,11 @@ SOURCES: list[SourceEntry] = [
     SourceEntry("bmftr", "BMFTR – Förderbekanntmachungen", "crawler.spiders.federal_calls.bmftr:BmftrSpider",
                 "bmftr_base_url"),
 ]
+
+
+def primary_sources() -> list[SourceEntry]:
+    """The sources a full crawl reads and source health reports on."""
+    return [entry for entry in SOURCES if not entry.fallback_for]
 
 
 def find_source(name: str) -> SourceEntry:

@@ -13,7 +13,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 5.0
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 5.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -32,7 +31,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"
 
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 500}
+# Health first: it must also see the items the store rejects.
+ITEM_PIPELINES = {"crawler.health.HealthPipeline": 400, "crawler.pipelines.StorePipeline": 500}
 
 # Set by the runner: where the pipeline stores items.
 FOERDERRADAR_DATABASE_URL = ""

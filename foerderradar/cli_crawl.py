@@ -24,16 +24,25 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
 
 def crawl_sources(settings: Settings, keys: list[str], urls: dict[str, str] | None = None,
                   overrides: dict[str, Any] | None = None):
-    """Crawl the named sources in this process; returns their CrawlRuns in order."""
+    """Crawl the named sources in this process, then link records of the same programme across
+    sources; returns the CrawlRuns in order."""
+    from crawler.linking import link_programmes
     from crawler.registry import find_source
     from crawler.runner import CrawlRequest, run_crawls
+    from store.db import make_engine
 
     requests = []
     for key in keys:
         entry = find_source(key)
         url = (urls or {}).get(entry.key) or getattr(settings, entry.url_setting)
         requests.append(CrawlRequest(entry.spider_cls(), {entry.url_argument: url}))
-    return run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
+    runs = run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
+    engine = make_engine(settings.database_url)
+    try:
+        link_programmes(engine)
+    finally:
+        engine.dispose()
+    return runs
 
 
 def print_runs(runs) -> bool:
@@ -58,17 +67,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def crawl(
         source: str = typer.Argument("", help="Quelle, z. B. foerderdatenbank (siehe `foerderradar sources`)."),
-        all_sources: bool = typer.Option(False, "--all", help="Alle registrierten Quellen nacheinander crawlen."),
+        all_sources: bool = typer.Option(False, "--all", help="Alle Quellen nacheinander crawlen (ohne Ersatzwege)."),
         url: str = typer.Option("", help="Abweichende URL für diese eine Quelle (z. B. ein lokaler Server)."),
     ) -> None:
         """Crawl one source (or all) and store what changed. Exits 1 if a run failed (incomplete runs warn)."""
-        from crawler.registry import SOURCES, find_source
+        from crawler.registry import find_source, primary_sources
 
         settings = settings_or_exit()
         if all_sources == bool(source):
             raise fail("Bitte genau eine Quelle angeben oder --all.", code=2)
         try:
-            keys = [entry.key for entry in SOURCES] if all_sources else [find_source(source).key]
+            keys = [entry.key for entry in primary_sources()] if all_sources else [find_source(source).key]
         except KeyError as exc:
             raise fail(str(exc.args[0]), code=2) from None
         urls = {keys[0]: url} if url and not all_sources else {}

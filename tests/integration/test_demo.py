@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path):
     assert with_matches and "schermbeck" in with_matches
     assert len(with_matches) + len(summary["members_without_matches"]) == 58
     outbox = mailbox.Maildir(tmp_path / "data" / "outbox", create=False)
-    recipients = sorted(message["To"] for message in outbox)
+    recipients = sorted(parseaddr(str(message["To"]))[1] for message in outbox)
     assert summary["digests_sent"] == len(recipients) == len(with_matches)
     assert recipients == sorted(f"{slug}@example.org" for slug in with_matches)
     one = next(iter(outbox))
@@ -78,7 +79,7 @@ def test_demo_over_smtp_delivers_once_and_digest_send_delivers_none(demo_env, tm
         result = run_cli("demo", "--json", env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         summary = json.loads(result.stdout)
-        delivered = sorted(m["To"] for m in handler.messages)
+        delivered = sorted(parseaddr(str(m["To"]))[1] for m in handler.messages)
         assert delivered == sorted(f"{slug}@example.org" for slug in summary["matches_per_member"])
         assert len({m["Message-ID"] for m in handler.messages}) == len(delivered)
         send = run_cli("digest", "send", env=env, cwd=tmp_path)

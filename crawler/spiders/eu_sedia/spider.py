@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 from twisted.python.failure import Failure
 
-from crawler.health import HEALTH_PIPELINES, failure_reason, missing_keys, shape_alarm
+from crawler.health import failure_reason, missing_keys, shape_alarm
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.eu_sedia import rows, wire
 from crawler.spiders.eu_sedia.programmes import labels_from_facets
@@ -39,7 +39,6 @@ class SediaSpider(SourceSpider):
     source_level = "eu"
     source_url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
     attribution = rows.ATTRIBUTION
-    custom_settings = {"ITEM_PIPELINES": HEALTH_PIPELINES}
 
     def __init__(self, *args, search_url: str = "", facet_url: str = "", today: str = "",
                  max_pages: int | str = DEFAULT_MAX_PAGES, **kwargs) -> None:

@@ -17,7 +17,7 @@ import scrapy
 from parsel import Selector
 from twisted.python.failure import Failure
 
-from crawler.health import HEALTH_PIPELINES, failure_reason, missing_keys, shape_alarm
+from crawler.health import failure_reason, missing_keys, shape_alarm
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import pick, sections
@@ -110,7 +110,6 @@ class NrwBankSpider(SourceSpider):
     source_level = "land"
     source_url = "https://www.nrwbank.de/"
     attribution = "Quelle: NRW.BANK"
-    custom_settings = {"ITEM_PIPELINES": HEALTH_PIPELINES}
 
     async def start(self):
         url = site_url(self.base_url, "handleSolrSelect") + "?" + urlencode(SOLR_PARAMS)

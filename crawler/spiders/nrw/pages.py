@@ -19,7 +19,7 @@ import scrapy
 from twisted.python.failure import Failure
 
 from crawler.deadlines import parse_deadlines
-from crawler.health import HEALTH_PIPELINES, failure_reason
+from crawler.health import failure_reason
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.federal_calls.calendar import calendar_item
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
@@ -50,7 +50,6 @@ def page_title(response) -> str:
 class HeadingPageSpider(SourceSpider):
     """List page → detail pages → one item per page (plus a calendar entry for yearly dates)."""
 
-    custom_settings = {"ITEM_PIPELINES": HEALTH_PIPELINES}
     source_level = "land"
     regions: ClassVar[list[str]] = ["nordrhein_westfalen"]
     funder = ""
