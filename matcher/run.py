@@ -17,7 +17,7 @@ from matcher.index import ProgrammeIndex
 from matcher.learning import collect_signals, learned_summary, learned_values
 from matcher.ranking import Ranker, RankRequest
 from matcher.scoring import ProfileQuery
-from store.models import Feedback, Match, MatchState, Member, Profile, Programme
+from store.models import Feedback, Match, MatchState, Member, Profile, Programme, ProgrammeLink
 from store.types import utcnow
 
 
@@ -63,6 +63,7 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
             return report
         index = ProgrammeIndex.fit(programmes)
         ranker = Ranker(index, today)
+        groups = linked_groups(session)
         requests, all_signals = [], []
         for member, profile in members:
             signals = collect_signals(session, member.id, today)
@@ -72,8 +73,7 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
         for (member, profile), request, ranking, signals in zip(members, requests, rankings, all_signals):
             decided = set(session.exec(select(Match.programme_id).where(
                 Match.member_id == member.id, Match.state != MatchState.proposed)).all())
-            rows = [r for r in ranking.rows if index.programmes[r].id not in decided]
-            chosen = [r for r in rows if ranking.scores[r] >= request.query.min_score][: request.query.max_items]
+            chosen = _choose(index, ranking.rows, ranking.scores, request.query, decided, groups)
             proposals = {index.programmes[r].id: (round(float(ranking.scores[r]), 1), ranker.explain(ranking, request, r))
                          for r in chosen}
             _store(session, member, proposals)
@@ -86,6 +86,47 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
             if progress:
                 progress(member.slug)
     return report
+
+
+def linked_groups(session: Session) -> dict[int, int]:
+    """Programme id -> id of its group of records describing the same programme (ProgrammeLink).
+
+    A staff decision on a pair beats the rule link of that pair; unlinked programmes are absent.
+    """
+    decisions: dict[tuple[int, int], tuple[bool, bool]] = {}  # pair -> (by staff, linked)
+    for link in session.exec(select(ProgrammeLink)).all():
+        pair = tuple(sorted((link.programme_id, link.other_id)))
+        by_staff = link.method == "staff"
+        if pair not in decisions or by_staff:
+            decisions[pair] = (by_staff, link.linked)
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for (a, b), (_by_staff, linked) in decisions.items():
+        if linked:
+            parent[root(a)] = root(b)
+    return {node: root(node) for node in parent}
+
+
+def _choose(index: ProgrammeIndex, rows: list[int], scores, query: ProfileQuery, decided: set[int],
+            groups: dict[int, int]) -> list[int]:
+    """The rows to propose: above the threshold, not yet decided, one record per linked programme."""
+    taken = {groups.get(pid, pid) for pid in decided}
+    chosen = []
+    for row in rows:
+        if len(chosen) == query.max_items or scores[row] < query.min_score:
+            break
+        programme_id = index.programmes[row].id
+        group = groups.get(programme_id, programme_id)
+        if group in taken:
+            continue
+        taken.add(group)
+        chosen.append(row)
+    return chosen
 
 
 def _store(session: Session, member: Member, proposals: dict[int, tuple[float, dict]]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from matcher.run import explain_programme, match_members
-from store.models import Feedback, Match, MatchState, Member, Profile, Programme, Source
+from store.models import Feedback, Match, MatchState, Member, Profile, Programme, ProgrammeLink, Source
 from store.types import utcnow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
@@ -158,6 +158,24 @@ def test_rejecting_a_topic_sinks_its_programmes_for_that_member_only(engine):
     with Session(engine) as session:
         learned = session.exec(select(Profile).where(Profile.member_id == learner)).one().learned
     assert learned["negative"] == 3
+
+
+def test_linked_records_of_one_programme_are_proposed_once_unless_staff_unlinked_them(engine):
+    ids = seed_programmes(engine)
+    member_id = add_member(engine, "herne", kind="kreisfreie_stadt", **BUILDINGS)
+    kredit = pid(ids, "Bundesförderung für effiziente Gebäude (BEG) für Kommunen")
+    nwg = pid(ids, "Bundesförderung für effiziente Gebäude ? Nichtwohngebäude")
+    with Session(engine) as session:
+        session.add(ProgrammeLink(programme_id=kredit, other_id=nwg, method="rule", reason="test"))
+        session.commit()
+    match_members(engine, today=TODAY)
+    proposed = {m.programme_id for m in matches_of(engine, member_id)}
+    assert len(proposed & {kredit, nwg}) == 1
+    with Session(engine) as session:
+        session.add(ProgrammeLink(programme_id=nwg, other_id=kredit, method="staff", linked=False, reason="verschieden"))
+        session.commit()
+    match_members(engine, today=TODAY)
+    assert {kredit, nwg} <= {m.programme_id for m in matches_of(engine, member_id)}
 
 
 def test_explain_names_the_filter_that_stops_a_programme(engine):
