@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -41,8 +42,8 @@ def send_login_mail(settings: Settings, member: Member, recipient: Recipient, li
     config = mail_config(settings)
     transport = make_transport(config)
     try:
-        transport.push(login_message(settings, member, recipient, link), sender=config.from_address,
-                       recipient=recipient.email)
+        raw = login_message(settings, member, recipient, link).as_bytes(policy=policy.SMTP)  # CRLF, as SMTP wants
+        transport.push(raw, sender=config.from_address, recipient=recipient.email)
         transport.flush()
     finally:
         transport.close()

@@ -19,7 +19,9 @@ from sqlmodel import Session, select
 from foerderradar.mailing import mail_config
 from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus
 from store.types import utcnow
-from mailer.tokens import FeedbackClaim, TokenError, read_feedback_token, read_unsubscribe_token
+from mailer.tokens import (
+    VERDICT_DOES_NOT_FIT, VERDICT_FITS, FeedbackClaim, TokenError, read_feedback_token, read_unsubscribe_token,
+)
 from web.deps import SessionDep, SettingsDep
 
 router = APIRouter()
@@ -85,22 +87,30 @@ def _claim(settings, token: str) -> FeedbackClaim | HTMLResponse:
         return _token_error(exc)
 
 
-@router.get("/m/feedback/{token}", response_class=HTMLResponse)
-def feedback_confirm(token: str, session: SessionDep, settings: SettingsDep):
-    claim = _claim(settings, token)
+def _verdict(verdict: str) -> bool | None:
+    return {VERDICT_FITS: True, VERDICT_DOES_NOT_FIT: False}.get(verdict)
+
+
+@router.get("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
+def feedback_confirm(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
+    claim, fits = _claim(settings, token), _verdict(verdict)
     if isinstance(claim, HTMLResponse):
         return claim
+    if fits is None:
+        return _page("invalid.html", status_code=404, message="Der Link ist unvollständig.")
     programme = session.get(Programme, claim.programme_id)
     if programme is None or session.get(Recipient, claim.recipient_id) is None:
         return _page("invalid.html", status_code=404, message="Dieses Förderangebot ist nicht mehr bekannt.")
-    return _page("feedback_confirm.html", title=programme.title, fits=claim.fits)
+    return _page("feedback_confirm.html", title=programme.title, fits=fits)
 
 
-@router.post("/m/feedback/{token}", response_class=HTMLResponse)
-def feedback(token: str, session: SessionDep, settings: SettingsDep):
-    claim = _claim(settings, token)
+@router.post("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
+def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
+    claim, fits = _claim(settings, token), _verdict(verdict)
     if isinstance(claim, HTMLResponse):
         return claim
+    if fits is None:
+        return _page("invalid.html", status_code=404, message="Der Link ist unvollständig.")
     programme = session.get(Programme, claim.programme_id)
     recipient = session.get(Recipient, claim.recipient_id)
     if programme is None or recipient is None or recipient.member_id != claim.member_id:
@@ -112,10 +122,10 @@ def feedback(token: str, session: SessionDep, settings: SettingsDep):
         Feedback.channel == "mail")).first()
     if existing is None:
         session.add(Feedback(member_id=claim.member_id, programme_id=programme.id, recipient_id=recipient.id,
-                             match_id=claim.match_id, fits=claim.fits, channel="mail"))
+                             match_id=claim.match_id, fits=fits, channel="mail"))
     else:
-        existing.fits = claim.fits
+        existing.fits = fits
         existing.created_at = utcnow()
         session.add(existing)
     session.commit()
-    return _page("feedback_done.html", title=programme.title, fits=claim.fits)
+    return _page("feedback_done.html", title=programme.title, fits=fits)
