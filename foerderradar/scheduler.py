@@ -12,8 +12,6 @@ that safe (see ``mailer.send``).
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +28,7 @@ from sqlmodel import Session
 from foerderradar import jobs
 from foerderradar.mailing import parse_clock
 from foerderradar.settings import Settings
+from mailer.liveness import is_dead_local_process, process_holder
 from store.db import make_engine
 from store.models import JobLock
 from store.types import utcnow
@@ -88,24 +87,6 @@ def last_fire_time(trigger: CronTrigger, now: datetime, grace: timedelta) -> dat
 # ---------------------------------------------------------------------------------------------
 
 
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _holder_is_dead(holder: str) -> bool:
-    """True for a holder process on this machine that no longer exists (killed scheduler)."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def acquire_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> bool:
     now = utcnow()
     with Session(engine) as session:
@@ -118,7 +99,7 @@ def acquire_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> b
         current = session.get(JobLock, name)
         if current is None or current.holder.startswith(DONE):
             return False
-        if current.expires_at > now and not _holder_is_dead(current.holder):
+        if current.expires_at > now and not is_dead_local_process(current.holder):
             return False
         taken = session.execute(update(JobLock).where(JobLock.name == name, JobLock.holder == current.holder)
                                 .values(holder=holder, acquired_at=now, expires_at=now + lease))
@@ -141,7 +122,7 @@ def finish_lease(engine: Engine, name: str, holder: str, *, ok: bool) -> None:
 def run_firing(engine: Engine, settings: Settings, spec: JobSpec, fire_time: datetime) -> bool:
     """Run one firing of a job unless another process has run or is running it. True if it ran."""
     name = f"{spec.id}@{fire_time.isoformat()}"
-    holder = holder_id()
+    holder = process_holder()
     if not acquire_lease(engine, name, holder, spec.lease):
         log.info("%s: läuft bereits oder ist erledigt, übersprungen", name)
         return False

@@ -235,9 +235,13 @@ def build_content(session: Session, member: Member, period: str, selection: Dige
         return _matches_topics(programme, topics)
 
     items, attributions = [], []
+    # Two queries for all items instead of two per item (a Tuesday run builds many digests).
+    matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(selection.match_ids))).all()}
+    programmes = {p.id: p for p in session.exec(select(Programme).where(
+        col(Programme.id).in_([m.programme_id for m in matches.values()]))).all()}
     for match_id in selection.match_ids:
-        match = session.get(Match, match_id)
-        programme = session.get(Programme, match.programme_id) if match else None
+        match = matches.get(match_id)
+        programme = programmes.get(match.programme_id) if match else None
         if programme is None or not wanted(programme):
             continue
         items.append(_item(programme, match, today, config))

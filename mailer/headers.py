@@ -41,6 +41,8 @@ def build_message(rendered: RenderedDigest, config: MailConfig, *, recipient_id:
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"
     message["X-Foerderradar-Period"] = period
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    # Quoted-printable chosen up front: the library would otherwise encode each part twice to
+    # compare sizes, and the HTML has lines far beyond SMTP's 998-character limit.
+    message.set_content(rendered.text, cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     return message

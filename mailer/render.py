@@ -17,7 +17,9 @@ from mjml import mjml2html
 from mailer.assemble import DigestContent, DigestItem, german_date, shorten
 from mailer.config import MailConfig
 from mailer.periods import parse_period
-from mailer.tokens import FeedbackClaim, make_feedback_token, make_unsubscribe_token
+from mailer.tokens import (
+    VERDICT_DOES_NOT_FIT, VERDICT_FITS, FeedbackClaim, make_feedback_token, make_unsubscribe_token,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 MAX_HTML_BYTES = 95 * 1024
@@ -89,15 +91,13 @@ def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, c
     else:
         deadline_label = item.deadline_note
 
-    def feedback_url(fits: bool) -> str:
-        token = make_feedback_token(config.secret_key, FeedbackClaim(
-            recipient_id=recipient_id, member_id=content.member_id, programme_id=item.programme_id,
-            match_id=item.match_id, fits=fits))
-        return config.url(f"/m/feedback/{token}")
-
+    token = make_feedback_token(config.secret_key, FeedbackClaim(
+        recipient_id=recipient_id, member_id=content.member_id, programme_id=item.programme_id,
+        match_id=item.match_id))
+    feedback = config.url(f"/m/feedback/{token}/")
     return {"title": shorten(item.title, TITLE_CHARS), "url": item.url, "facts": " · ".join(facts),
             "deadline_label": deadline_label, "why": shorten(item.why, LINE_CHARS), "teaser": item.teaser,
-            "fits_url": feedback_url(True), "not_fits_url": feedback_url(False)}
+            "fits_url": feedback + VERDICT_FITS, "not_fits_url": feedback + VERDICT_DOES_NOT_FIT}
 
 
 def unsubscribe_url(config: MailConfig, recipient_id: int) -> str:

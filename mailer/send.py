@@ -16,10 +16,8 @@ a 5xx marks it ``failed`` and the recipient ``bouncing``.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
-from dataclasses import dataclass, field
+from email import policy
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import update
@@ -27,10 +25,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
-from mailer.assemble import DigestSelection, build_content, frozen_selection, select_digest
+from mailer.assemble import (
+    DigestContent, DigestSelection, RecipientInfo, build_content, frozen_selection, select_digest,
+)
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
 from mailer.headers import build_message, message_id
+from mailer.liveness import is_dead_local_process, process_holder
 from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
 from mailer.transports import DeliveryError, Transport, make_transport
@@ -40,8 +41,10 @@ from store.models import (
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
+SMTP_POLICY = policy.SMTP
 SENDABLE = (RecipientStatus.active, RecipientStatus.bouncing)
 MAX_TEMPORARY_FAILURES_IN_A_ROW = 3  # then the server is down: stop, the next run resumes
+CLAIM_CHUNK = 20  # sends claimed per transaction
 PREPARE_ATTEMPTS = 5  # SQLite may refuse a write upgrade under concurrency ("database is locked")
 
 
@@ -125,8 +128,13 @@ def prepare_member(engine: Engine, config: MailConfig, member: Member, period: s
             return
         selection = select_digest(session, member, period, today=today, config=config)
         selection.match_ids = [i for i in selection.match_ids if i not in _pending_elsewhere(session, member, period)]
-        wanted = [r for r in recipients if member.send_nothing_new or not build_content(
-            session, member, period, selection, today=today, recipient=r, config=config).nothing_new]
+        news_for_topics: dict[tuple[str, ...], bool] = {}
+        for recipient in recipients:
+            topics = tuple(sorted(recipient.topics))
+            if topics not in news_for_topics:
+                news_for_topics[topics] = not build_content(session, member, period, selection, today=today,
+                                                            recipient=recipient, config=config).nothing_new
+        wanted = [r for r in recipients if member.send_nothing_new or news_for_topics[tuple(sorted(r.topics))]]
         if not wanted:
             report.members_without_news += 1
             return
@@ -161,24 +169,52 @@ def _pending_elsewhere(session: Session, member: Member, period: str) -> set[int
 
 
 def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
-    """The watchdog: sends left in ``sending`` by a crashed run go back to ``queued``."""
+    """The watchdog: sends left in ``sending`` by a crashed run go back to ``queued``.
+
+    A claim of a process on this machine that no longer exists is released at once; any other
+    claim only after ``sending_timeout_minutes`` (its run may still be working elsewhere).
+    """
     cutoff = utcnow() - timedelta(minutes=config.sending_timeout_minutes)
     with Session(engine) as session:
+        stuck = session.exec(select(DigestSend.id, DigestSend.claimed_by, DigestSend.claimed_at).where(
+            DigestSend.state == SendState.sending)).all()
+        ids = [sid for sid, holder, claimed_at in stuck
+               if (claimed_at is not None and claimed_at <= cutoff) or is_dead_local_process(holder)]
+        if not ids:
+            return 0
         result = session.execute(update(DigestSend).where(
-            DigestSend.state == SendState.sending, col(DigestSend.claimed_at) <= cutoff,
+            col(DigestSend.id).in_(ids), DigestSend.state == SendState.sending,
         ).values(state=SendState.queued, claimed_by="", error="nach Abbruch erneut eingereiht"))
         session.commit()
         return result.rowcount or 0
 
 
-def _claim(engine: Engine, send_id: int, run_id: str) -> bool:
+def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[int]:
+    """Atomically move these sends from ``queued`` to ``sending`` for this run; returns those won.
+
+    Claiming a small chunk per transaction instead of one row saves a commit per mail; rows
+    another run claimed first are simply not in the result.
+    """
     with Session(engine) as session:
-        result = session.execute(update(DigestSend).where(
-            DigestSend.id == send_id, DigestSend.state == SendState.queued,
+        session.execute(update(DigestSend).where(
+            col(DigestSend.id).in_(send_ids), DigestSend.state == SendState.queued,
         ).values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(),
                  attempts=DigestSend.attempts + 1))
         session.commit()
-        return result.rowcount == 1
+        return sorted(session.exec(select(DigestSend.id).where(
+            col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
+            DigestSend.state == SendState.sending)).all())
+
+
+def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> None:
+    """Give claimed sends that this run did not try back to the queue (run stopped early)."""
+    if not send_ids:
+        return
+    with Session(engine) as session:
+        session.execute(update(DigestSend).where(
+            col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
+            DigestSend.state == SendState.sending).values(state=SendState.queued, claimed_by=""))
+        session.commit()
 
 
 def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
@@ -190,7 +226,7 @@ def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
 
 def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[int], transport: Transport,
              today: date, report: SendReport) -> None:
-    run_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
+    run_id = process_holder(unique=True)[:128]
     periods = [shift_period(period, -1), period]  # a batch cut off last week is finished first
     with Session(engine) as session:
         scope = (select(DigestSend.id).join(Digest, col(Digest.id) == DigestSend.digest_id)
@@ -198,50 +234,79 @@ def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[i
         report.already_sent = session.exec(
             select(func.count()).select_from(scope.where(DigestSend.state == SendState.sent).subquery())).one()
         queued = session.exec(scope.where(DigestSend.state == SendState.queued).order_by(DigestSend.id)).all()
+    contents = ContentCache(engine, config, today)
     failures_in_a_row = 0
-    for send_id in queued:
-        if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
-            break
-        if not _claim(engine, send_id, run_id):
-            continue  # another run took it
-        with Session(engine, expire_on_commit=False) as session:
-            send = session.get(DigestSend, send_id)
-            recipient = session.get(Recipient, send.recipient_id)
-            digest = session.get(Digest, send.digest_id)
-            member = session.get(Member, digest.member_id)
-            if recipient.status not in SENDABLE:
-                _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
-                continue
-            selection = DigestSelection(match_ids=digest.match_ids,
-                                        reminder_programme_ids=digest.reminder_programme_ids,
-                                        change_revision_ids=digest.change_revision_ids)
-            content = build_content(session, member, send.period, selection,
-                                    today=today, recipient=recipient, config=config)
-        rendered = render_digest(content, config)
-        message = build_message(rendered, config, recipient_id=recipient.id, email=recipient.email,
-                                name=recipient.name, period=send.period, msg_id=send.message_id, now=utcnow())
-        try:
-            transport.push(message, sender=config.from_address, recipient=recipient.email)
-        except DeliveryError as exc:
-            report.failed += 1
-            if exc.permanent:
-                failures_in_a_row = 0
-                _mark(engine, send_id, run_id, state=SendState.failed, error=str(exc)[:2000])
-                with Session(engine) as session:
-                    record_bounce(session, recipient.email, permanent=True, status_code=str(exc.code or ""),
-                                  diagnostic=str(exc), message_id=send.message_id, source="smtp")
-                    session.commit()
-            else:
-                failures_in_a_row += 1
-                report.deferred += 1
-                _mark(engine, send_id, run_id, state=SendState.queued, claimed_by="", error=str(exc)[:2000])
-            log.warning("Versand an %s fehlgeschlagen: %s", recipient.email, exc)
-            continue
-        failures_in_a_row = 0
-        _mark(engine, send_id, run_id, state=SendState.sent, sent_at=utcnow(), error="",
-              size_bytes=len(message.as_bytes()))
-        report.sent += 1
-        report.per_member[member.slug] = report.per_member.get(member.slug, 0) + 1
+    for start in range(0, len(queued), CLAIM_CHUNK):
+        claimed = _claim(engine, queued[start:start + CLAIM_CHUNK], run_id)
+        for position, send_id in enumerate(claimed):
+            if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
+                _release_unattempted(engine, claimed[position:], run_id)
+                return  # the server is down: the next run resumes
+            temporary = _deliver_one(engine, config, transport, contents, send_id, run_id, report)
+            failures_in_a_row = failures_in_a_row + 1 if temporary else 0
+
+
+def _deliver_one(engine: Engine, config: MailConfig, transport: Transport, contents: ContentCache, send_id: int,
+                 run_id: str, report: SendReport) -> bool:
+    """Render, push and mark one claimed send; True if it failed temporarily."""
+    with Session(engine, expire_on_commit=False) as session:
+        send = session.get(DigestSend, send_id)
+        recipient = session.get(Recipient, send.recipient_id)
+    if recipient.status not in SENDABLE:
+        _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
+        return False
+    content, slug = contents.for_recipient(send.digest_id, recipient)
+    message = build_message(render_digest(content, config), config, recipient_id=recipient.id,
+                            email=recipient.email, name=recipient.name, period=send.period,
+                            msg_id=send.message_id, now=utcnow())
+    raw = message.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as SMTP DATA requires
+    try:
+        transport.push(raw, sender=config.from_address, recipient=recipient.email)
+    except DeliveryError as exc:
+        report.failed += 1
+        log.warning("Versand an %s fehlgeschlagen: %s", recipient.email, exc)
+        if not exc.permanent:
+            report.deferred += 1
+            _mark(engine, send_id, run_id, state=SendState.queued, claimed_by="", error=str(exc)[:2000])
+            return True
+        _mark(engine, send_id, run_id, state=SendState.failed, error=str(exc)[:2000])
+        if exc.recipient_fault:
+            with Session(engine) as session:
+                record_bounce(session, recipient.email, permanent=True, status_code=str(exc.code),
+                              diagnostic=str(exc), message_id=send.message_id, source="smtp")
+                session.commit()
+        return False
+    _mark(engine, send_id, run_id, state=SendState.sent, sent_at=utcnow(), error="", size_bytes=len(raw))
+    report.sent += 1
+    report.per_member[slug] = report.per_member.get(slug, 0) + 1
+    return False
+
+
+class ContentCache:
+    """Digest content per (digest, recipient topics), built once per run.
+
+    All recipients of a member with the same topics see the same items; only the personal parts
+    (name, links) differ, and those are added at rendering.
+    """
+
+    def __init__(self, engine: Engine, config: MailConfig, today: date):
+        self.engine, self.config, self.today = engine, config, today
+        self._cache: dict[tuple[int, tuple[str, ...]], tuple[DigestContent, str]] = {}
+
+    def for_recipient(self, digest_id: int, recipient: Recipient) -> tuple[DigestContent, str]:
+        key = (digest_id, tuple(sorted(recipient.topics)))
+        if key not in self._cache:
+            with Session(self.engine, expire_on_commit=False) as session:
+                digest = session.get(Digest, digest_id)
+                member = session.get(Member, digest.member_id)
+                selection = DigestSelection(match_ids=digest.match_ids,
+                                            reminder_programme_ids=digest.reminder_programme_ids,
+                                            change_revision_ids=digest.change_revision_ids)
+                content = build_content(session, member, digest.period, selection, today=self.today,
+                                        recipient=recipient, config=self.config)
+            self._cache[key] = (content, member.slug)
+        content, slug = self._cache[key]
+        return replace(content, recipient=RecipientInfo(recipient.id, recipient.email, recipient.name)), slug
 
 
 def finish_digests(engine: Engine, periods: list[str], member_ids: list[int]) -> None:

@@ -1,17 +1,22 @@
 """Signed, expiring tokens for the links in a digest (unsubscribe, "passt / passt nicht").
 
 The links are clicked from mail clients without a session, so the token itself is the
-authority: it names the recipient (and for feedback the programme and the verdict) and is
-signed with the application secret. Each purpose has its own salt, so a feedback token can
+authority: it names the recipient (and for feedback the programme) and is signed with the
+application secret. The verdict ("passt" / "passt nicht") is part of the link's path, not of the
+token: the recipient may give either answer anyway, and one token per item instead of two halves
+the signing work for a digest. Each purpose has its own salt, so a feedback token can
 never be replayed as an unsubscribe token.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+VERDICT_FITS = "passt"  # path segments of the feedback links
+VERDICT_DOES_NOT_FIT = "passt-nicht"
 UNSUBSCRIBE = "unsubscribe"
 FEEDBACK = "feedback"
 
@@ -30,9 +35,9 @@ class FeedbackClaim:
     member_id: int
     programme_id: int
     match_id: int | None
-    fits: bool
 
 
+@lru_cache(maxsize=16)
 def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"foerderradar.mail.{purpose}")
 
@@ -52,7 +57,7 @@ def read_unsubscribe_token(secret_key: str, token: str, *, max_age_days: int) ->
 def make_feedback_token(secret_key: str, claim: FeedbackClaim) -> str:
     return _serializer(secret_key, FEEDBACK).dumps(
         {"r": claim.recipient_id, "m": claim.member_id, "p": claim.programme_id,
-         "x": claim.match_id, "f": int(claim.fits)}
+         "x": claim.match_id}
     )
 
 
@@ -61,8 +66,7 @@ def read_feedback_token(secret_key: str, token: str, *, max_age_days: int) -> Fe
     try:
         return FeedbackClaim(recipient_id=int(data["r"]), member_id=int(data["m"]),
                              programme_id=int(data["p"]),
-                             match_id=None if data.get("x") is None else int(data["x"]),
-                             fits=bool(data["f"]))
+                             match_id=None if data.get("x") is None else int(data["x"]))
     except (KeyError, TypeError, ValueError):
         raise TokenError("Der Link ist unvollständig.") from None
 

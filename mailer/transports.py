@@ -1,6 +1,7 @@
 """Where finished messages go: a tiny interface with a Maildir and an SMTP implementation.
 
-``push`` delivers one message and returns only when the message was accepted (written to the
+``push`` delivers one finished message (bytes, serialised once by the caller, who also needs
+its size) and returns only when the message was accepted (written to the
 Maildir, or accepted by the SMTP server), so the caller may mark it sent afterwards. ``flush``
 is a point where buffered work must be done; ``close`` releases the connection. Failures are
 split into permanent (5xx: the address is bad, do not retry) and temporary (4xx, dropped or
@@ -13,7 +14,6 @@ import base64
 import mailbox
 import smtplib
 import ssl
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
@@ -21,14 +21,21 @@ from mailer.config import MailConfig
 
 
 class DeliveryError(RuntimeError):
+    """``permanent``: do not retry this message. ``recipient_fault``: the address itself was
+    refused (55x), as opposed to a server complaining about the message or the command (50x)."""
+
     def __init__(self, message: str, *, permanent: bool, code: int | None = None):
         super().__init__(message)
         self.permanent = permanent
         self.code = code
 
+    @property
+    def recipient_fault(self) -> bool:
+        return self.permanent and self.code is not None and 550 <= self.code < 560
+
 
 class Transport(Protocol):
-    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None: ...
+    def push(self, message: bytes, *, sender: str, recipient: str) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -43,8 +50,8 @@ class MaildirTransport:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(self.path, create=True)
 
-    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None:
-        self._box.add(message.as_bytes())
+    def push(self, message: bytes, *, sender: str, recipient: str) -> None:
+        self._box.add(message.replace(b"\r\n", b"\n"))  # files on disk use the local line end
 
     def flush(self) -> None:
         """Maildir delivery is complete once ``add`` returned (write to tmp/, rename into new/)."""
@@ -81,11 +88,11 @@ class SMTPTransport:
             raise
         return smtp
 
-    def push(self, message: EmailMessage, *, sender: str, recipient: str) -> None:
+    def push(self, message: bytes, *, sender: str, recipient: str) -> None:
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+            self._smtp.sendmail(sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             self._raise_for_code(code, text, recipient)

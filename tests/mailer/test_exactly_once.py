@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 from collections import Counter
 
-import pytest
 from sqlmodel import Session, select
 
-from mailer.send import send_period
+from mailer.send import SendReport, prepare_member, requeue_stuck_sends, send_period
 from mailer.transports import SMTPTransport
-from store.models import BounceEvent, DigestSend, Match, Recipient
+from store.db import make_engine
+from store.models import BounceEvent, DigestSend, Match, Member, Recipient
+from store.types import utcnow
 
 
 def _members(world, count: int, per_member: int) -> list[str]:
@@ -89,41 +92,44 @@ def test_two_runs_at_once_send_each_recipient_one_mail(engine, world, smtp_serve
     assert len(set(ids)) == len(ids)
 
 
-class CrashAfter(SMTPTransport):
-    """Delivers like the real transport, then dies (as a killed process would) after N messages."""
+class DieAfter(SMTPTransport):
+    """Delivers like the real transport, then the process dies (``kill -9`` style) after N messages,
+    i.e. after the server accepted the message and before the send was marked."""
 
-    def __init__(self, config, crash_after: int):
+    def __init__(self, config, die_after: int):
         super().__init__(config)
-        self.remaining = crash_after
+        self.remaining = die_after
 
     def push(self, message, *, sender, recipient):
         super().push(message, sender=sender, recipient=recipient)
         self.remaining -= 1
         if self.remaining == 0:
-            raise KeyboardInterrupt("killed between send and mark")
+            os._exit(9)
 
 
-def test_crash_between_send_and_mark_resends_at_most_once_with_the_same_message_id(
-        engine, world, smtp_server, smtp_config, today, period):
+def _send_and_die(database_url, config, period, today):
+    engine = make_engine(database_url)
+    send_period(engine, config, period=period, today=today, transport=DieAfter(config, die_after=2))
+
+
+def test_killed_between_send_and_mark_resends_at_most_once_with_the_same_message_id(
+        engine, database_url, world, smtp_server, smtp_config, today, period):
     handler, _, _ = smtp_server
-    addresses = _members(world, 1, 4)
-    crashing = CrashAfter(smtp_config, crash_after=2)
-    with pytest.raises(KeyboardInterrupt):
-        send_period(engine, smtp_config, period=period, today=today, transport=crashing)
-    crashing.close()
-
-    # A restart right away leaves the stuck send alone (it might still be in flight elsewhere) ...
-    soon = send_period(engine, smtp_config, period=period, today=today)
-    assert soon.requeued == 0 and soon.sent == 2
+    addresses = _members(world, 1, 5)
+    child = multiprocessing.get_context("fork").Process(target=_send_and_die,
+                                                         args=(database_url, smtp_config, period, today))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 9 and len(handler.received) == 2
     with Session(engine) as session:
-        assert [s.state for s in session.exec(select(DigestSend).order_by(DigestSend.id)).all()].count("sending") == 1
+        assert [s.state for s in session.exec(select(DigestSend).order_by(DigestSend.id)).all()] == \
+            ["sent"] + ["sending"] * 4  # the dead run had claimed a chunk
 
-    # ... and once the watchdog's timeout has passed, it is resent once, with the same Message-ID.
-    smtp_config.sending_timeout_minutes = 0
-    later = send_period(engine, smtp_config, period=period, today=today)
-    assert later.requeued == 1 and later.sent == 1
-    again = send_period(engine, smtp_config, period=period, today=today)
-    assert again.sent == 0
+    # The restart sees that the claimer is dead: everything is re-queued and finished now;
+    # only the message that was accepted but not marked goes out a second time.
+    restart = send_period(engine, smtp_config, period=period, today=today)
+    assert restart.requeued == 4 and restart.sent == 4
+    assert send_period(engine, smtp_config, period=period, today=today).sent == 0
 
     delivered = Counter(a for r in handler.received for a in r.rcpt_tos)
     assert set(delivered) == set(addresses)
@@ -131,3 +137,19 @@ def test_crash_between_send_and_mark_resends_at_most_once_with_the_same_message_
     assert all(n == 1 for a, n in delivered.items() if a != twice)
     first_id, second_id = handler.message_ids_for(twice)
     assert first_id == second_id
+
+
+def test_claims_of_a_live_run_are_left_alone_until_the_timeout(engine, world, mail_config, today, period):
+    _members(world, 1, 2)
+    with Session(engine) as session:
+        member = session.exec(select(Member)).one()
+    prepare_member(engine, mail_config, member, period, today, SendReport())
+    with Session(engine) as session:
+        for send in session.exec(select(DigestSend)).all():
+            send.state, send.claimed_by, send.claimed_at = "sending", "elsewhere:1:abc", utcnow()
+            session.add(send)
+        session.commit()
+
+    assert requeue_stuck_sends(engine, mail_config) == 0  # another machine may still be sending
+    mail_config.sending_timeout_minutes = 0
+    assert requeue_stuck_sends(engine, mail_config) == 2

@@ -75,7 +75,7 @@ def test_forged_and_expired_tokens_are_refused(client, engine, world, secret, mo
         assert response.status_code == 400 and "ungültig" in response.text
     response = client.post(f"/m/abmelden/{expired}")
     assert response.status_code == 410 and "abgelaufen" in response.text
-    feedback_as_unsubscribe = make_feedback_token(secret, FeedbackClaim(1, 1, 1, None, False))
+    feedback_as_unsubscribe = make_feedback_token(secret, FeedbackClaim(1, 1, 1, None))
     assert client.post(f"/m/abmelden/{feedback_as_unsubscribe}").status_code == 400
     assert _recipient(engine, 1).status == "active"
 
@@ -84,8 +84,8 @@ def test_feedback_get_changes_nothing_and_post_records_one_verdict(client, engin
     member = world.member("bochum", recipients=["amt@bochum.example"])
     programme = world.programme("Stadtgrün <b>2027</b>")
     match = world.match(member, programme)
-    fits = make_feedback_token(secret, FeedbackClaim(1, member, programme, match, True))
-    fits_not = make_feedback_token(secret, FeedbackClaim(1, member, programme, match, False))
+    token = make_feedback_token(secret, FeedbackClaim(1, member, programme, match))
+    fits, fits_not = f"{token}/passt", f"{token}/passt-nicht"
 
     page = client.get(f"/m/feedback/{fits}")
     assert page.status_code == 200 and "Ja, passt" in page.text
@@ -99,5 +99,6 @@ def test_feedback_get_changes_nothing_and_post_records_one_verdict(client, engin
         [vote] = session.exec(select(Feedback)).all()
         assert (vote.fits, vote.recipient_id, vote.match_id, vote.channel) == (False, 1, match, "mail")
 
-    forged = make_feedback_token("another-secret", FeedbackClaim(1, member, programme, match, True))
-    assert client.post(f"/m/feedback/{forged}").status_code == 400
+    forged = make_feedback_token("another-secret", FeedbackClaim(1, member, programme, match))
+    assert client.post(f"/m/feedback/{forged}/passt").status_code == 400
+    assert client.post(f"/m/feedback/{token}/vielleicht").status_code == 404

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from foerderradar.scheduler import JobSpec, acquire_lease, holder_id, job_specs, last_fire_time, run_firing
+from foerderradar.scheduler import JobSpec, acquire_lease, job_specs, last_fire_time, run_firing
+from mailer.liveness import process_holder
 from mailer.periods import current_period, is_due, period_start, shift_period
 from store.models import JobLock
 from store.types import utcnow
@@ -128,7 +129,7 @@ def test_a_failed_firing_may_be_retried(engine, settings_env):
 def test_a_lease_of_a_killed_scheduler_on_this_host_is_taken_over(engine):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    host = holder_id().rpartition(":")[0]
+    host = process_holder().rpartition(":")[0]
     with Session(engine) as session:
         now = utcnow()
         session.add(JobLock(name="send@x", holder=f"{host}:{dead.pid}", acquired_at=now,
@@ -136,8 +137,8 @@ def test_a_lease_of_a_killed_scheduler_on_this_host_is_taken_over(engine):
         session.add(JobLock(name="send@y", holder="other-host:1", acquired_at=now,
                             expires_at=now + dt.timedelta(hours=2)))
         session.commit()
-    assert acquire_lease(engine, "send@x", holder_id(), dt.timedelta(hours=1)) is True
-    assert acquire_lease(engine, "send@y", holder_id(), dt.timedelta(hours=1)) is False  # alive elsewhere
+    assert acquire_lease(engine, "send@x", process_holder(), dt.timedelta(hours=1)) is True
+    assert acquire_lease(engine, "send@y", process_holder(), dt.timedelta(hours=1)) is False  # alive elsewhere
 
 
 def test_last_fire_time_finds_the_missed_firing_within_grace(settings_env):
