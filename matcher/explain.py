@@ -18,6 +18,11 @@ from matcher.scoring import ProfileQuery
 from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
 
 MAX_TERMS = 8
+# The EU spider's local-authority phrases (English, as found in the call text), for the German line.
+SIGNAL_LABELS = {"local authorities": "lokale Behörden", "public bodies": "öffentliche Stellen",
+                 "municipalities": "Kommunen", "cities": "Städte",
+                 "local and regional authorities": "lokale und regionale Behörden",
+                 "regional and local authorities": "regionale und lokale Behörden"}
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
@@ -68,7 +73,8 @@ def eligibility_line(programme: Any) -> str:
         ordered = sorted(codes, key=lambda c: (c not in MUNICIPAL_APPLICANTS, codes.index(c)))
         return "Antragsberechtigt: " + ", ".join(label(APPLICANTS, c) for c in ordered)
     if programme.municipal_signals:
-        return "Antragsberechtigt laut Ausschreibung: " + ", ".join(programme.municipal_signals[:3])
+        named = [SIGNAL_LABELS.get(signal, signal) for signal in programme.municipal_signals]
+        return "Antragsberechtigt: laut Ausschreibung auch " + ", ".join(dict.fromkeys(named))
     return "Antragsberechtigt: siehe Programmtext"
 
 

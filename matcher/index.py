@@ -84,8 +84,9 @@ class WeightedChannel:
         flat = self._documents([(name, row.get(name, "")) for row in rows for name in self.weights])
         return self.vectorizer.fit_transform(flat) if fit else self.vectorizer.transform(flat)
 
-    def query_counts(self, text: str) -> sp.csr_matrix:
-        return self.vectorizer.transform(self._documents([("query", text)]))
+    def query_counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Counts of query texts (one row each), analysed like a programme's main text."""
+        return self.vectorizer.transform(self._documents([("query", text) for text in texts]))
 
     def field_presence(self, n_rows: int, counts: sp.csr_matrix, fields: set[str]) -> sp.csc_matrix:
         """Programme × feature, 1 where the feature occurs in one of ``fields``."""

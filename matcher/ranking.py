@@ -45,9 +45,23 @@ class Ranking:
     table: ScoreTable
     excluded: Counter = field(default_factory=Counter)
 
-    def proposals(self, query: ProfileQuery) -> list[int]:
-        """Rows at or above the profile's minimum score, at most ``max_items``."""
-        return [row for row in self.rows if self.scores[row] >= query.min_score][: query.max_items]
+    def proposals(self, index: ProgrammeIndex, query: ProfileQuery, *, decided: frozenset[int] = frozenset(),
+                  groups: dict[int, int] | None = None) -> list[int]:
+        """Rows to propose: at or above the minimum score, at most ``max_items``, not already decided
+        (programme ids in ``decided``), and one record per group of linked records (``groups``:
+        programme id -> group id)."""
+        groups = groups or {}
+        taken = {groups.get(pid, pid) for pid in decided}
+        chosen: list[int] = []
+        for row in self.rows:
+            if len(chosen) == query.max_items or self.scores[row] < query.min_score:
+                break
+            programme_id = index.programmes[row].id
+            group = groups.get(programme_id, programme_id)
+            if group not in taken:
+                taken.add(group)
+                chosen.append(row)
+        return chosen
 
 
 class Ranker:

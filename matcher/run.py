@@ -71,9 +71,9 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
             requests.append(RankRequest(member.kind, ProfileQuery.from_profile(profile), learned_values(index, signals)))
         rankings = ranker.rank(requests)
         for (member, profile), request, ranking, signals in zip(members, requests, rankings, all_signals):
-            decided = set(session.exec(select(Match.programme_id).where(
+            decided = frozenset(session.exec(select(Match.programme_id).where(
                 Match.member_id == member.id, Match.state != MatchState.proposed)).all())
-            chosen = _choose(index, ranking.rows, ranking.scores, request.query, decided, groups)
+            chosen = ranking.proposals(index, request.query, decided=decided, groups=groups)
             proposals = {index.programmes[r].id: (round(float(ranking.scores[r]), 1), ranker.explain(ranking, request, r))
                          for r in chosen}
             _store(session, member, proposals)
@@ -110,23 +110,6 @@ def linked_groups(session: Session) -> dict[int, int]:
         if linked:
             parent[root(a)] = root(b)
     return {node: root(node) for node in parent}
-
-
-def _choose(index: ProgrammeIndex, rows: list[int], scores, query: ProfileQuery, decided: set[int],
-            groups: dict[int, int]) -> list[int]:
-    """The rows to propose: above the threshold, not yet decided, one record per linked programme."""
-    taken = {groups.get(pid, pid) for pid in decided}
-    chosen = []
-    for row in rows:
-        if len(chosen) == query.max_items or scores[row] < query.min_score:
-            break
-        programme_id = index.programmes[row].id
-        group = groups.get(programme_id, programme_id)
-        if group in taken:
-            continue
-        taken.add(group)
-        chosen.append(row)
-    return chosen
 
 
 def _store(session: Session, member: Member, proposals: dict[int, tuple[float, dict]]) -> None:

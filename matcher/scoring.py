@@ -88,23 +88,25 @@ def _with_english(fields: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 
 def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Word and character vectors of weighted query texts, built like programme vectors (same IDF)."""
-    word_rows, char_rows = [], []
-    for fields in queries:
-        word_counts = sp.csr_matrix((1, index.word_matrix.shape[1]), dtype=np.float32)
-        char_counts = sp.csr_matrix((1, index.char_matrix.shape[1]), dtype=np.float32)
+    """Word and character vectors of weighted query texts, built like programme vectors (same IDF).
+
+    All texts go through each vectorizer in one call; a sparse matrix then adds up every query's
+    weighted texts.
+    """
+    owners, texts, weights = [], [], []
+    for number, fields in enumerate(queries):
         for text, weight in fields:
             if text:
-                word_counts = word_counts + index.word.query_counts(text) * weight
-                char_counts = char_counts + index.char.query_counts(text) * weight
-        word_rows.append(word_counts)
-        char_rows.append(char_counts)
-    if not queries:
-        return (sp.csr_matrix((0, index.word_matrix.shape[1]), dtype=np.float32),
-                sp.csr_matrix((0, index.char_matrix.shape[1]), dtype=np.float32))
-    word = normalize(index.word.tfidf.transform(sp.vstack(word_rows).tocsr()).astype(np.float32))
-    char = normalize(index.char.tfidf.transform(sp.vstack(char_rows).tocsr()).astype(np.float32))
-    return word, char
+                owners.append(number)
+                texts.append(text)
+                weights.append(weight)
+    combine = sp.csr_matrix((np.array(weights, dtype=np.float32), (owners, range(len(texts)))),
+                            shape=(len(queries), len(texts)))
+    vectors = []
+    for channel, matrix in ((index.word, index.word_matrix), (index.char, index.char_matrix)):
+        counts = channel.query_counts(texts) if texts else sp.csr_matrix((0, matrix.shape[1]), dtype=np.float32)
+        vectors.append(normalize(channel.tfidf.transform(combine @ counts).astype(np.float32)))
+    return vectors[0], vectors[1]
 
 
 def _best_phrase_similarities(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[np.ndarray, np.ndarray, list[sp.csr_matrix]]:
