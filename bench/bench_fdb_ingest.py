@@ -6,9 +6,11 @@ Each phase runs in a child process of its own, so its peak RSS (``ru_maxrss``) i
   sqlite        parse + upsert into a fresh SQLite file (what ``foerderradar crawl`` does)
   sqlite again  the unchanged export once more (must write 0 revisions)
   postgres      parse + upsert into PostgreSQL (a schema of its own, dropped afterwards), and again
+Each phase runs ``--repeat`` times and the fastest run is shown (the machine may be shared).
 Targets (issue 2): SQLite ≤ 20 s and ≤ 3× floor; re-ingest ≤ 1.2× the first parse+upsert.
 
-    python bench/bench_fdb_ingest.py [--programmes 2500] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+    python -m bench.bench_fdb_ingest [--programmes 2500] [--repeat 3] [--postgres postgresql://…/test]
+(from the repository root)
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import tempfile
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -91,11 +95,32 @@ def measure(target, *args) -> dict:
     return info
 
 
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A URL into a fresh schema of the given database, dropped afterwards."""
+    from sqlalchemy import text
+
+    from store.db import make_engine
+    from tests.conftest import _postgres_url_with_schema
+
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    admin = make_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _postgres_url_with_schema(base_url, schema)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--programmes", type=int, default=2500)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test",
                         help="PostgreSQL URL ('' to skip)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per phase; the fastest counts")
     args = parser.parse_args()
 
     from bench.generate_fdb_export import generate
@@ -105,29 +130,25 @@ def main() -> None:
         entries = len(archive.infolist())
     print(f"export: {args.programmes} programmes, {entries} documents, {len(data) / 1e6:.1f} MB ZIP")
 
-    rows: list[tuple[str, dict]] = [("floor (bare lxml)", measure(_floor, data)), ("parse", measure(_parse, data))]
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        rows.append(("sqlite parse+upsert", measure(_ingest, data, sqlite)))
-        rows.append(("sqlite re-ingest", measure(_ingest, data, sqlite)))
-    if args.postgres:
-        from sqlalchemy import text
+    best: dict[str, dict] = {}
 
-        from store.db import make_engine
-        from tests.conftest import _postgres_url_with_schema
+    def keep(name: str, info: dict) -> None:
+        """Keep the fastest of the repeats: the machine is shared, the minimum is the least disturbed."""
+        if name not in best or info["seconds"] < best[name]["seconds"]:
+            best[name] = info
 
-        schema = "bench_" + uuid.uuid4().hex[:8]
-        admin = make_engine(args.postgres)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            url = _postgres_url_with_schema(args.postgres, schema)
-            rows.append(("postgres parse+upsert", measure(_ingest, data, url)))
-            rows.append(("postgres re-ingest", measure(_ingest, data, url)))
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    for _repeat in range(args.repeat):
+        keep("floor (bare lxml)", measure(_floor, data))
+        keep("parse", measure(_parse, data))
+        with tempfile.TemporaryDirectory() as tmp:
+            sqlite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            keep("sqlite parse+upsert", measure(_ingest, data, sqlite))
+            keep("sqlite re-ingest", measure(_ingest, data, sqlite))
+        if args.postgres:
+            with postgres_schema(args.postgres) as url:
+                keep("postgres parse+upsert", measure(_ingest, data, url))
+                keep("postgres re-ingest", measure(_ingest, data, url))
+    rows = list(best.items())
 
     floor = rows[0][1]["seconds"]
     print(f"\n{'phase':24} {'seconds':>8} {'× floor':>8} {'peak RSS MB':>12}  counts")
