@@ -23,11 +23,15 @@ _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NON_LETTER = re.compile(r"[^a-z]+")
 
-# Words that carry no topic in funding texts, on top of the general German stop words.
+# Words that carry no topic in funding texts, on top of the general German stop words. Words that
+# name the applicant ("Kommunen", "Gemeinden") are among them: every programme a member is shown is
+# open to municipalities anyway, so they would only make unrelated programmes look similar.
 DOMAIN_STOP_WORDS = frozenset(
     "förderung fördern gefördert förderprogramm programm sowie bzw ggf insbesondere rahmen "
     "maßnahmen maßnahme vorhaben projekte projekt erhalten können sollen unterstützt bestimmten "
-    "voraussetzungen zuschuss antrag antragsteller".split()
+    "voraussetzungen zuschuss antrag antragsteller zuwendung zuwendungen zuwendungsempfänger "
+    "antragsberechtigt gewährt höhe euro prozent förderfähig zuwendungsfähig "
+    "kommune kommunen gemeinde gemeinden städte landkreise".split()
 )
 
 

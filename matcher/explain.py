@@ -26,9 +26,10 @@ SIGNAL_LABELS = {"local authorities": "lokale Behörden", "public bodies": "öff
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
-def _readable_terms(index: ProgrammeIndex, row: int, query_vector: sp.csr_matrix, programme: Any) -> list[str]:
+def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix,
+                    programme: Any) -> list[str]:
     """The word features that contributed most, written as words of the programme text."""
-    contribution = query_vector.multiply(index.word_matrix[row]).tocoo()
+    contribution = query_vector.multiply(vector).tocoo()
     if not contribution.nnz:
         return []
     order = np.argsort(-contribution.data)
@@ -111,8 +112,9 @@ def explain(index: ProgrammeIndex, row: int, query: ProfileQuery, *, query_vecto
             today: date) -> dict:
     """The explanation dict of contracts.md for the programme in ``row`` of the index."""
     programme = index.programmes[row]
-    terms = _readable_terms(index, row, query_vector, programme)
-    phrase_similarity = (phrase_vectors @ index.word_matrix[row].T).toarray().ravel()
+    vector = index.word_matrix[row]
+    terms = _readable_terms(index, vector, query_vector, programme)
+    phrase_similarity = np.asarray(phrase_vectors.multiply(vector).sum(axis=1)).ravel()
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
     return {
