@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
@@ -43,19 +44,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from web import routes_api, routes_feeds, routes_member, routes_staff
+    from web import routes_api, routes_feeds, routes_mail, routes_member, routes_staff
 
     app.include_router(routes_staff.router)
     app.include_router(routes_member.router)
     app.include_router(routes_feeds.router)
     app.include_router(routes_api.router)
-    try:
-        from web import routes_mail
-    except ModuleNotFoundError as exc:  # H5's unsubscribe/feedback router; absent in a web-only checkout
-        if exc.name != "web.routes_mail":
-            raise
-    else:
-        app.include_router(routes_mail.router)
+    app.include_router(routes_mail.router)  # one-click unsubscribe and feedback links of the mails
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -67,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
 
 
@@ -87,6 +83,14 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return request.app.state.templates.TemplateResponse(
         request, "error.html", {"status": exc.status_code, "message": exc.detail},
         status_code=exc.status_code, headers=headers)
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A form or query value that does not fit: name the field instead of answering with raw JSON."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    fields = ", ".join(sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")}))
+    return await _http_error(request, HTTPException(422, f"Eingabe fehlt oder ist ungültig: {fields}."))
 
 
 def _escape(text: str) -> str:

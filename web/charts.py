@@ -11,15 +11,15 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 LABEL_WIDTH = 220
-ROW = 22
-BAR = 8
+ROW = 26
+BAR = 12
 
 
 def bar_chart(chart_id: str, title: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
     """Horizontal bars: one row per label, one bar per series in that row."""
     names = list(series)
     top = max([v for values in series.values() for v in values] + [1])
-    row_height = max(ROW, BAR * len(names) + 8)
+    row_height = max(ROW, (BAR + 2) * len(names) + 8)
     legend_height = 20 if len(names) > 1 else 0
     height = legend_height + row_height * max(1, len(labels)) + 4
     plot_width = WIDTH - LABEL_WIDTH - 60
@@ -44,10 +44,10 @@ def bar_chart(chart_id: str, title: str, labels: list[str], series: dict[str, li
         for index, name in enumerate(names):
             value = series[name][row]
             width = plot_width * value / top
-            y = y0 + 4 + index * BAR
+            y = y0 + 4 + index * (BAR + 2)
             parts.append(f'<rect class="series-{index}" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
-                         f'height="{BAR - 1}"/>')
-            parts.append(f'<text class="value" x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR - 1}">{value:g}</text>')
+                         f'height="{BAR}"/>')
+            parts.append(f'<text class="value" x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR - 2}">{value:g}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

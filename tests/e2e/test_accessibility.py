@@ -21,6 +21,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browse, site, shot,
         page.goto(path)
         page.wait_for_load_state("load")
         problems = serious_violations(page)
+        shot(page, re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:40] or "start")
         if problems:
             found[path] = problems
 

@@ -107,3 +107,10 @@ def test_queue_is_paginated(curator, world, engine):
     last = curator.page("/staff/queue?page=3").text
     assert len(_titles(last)) == 23 and 'rel="prev"' in last and 'rel="next"' not in last
     assert set(_titles(first)).isdisjoint(_titles(last))
+
+
+def test_missing_form_field_is_named_on_a_page(curator, world):
+    curator.page("/staff/queue")
+    response = curator.submit(f"/staff/matches/{world.matches['a_waerme'].id}/reject", {"note": "ohne Grund"})
+    assert response.status_code == 422
+    assert "Eingabe fehlt oder ist ungültig: reason" in response.text and "<html" in response.text
