@@ -1,6 +1,7 @@
 """Mailer benchmark: render 1,000 digests of 20 items; send 1,000 mails to a local SMTP server.
 
-Targets (issue 6): rendering <= 5 s, sending <= 30 s, with one reused SMTP connection. The send
+Targets (issue 6): rendering <= 5 s, sending <= 30 s, with one reused SMTP connection. CPU
+time is printed next to wall time because the shared 2-core machine is often busy. The send
 figure is measured end to end through ``send_period`` (prepare, claim, render, deliver, mark on
 a SQLite file), which is what a Tuesday run costs. Prints figures; asserts nothing.
 
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import resource
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -56,26 +58,46 @@ def content(n: int) -> DigestContent:
 
 def bench_render(config: MailConfig, count: int = 1000) -> None:
     contents = [content(n) for n in range(count)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     sizes = [len(render_digest(c, config).html) for c in contents]
-    seconds = time.perf_counter() - start
-    print(f"render: {count} digests x 20 items in {seconds:.2f} s ({count / seconds:.0f}/s), "
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"render: {count} digests x 20 items in {seconds:.2f} s wall, {cpu:.2f} s CPU ({count / seconds:.0f}/s), "
           f"HTML {min(sizes) // 1024}-{max(sizes) // 1024} KB, peak RSS {peak_rss_mb():.0f} MB (target <= 5 s)")
 
 
+SERVER = """
+import signal, sys, threading
+from aiosmtpd.controller import Controller
+
 class Counter:
-    def __init__(self):
-        self.messages = 0
-        self.connections = 0
+    messages = 0
+    connections = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.connections += 1
+        Counter.connections += 1
         session.host_name = hostname
         return responses
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages += 1
+        Counter.messages += 1
         return "250 OK"
+
+controller = Controller(Counter(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: stop.set())
+stop.wait()
+controller.stop()
+print(Counter.messages, Counter.connections, flush=True)
+"""
+
+
+def smtp_server_process(port: int) -> subprocess.Popen:
+    """The SMTP server runs in a process of its own, as a real relay would (no shared GIL)."""
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, text=True)
+    assert server.stdout.readline().strip() == "ready"
+    return server
 
 
 def seed(engine, members: int, per_member: int) -> None:
@@ -100,34 +122,36 @@ def seed(engine, members: int, per_member: int) -> None:
         session.commit()
 
 
-def bench_send(config: MailConfig, workdir: Path) -> None:
-    handler = Counter()
+def bench_send(config: MailConfig, database_url: str) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    server = smtp_server_process(port)
     try:
-        engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
+        engine = make_engine(database_url)
         create_all(engine)
         seed(engine, members=50, per_member=20)
         config.backend, config.smtp_host, config.smtp_port = "smtp", "127.0.0.1", port
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = send_period(engine, config, period=PERIOD, today=TODAY)
-        seconds = time.perf_counter() - start
-        print(f"send: {report.sent} mails (20 items each) via send_period in {seconds:.2f} s "
-              f"({report.sent / seconds:.0f}/s), SMTP connections: {handler.connections}, "
-              f"server got {handler.messages}, peak RSS {peak_rss_mb():.0f} MB (target <= 30 s)")
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         engine.dispose()
     finally:
-        controller.stop()
+        server.send_signal(signal.SIGTERM)
+        messages, connections = server.communicate(timeout=30)[0].split()
+    print(f"send: {report.sent} mails (20 items each) via send_period in {seconds:.2f} s wall, {cpu:.2f} s CPU "
+          f"({report.sent / seconds:.0f}/s), server got {messages} over {connections} SMTP connection(s), "
+          f"peak RSS {peak_rss_mb():.0f} MB (target <= 30 s)")
 
 
 def main() -> None:
+    """``python bench/bench_mailer.py [DATABASE_URL]`` — an empty PostgreSQL database, or a temp SQLite file."""
     with tempfile.TemporaryDirectory() as tmp:
         config = MailConfig(secret_key="bench", maildir_path=Path(tmp) / "outbox")
         bench_render(config)
-        bench_send(config, Path(tmp))
+        database_url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        print(f"database: {database_url.partition(':')[0]}")
+        bench_send(config, database_url)
 
 
 if __name__ == "__main__":

@@ -189,21 +189,24 @@ def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
         return result.rowcount or 0
 
 
-def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[int]:
-    """Atomically move these sends from ``queued`` to ``sending`` for this run; returns those won.
+def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[DigestSend, Recipient]]:
+    """Atomically move these sends from ``queued`` to ``sending`` for this run; returns those won
+    with their recipients.
 
     Claiming a small chunk per transaction instead of one row saves a commit per mail; rows
     another run claimed first are simply not in the result.
     """
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         session.execute(update(DigestSend).where(
             col(DigestSend.id).in_(send_ids), DigestSend.state == SendState.queued,
         ).values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(),
                  attempts=DigestSend.attempts + 1))
         session.commit()
-        return sorted(session.exec(select(DigestSend.id).where(
-            col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
-            DigestSend.state == SendState.sending)).all())
+        return list(session.exec(select(DigestSend, Recipient)
+                                 .join(Recipient, col(Recipient.id) == DigestSend.recipient_id)
+                                 .where(col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
+                                        DigestSend.state == SendState.sending)
+                                 .order_by(DigestSend.id)).all())
 
 
 def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> None:
@@ -238,20 +241,18 @@ def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[i
     failures_in_a_row = 0
     for start in range(0, len(queued), CLAIM_CHUNK):
         claimed = _claim(engine, queued[start:start + CLAIM_CHUNK], run_id)
-        for position, send_id in enumerate(claimed):
+        for position, (send, recipient) in enumerate(claimed):
             if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
-                _release_unattempted(engine, claimed[position:], run_id)
+                _release_unattempted(engine, [s.id for s, _ in claimed[position:]], run_id)
                 return  # the server is down: the next run resumes
-            temporary = _deliver_one(engine, config, transport, contents, send_id, run_id, report)
+            temporary = _deliver_one(engine, config, transport, contents, send, recipient, run_id, report)
             failures_in_a_row = failures_in_a_row + 1 if temporary else 0
 
 
-def _deliver_one(engine: Engine, config: MailConfig, transport: Transport, contents: ContentCache, send_id: int,
-                 run_id: str, report: SendReport) -> bool:
+def _deliver_one(engine: Engine, config: MailConfig, transport: Transport, contents: ContentCache,
+                 send: DigestSend, recipient: Recipient, run_id: str, report: SendReport) -> bool:
     """Render, push and mark one claimed send; True if it failed temporarily."""
-    with Session(engine, expire_on_commit=False) as session:
-        send = session.get(DigestSend, send_id)
-        recipient = session.get(Recipient, send.recipient_id)
+    send_id = send.id
     if recipient.status not in SENDABLE:
         _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
         return False
