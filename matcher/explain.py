@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from matcher import analysis
 from matcher.filters import next_deadline
-from matcher.index import ProgrammeIndex
+from matcher.index import ProgrammeIndex, category_labels
 from matcher.scoring import ProfileQuery
 from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
 
@@ -34,7 +34,8 @@ def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: 
         return []
     order = np.argsort(-contribution.data)
     features = index.features
-    text = " ".join((programme.title, programme.teaser_text, programme.keywords, programme.description_text))
+    text = " ".join((programme.title, programme.teaser_text, programme.keywords, category_labels(programme),
+                     programme.description_text, programme.eligibility_text))
     words = analysis.surface_words(text)
     surface: dict[str, str] = {}
     for stem, word in zip(analysis.stems(words), words):
