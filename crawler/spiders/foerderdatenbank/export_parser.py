@@ -218,12 +218,15 @@ class ExportParser:
 
     def iter_items(self, data: bytes) -> Iterator[dict]:
         with open_export(data) as archive:
+            stray = []  # programmes outside the usual folder: resolved once the index is complete
             for document in iter_documents(archive, self.result, programmes=False):
-                if document.type == PROGRAMME_TYPE:  # a programme outside the usual folder
-                    self.result.programmes += 1
-                    yield self.programme_item(document)
+                if document.type == PROGRAMME_TYPE:
+                    stray.append(document)
                 else:
                     self.index[document.key] = document
+            for document in stray:
+                self.result.programmes += 1
+                yield self.programme_item(document)
             for document in iter_documents(archive, self.result, programmes=True):
                 if document.type == PROGRAMME_TYPE:
                     self.result.programmes += 1
