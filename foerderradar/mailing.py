@@ -45,10 +45,18 @@ def mail_config(settings: Settings) -> MailConfig:
         public_base_url=settings.public_base_url,
         timezone=settings.timezone,
         reminder_days=sorted(settings.reminder_days, reverse=True),
-        send_weekday=WEEKDAYS.index(settings.digest_send_day.strip().lower()[:3]),
+        send_weekday=weekday_number(settings.digest_send_day, "digest_send_day"),
         token_max_age_days=settings.mail_token_max_age_days,
         labels=vocabulary_labels(),
     )
+
+
+def weekday_number(value: str, name: str) -> int:
+    """``"tue"`` -> 1 (Monday=0, as ``date.weekday``); a clear error naming the setting otherwise."""
+    day = value.strip().lower()[:3]
+    if day not in WEEKDAYS:
+        raise ValueError(f"FOERDERRADAR_{name.upper()}: {value!r} ist kein Wochentag (mon, tue, … sun)")
+    return WEEKDAYS.index(day)
 
 
 def parse_clock(value: str, name: str) -> tuple[int, int]:
