@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -37,6 +38,18 @@ def get_engine(request: Request) -> Engine:
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
+
+
+def start_session(request: Request, redirect_to: str, **values) -> RedirectResponse:
+    """Log in: a fresh session (and CSRF token) so that no session id chosen by others survives."""
+    request.session.clear()
+    request.session.update(values)
+    return RedirectResponse(redirect_to, status_code=303)
+
+
+def end_session(request: Request, redirect_to: str) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse(redirect_to, status_code=303)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
 
 class RateLimiter:
@@ -52,3 +52,8 @@ class RateLimits:
     def __init__(self) -> None:
         self.login = RateLimiter(limit=10, window_seconds=15 * 60)
         self.magic_link = RateLimiter(limit=5, window_seconds=15 * 60)
+
+
+def client_ip(request: Request) -> str:
+    """The key of a client for the limits (uvicorn resolves proxy headers when told to)."""
+    return request.client.host if request.client else "unknown"

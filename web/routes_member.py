@@ -21,11 +21,13 @@ from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
 from store.models import AuditLog, Member, Recipient, RecipientStatus
 from store.types import utcnow
 from web.csrf import verify_csrf
-from web.deps import MemberDep, SessionDep, SettingsDep
+from web.deps import MemberDep, SessionDep, SettingsDep, end_session, start_session
 from web.labels import FREQUENCY_LABELS, labels
 from web.live_preview import preview
 from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
+from web.ratelimit import client_ip
+from web.templating import render
 from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
 
 log = logging.getLogger(__name__)
@@ -34,12 +36,6 @@ SENT_NOTICE = ("Wenn die Adresse bei uns für ein Mitglied eingetragen ist, habe
                "Anmeldelink geschickt. Bitte sehen Sie in Ihr Postfach.")
 
 
-def _render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 # ------------------------------------------------------------------------------------- login
@@ -47,13 +43,13 @@ def _client(request: Request) -> str:
 
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
-    return _render(request, "member_login.html", {"notice": ""})
+    return render(request, "member_login.html", {"notice": ""})
 
 
 @router.post("/login")
 def request_link(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]) -> HTMLResponse:
     address = email.strip().lower()
-    request.app.state.rate_limits.magic_link.check(f"link-ip:{_client(request)}", f"link-email:{address}")
+    request.app.state.rate_limits.magic_link.check(f"link-ip:{client_ip(request)}", f"link-email:{address}")
     recipients = session.exec(select(Recipient).where(Recipient.email == address,
                                                       Recipient.status != RecipientStatus.suppressed)).all()
     for recipient in recipients:  # an address may serve several members; each gets its own link
@@ -65,7 +61,7 @@ def request_link(request: Request, session: SessionDep, settings: SettingsDep, e
         except Exception:  # noqa: BLE001 - an error page would tell a stranger that the address exists
             log.exception("login mail to recipient %s could not be sent", recipient.id)
     # The same answer for known and unknown addresses: nobody can probe who is registered.
-    return _render(request, "member_login.html", {"notice": SENT_NOTICE})
+    return render(request, "member_login.html", {"notice": SENT_NOTICE})
 
 
 @router.get("/login/{token}")
@@ -74,8 +70,8 @@ def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLRes
     try:
         read_magic_token(settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
     except TokenError as exc:
-        return _render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
-    return _render(request, "member_confirm.html", {"token": token})
+        return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
+    return render(request, "member_confirm.html", {"token": token})
 
 
 @router.post("/login/{token}")
@@ -83,25 +79,21 @@ def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, to
     try:
         link = redeem_magic_token(session, settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
     except TokenError as exc:
-        return _render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
+        return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
     recipient = session.get(Recipient, link.recipient_id)
     if recipient is None or recipient.member_id != link.member_id:
         session.rollback()
-        return _render(request, "member_login.html", {"notice": "", "error": "Diese Adresse ist nicht mehr eingetragen."},
+        return render(request, "member_login.html", {"notice": "", "error": "Diese Adresse ist nicht mehr eingetragen."},
                        status_code=400)
     session.add(AuditLog(actor=recipient.email, action="member.login", object_type="member",
                          object_id=str(link.member_id)))
     session.commit()
-    request.session.clear()
-    request.session["member_id"] = link.member_id
-    request.session["member_email"] = recipient.email
-    return RedirectResponse("/member/", status_code=303)
+    return start_session(request, "/member/", member_id=link.member_id, member_email=recipient.email)
 
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
-    request.session.clear()
-    return RedirectResponse("/member/login", status_code=303)
+    return end_session(request, "/member/login")
 
 
 # ----------------------------------------------------------------------------------- profile
@@ -110,7 +102,7 @@ def logout(request: Request) -> RedirectResponse:
 def _page(request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200) -> HTMLResponse:
     doc = doc or profile_doc(session, member)
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
-    return _render(request, "member_profile.html", {
+    return render(request, "member_profile.html", {
         "member": member, "doc": doc, "keywords": join_terms(doc.keywords), "exclude": join_terms(doc.exclude),
         "recipients": recipients, "topic_labels": labels("foerderbereich"), "type_labels": labels("foerderart"),
         "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES}, "errors": errors or [],
@@ -145,9 +137,9 @@ async def live_preview(request: Request, session: SessionDep, member: MemberDep)
     try:
         doc = validated(profile_doc(session, member), **profile_changes(await request.form()))
     except ProfileFormError as exc:
-        return _render(request, "fragments/member_preview.html", {"items": [], "errors": exc.errors})
+        return render(request, "fragments/member_preview.html", {"items": [], "errors": exc.errors})
     items = preview(session, request.app.state.preview_index, member, doc, today=date.today())
-    return _render(request, "fragments/member_preview.html", {"items": items, "errors": [], "min_score": doc.min_score})
+    return render(request, "fragments/member_preview.html", {"items": items, "errors": [], "min_score": doc.min_score})
 
 
 # -------------------------------------------------------------------------------- recipients

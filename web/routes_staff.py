@@ -13,26 +13,35 @@ from sqlmodel import col, func, or_, select
 from crawler.health import source_health
 from mailer.periods import current_period
 from mailer.release import release_member_digest
-from store.models import (AuditLog, CrawlRun, Match, MatchState, Member, Programme, ProgrammeLink,
-                          ProgrammeRevision, Source, StaffUser)
+from store.models import (
+    AuditLog,
+    CrawlRun,
+    Match,
+    MatchState,
+    Member,
+    Programme,
+    ProgrammeLink,
+    ProgrammeRevision,
+    Source,
+    StaffUser,
+)
 from web import curation
 from web.auth import authenticate
+from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
-from web.charts import bar_chart
-from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep
+from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep, end_session, start_session
 from web.diffs import revision_diff
 from web.labels import LEVEL_LABELS, labels
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, load_queue
+from web.ratelimit import client_ip
+from web.templating import render
 
 router = APIRouter(prefix="/staff", dependencies=[Depends(verify_csrf)], include_in_schema=False)
 AUDIT_PER_PAGE = 100
 RUNS_PER_SOURCE = 10
 
-
-def _render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def _back(target: str) -> str:
@@ -40,35 +49,29 @@ def _back(target: str) -> str:
     return target if target.startswith("/staff/") and not target.startswith("//") else "/staff/queue"
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
 
 # ------------------------------------------------------------------------------------- login
 
 
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
-    return _render(request, "staff_login.html", {"error": "", "email": ""})
+    return render(request, "staff_login.html", {"error": "", "email": ""})
 
 
 @router.post("/login")
 def login(request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
-    request.app.state.rate_limits.login.check(f"staff-ip:{_client(request)}", f"staff-email:{email.strip().lower()}")
+    request.app.state.rate_limits.login.check(f"staff-ip:{client_ip(request)}", f"staff-email:{email.strip().lower()}")
     user = authenticate(session, email, password)
     if user is None:
-        return _render(request, "staff_login.html",
+        return render(request, "staff_login.html",
                        {"error": "E-Mail-Adresse oder Passwort ist falsch.", "email": email}, status_code=400)
     session.commit()
-    request.session.clear()  # a fresh session (and CSRF token) after login: no session fixation
-    request.session["staff_id"] = user.id
-    return RedirectResponse("/staff/queue", status_code=303)
+    return start_session(request, "/staff/queue", staff_id=user.id)
 
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
-    request.session.clear()
-    return RedirectResponse("/staff/login", status_code=303)
+    return end_session(request, "/staff/login")
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -82,7 +85,7 @@ def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespons
         raise HTTPException(400, str(exc)) from None
     page = load_queue(session, filters, today=date.today())
     sources = session.exec(select(Source).order_by(Source.name)).all()
-    return _render(request, "staff_queue.html", {
+    return render(request, "staff_queue.html", {
         "staff": staff, "active": "queue", "page": page, "filters": filters, "sources": sources,
         "levels": LEVEL_LABELS, "topics": labels("foerderbereich"), "deadline_choices": DEADLINE_CHOICES,
         "group_choices": GROUP_CHOICES, "back": f"/staff/queue?{filters.query_string()}"})
@@ -90,7 +93,7 @@ def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespons
 
 def _decided(request: Request, match: Match, back: str) -> Response:
     if request.headers.get("hx-request"):
-        return _render(request, "fragments/queue_row_decided.html", {"match": match})
+        return render(request, "fragments/queue_row_decided.html", {"match": match})
     return RedirectResponse(_back(back), status_code=303)
 
 
@@ -161,7 +164,7 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
     matches = session.exec(select(Match, Member, StaffUser).join(Member, Member.id == Match.member_id)
                            .outerjoin(StaffUser, StaffUser.id == Match.reviewer_id)
                            .where(Match.programme_id == programme_id).order_by(col(Match.score).desc())).all()
-    return _render(request, "staff_programme.html", {
+    return render(request, "staff_programme.html", {
         "staff": staff, "active": "queue", "programme": programme, "source": session.get(Source, programme.source_key),
         "linked": _linked_programmes(session, programme),
         "revisions": [(r, revision_diff(r)) for r in revisions], "matches": matches})
@@ -184,7 +187,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
     proposed = dict(session.exec(select(Match.member_id, func.count(Match.id)).where(
         Match.state == MatchState.proposed).group_by(Match.member_id)).all())
     members = session.exec(select(Member).order_by(Member.name)).all()
-    return _render(request, "staff_digests.html", {
+    return render(request, "staff_digests.html", {
         "staff": staff, "active": "digests", "period": current_period(date.today()),
         "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members]})
 
@@ -195,7 +198,7 @@ def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug:
     pending = session.exec(select(func.count(Match.id)).where(
         Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None))).one()
     rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
-    return _render(request, "staff_digest_preview.html", {
+    return render(request, "staff_digest_preview.html", {
         "staff": staff, "active": "digests", "member": member, "rendered": rendered, "pending": pending,
         "period": current_period(date.today())})
 
@@ -226,7 +229,7 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
     runs = {h.key: session.exec(select(CrawlRun).where(CrawlRun.source_key == h.key)
                                 .order_by(col(CrawlRun.started_at).desc()).limit(RUNS_PER_SOURCE)).all()
             for h in health}
-    return _render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health,
+    return render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health,
                                                    "runs": runs})
 
 
@@ -243,7 +246,7 @@ def dashboard(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRes
         "deadlines": bar_chart("chart-deadlines", "Programme mit Frist in den nächsten 8 Wochen",
                                [d[0] for d in data.deadline_weeks], {"Programme": [d[1] for d in data.deadline_weeks]}),
     }
-    return _render(request, "staff_dashboard.html", {"staff": staff, "active": "dashboard", "data": data,
+    return render(request, "staff_dashboard.html", {"staff": staff, "active": "dashboard", "data": data,
                                                      "charts": charts})
 
 
@@ -259,7 +262,7 @@ def audit(request: Request, session: SessionDep, staff: StaffDep, page: int = 1,
     entries = session.exec(statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
                            .offset((page - 1) * AUDIT_PER_PAGE).limit(AUDIT_PER_PAGE + 1)).all()
     actions = session.exec(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
-    return _render(request, "staff_audit.html", {
+    return render(request, "staff_audit.html", {
         "staff": staff, "active": "audit", "entries": entries[:AUDIT_PER_PAGE], "page": page,
         "has_next": len(entries) > AUDIT_PER_PAGE, "actor": actor, "action": action, "actions": actions})
 
@@ -270,7 +273,7 @@ def audit(request: Request, session: SessionDep, staff: StaffDep, page: int = 1,
 @router.get("/users")
 def users(request: Request, session: SessionDep, staff: AdminDep) -> HTMLResponse:
     accounts = session.exec(select(StaffUser).order_by(StaffUser.email)).all()
-    return _render(request, "staff_users.html", {"staff": staff, "active": "users", "accounts": accounts})
+    return render(request, "staff_users.html", {"staff": staff, "active": "users", "accounts": accounts})
 
 
 @router.post("/users/{user_id}/active")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from foerderradar.settings import PROJECT_ROOT
@@ -41,3 +43,7 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(de_date=de_date, de_datetime=de_datetime, clean_html=clean_html, safe_url=safe_url,
                        level_label=level_label, state_label=state_label)
     return templates
+
+
+def render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)

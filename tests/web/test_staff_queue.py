@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from store.models import AuditLog, Match, MatchState, Member, Programme
+from store.models import AuditLog, Match, Member, Programme
 from store.types import utcnow
 
 
