@@ -63,8 +63,7 @@ class FdbHtmlSpider(SourceSpider):
         if failure.request.callback == self.parse_detail:
             self.pending -= 1
             self.detail_failures += 1
-        else:
-            self.walk_finished = False
+        # a failed search page simply ends the walk early: walk_finished stays False
 
     def parse_search(self, response, page: int):
         try:
