@@ -9,6 +9,7 @@ the ``List-Unsubscribe`` header (mail clients POST ``List-Unsubscribe=One-Click`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -79,53 +80,56 @@ def unsubscribe(token: str, session: SessionDep, settings: SettingsDep):
     return _page("unsubscribe_done.html", email=found.email)
 
 
-def _claim(settings, token: str) -> FeedbackClaim | HTMLResponse:
+@dataclass
+class FeedbackTarget:
+    claim: FeedbackClaim
+    fits: bool
+    programme: Programme
+    recipient: Recipient
+
+
+def _feedback_target(session: Session, settings, token: str, verdict: str) -> FeedbackTarget | HTMLResponse:
+    """What a feedback link refers to, or the page explaining why it cannot be used."""
     config = mail_config(settings)
     try:
-        return read_feedback_token(config.secret_key, token, max_age_days=config.token_max_age_days)
+        claim = read_feedback_token(config.secret_key, token, max_age_days=config.token_max_age_days)
     except TokenError as exc:
         return _token_error(exc)
-
-
-def _verdict(verdict: str) -> bool | None:
-    return {VERDICT_FITS: True, VERDICT_DOES_NOT_FIT: False}.get(verdict)
-
-
-@router.get("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
-def feedback_confirm(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
-    claim, fits = _claim(settings, token), _verdict(verdict)
-    if isinstance(claim, HTMLResponse):
-        return claim
-    if fits is None:
-        return _page("invalid.html", status_code=404, message="Der Link ist unvollständig.")
-    programme = session.get(Programme, claim.programme_id)
-    if programme is None or session.get(Recipient, claim.recipient_id) is None:
-        return _page("invalid.html", status_code=404, message="Dieses Förderangebot ist nicht mehr bekannt.")
-    return _page("feedback_confirm.html", title=programme.title, fits=fits)
-
-
-@router.post("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
-def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
-    claim, fits = _claim(settings, token), _verdict(verdict)
-    if isinstance(claim, HTMLResponse):
-        return claim
+    fits = {VERDICT_FITS: True, VERDICT_DOES_NOT_FIT: False}.get(verdict)
     if fits is None:
         return _page("invalid.html", status_code=404, message="Der Link ist unvollständig.")
     programme = session.get(Programme, claim.programme_id)
     recipient = session.get(Recipient, claim.recipient_id)
     if programme is None or recipient is None or recipient.member_id != claim.member_id:
         return _page("invalid.html", status_code=404, message="Dieses Förderangebot ist nicht mehr bekannt.")
+    return FeedbackTarget(claim, fits, programme, recipient)
+
+
+@router.get("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
+def feedback_confirm(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
+    target = _feedback_target(session, settings, token, verdict)
+    if isinstance(target, HTMLResponse):
+        return target
+    return _page("feedback_confirm.html", title=target.programme.title, fits=target.fits)
+
+
+@router.post("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
+def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDep):
+    target = _feedback_target(session, settings, token, verdict)
+    if isinstance(target, HTMLResponse):
+        return target
     # One verdict per recipient and programme: a second click (or a change of mind) replaces
     # the first, so repeated clicks do not weigh more in the matcher's learning.
     existing = session.exec(select(Feedback).where(
-        Feedback.recipient_id == recipient.id, Feedback.programme_id == programme.id,
+        Feedback.recipient_id == target.recipient.id, Feedback.programme_id == target.programme.id,
         Feedback.channel == "mail")).first()
     if existing is None:
-        session.add(Feedback(member_id=claim.member_id, programme_id=programme.id, recipient_id=recipient.id,
-                             match_id=claim.match_id, fits=fits, channel="mail"))
+        session.add(Feedback(member_id=target.claim.member_id, programme_id=target.programme.id,
+                             recipient_id=target.recipient.id, match_id=target.claim.match_id, fits=target.fits,
+                             channel="mail"))
     else:
-        existing.fits = fits
+        existing.fits = target.fits
         existing.created_at = utcnow()
         session.add(existing)
     session.commit()
-    return _page("feedback_done.html", title=programme.title, fits=fits)
+    return _page("feedback_done.html", title=target.programme.title, fits=target.fits)
