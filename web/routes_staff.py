@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, func, or_, select
 
 from crawler.health import source_health
+from crawler.linking import linked_programme_ids
 from mailer.periods import current_period
 from mailer.release import release_member_digest
 from store.models import (
@@ -143,15 +144,14 @@ def bulk_approve(session: SessionDep, staff: StaffDep, match_ids: Annotated[list
 
 
 def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, ProgrammeLink]]:
+    """The other records of the same programme (the crawler's rule, staff vetoes respected) and why."""
     links = session.exec(select(ProgrammeLink).where(
-        or_(ProgrammeLink.programme_id == programme.id, ProgrammeLink.other_id == programme.id),
-        ProgrammeLink.linked)).all()
-    result = []
-    for link in links:
-        other = session.get(Programme, link.other_id if link.programme_id == programme.id else link.programme_id)
-        if other is not None:
-            result.append((other, link))
-    return result
+        or_(ProgrammeLink.programme_id == programme.id, ProgrammeLink.other_id == programme.id))).all()
+    reasons: dict[int, ProgrammeLink] = {}
+    for link in sorted(links, key=lambda link: link.method == "staff"):  # staff links win
+        reasons[link.other_id if link.programme_id == programme.id else link.programme_id] = link
+    return [(other, reasons[other.id]) for other_id in linked_programme_ids(session, programme.id)
+            if (other := session.get(Programme, other_id)) is not None]
 
 
 @router.get("/programmes/{programme_id}")

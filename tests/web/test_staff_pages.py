@@ -15,6 +15,10 @@ def test_programme_detail_shows_fields_links_revisions_and_decisions(curator, wo
     with Session(engine) as session:
         session.add(ProgrammeLink(programme_id=p["radwege"].id, other_id=p["eu_call"].id, method="staff",
                                   reason="gleiche Richtlinie"))
+        session.add(ProgrammeLink(programme_id=p["sport"].id, other_id=p["radwege"].id, method="rule",
+                                  reason="gleiche Adresse"))
+        session.add(ProgrammeLink(programme_id=p["radwege"].id, other_id=p["sport"].id, method="staff",
+                                  linked=False, reason="verschieden"))
         session.add(ProgrammeRevision(
             programme_id=p["radwege"].id, changed_fields=["funding_rate", "description_text"],
             old_values={"funding_rate": "bis zu 50 %", "description_text": "Gefördert werden Radwege. Frist ist der 1. März."},
@@ -28,6 +32,8 @@ def test_programme_detail_shows_fields_links_revisions_and_decisions(curator, wo
                  "Förderdatenbank des Bundes", "LIFE Klimaanpassung in Städten", "gleiche Richtlinie", "von Hand",
                  "rate_changed", "<del>bis zu 50 %</del>", "<ins>bis zu 75 %</ins>"]:
         assert text in html, text
+    linked = html[html.index("Gleiche Programme in anderen Quellen"):html.index("Änderungen</h2>")]
+    assert "Sanierung kommunaler Sportstätten" not in linked  # vetoed by staff
     assert '<li class="removed"><span class="visually-hidden">entfernt: </span>Frist ist der 1. März.</li>' in html
     assert '<li class="same"><span class="visually-hidden"></span>Gefördert werden Radwege.</li>' in html
     assert "Gemeinde Schermbeck" in html and "kurator@rvr.ruhr" in html and "freigegeben" in html
