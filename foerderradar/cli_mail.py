@@ -9,7 +9,14 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, select
 
-from foerderradar.context import console, engine_from_settings, err_console, fail, local_today, settings_or_exit
+from foerderradar.context import (
+    console,
+    engine_from_settings,
+    err_console,
+    fail,
+    local_today,
+    settings_or_exit,
+)
 
 digest_app = typer.Typer(help="Digests vorschauen, freigeben und versenden.", no_args_is_help=True)
 bounces_app = typer.Typer(help="Unzustellbarkeitsmeldungen (Bounces) verarbeiten.", no_args_is_help=True)

@@ -21,7 +21,10 @@ from foerderradar.settings import Settings
 from mailer.bounces.process import BounceReport, process_bounce_maildir
 from mailer.periods import current_period
 from mailer.release import auto_approve
-from mailer.schedule_support import members_needing_early_reminder, members_with_pending_sends
+from mailer.schedule_support import (
+    members_needing_early_reminder,
+    members_with_pending_sends,
+)
 from mailer.send import SendReport, send_period
 from store.db import make_engine
 from store.models import Member

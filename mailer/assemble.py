@@ -20,8 +20,19 @@ from sqlmodel import Session, col, select
 from mailer.config import MailConfig
 from mailer.periods import send_date
 from store.models import (
-    CrawlRun, Digest, DigestSend, DigestState, Match, MatchState, Member, Profile, Programme,
-    ProgrammeRevision, Recipient, RunStatus, Source,
+    CrawlRun,
+    Digest,
+    DigestSend,
+    DigestState,
+    Match,
+    MatchState,
+    Member,
+    Profile,
+    Programme,
+    ProgrammeRevision,
+    Recipient,
+    RunStatus,
+    Source,
 )
 
 CHANGE_LABELS = {

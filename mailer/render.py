@@ -18,7 +18,11 @@ from mailer.assemble import DigestContent, DigestItem, german_date, shorten
 from mailer.config import MailConfig
 from mailer.periods import parse_period
 from mailer.tokens import (
-    VERDICT_DOES_NOT_FIT, VERDICT_FITS, FeedbackClaim, make_feedback_token, make_unsubscribe_token,
+    VERDICT_DOES_NOT_FIT,
+    VERDICT_FITS,
+    FeedbackClaim,
+    make_feedback_token,
+    make_unsubscribe_token,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"

@@ -14,7 +14,13 @@ from sqlmodel import Session, col, select
 
 from mailer.assemble import select_digest
 from mailer.config import MailConfig
-from mailer.periods import current_period, is_due, next_due_period, send_date, shift_period
+from mailer.periods import (
+    current_period,
+    is_due,
+    next_due_period,
+    send_date,
+    shift_period,
+)
 from store.models import Digest, DigestSend, Member, Programme, SendState
 
 

@@ -10,15 +10,15 @@ The guarantee rests on the database, not on the process:
    watchdog re-queues it after ``sending_timeout_minutes`` and the resend carries the same
    deterministic Message-ID (at most one duplicate, recognisable as such).
 Temporary failures (4xx, dropped connection) put the row back to ``queued`` for the next run;
-a 5xx marks it ``failed`` and the recipient ``bouncing``.
+a 5xx marks it ``failed``, and a refused address (55x) also marks the recipient ``bouncing``.
 """
 
 from __future__ import annotations
 
 import logging
-from email import policy
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from email import policy
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -26,7 +26,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
 from mailer.assemble import (
-    DigestContent, DigestSelection, RecipientInfo, build_content, frozen_selection, select_digest,
+    DigestContent,
+    DigestSelection,
+    RecipientInfo,
+    build_content,
+    frozen_selection,
+    select_digest,
 )
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
@@ -36,7 +41,15 @@ from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
 from mailer.transports import DeliveryError, Transport, make_transport
 from store.models import (
-    Digest, DigestSend, DigestState, Match, MatchState, Member, Recipient, RecipientStatus, SendState,
+    Digest,
+    DigestSend,
+    DigestState,
+    Match,
+    MatchState,
+    Member,
+    Recipient,
+    RecipientStatus,
+    SendState,
 )
 from store.types import utcnow
 

@@ -12,17 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, select
 
 from foerderradar.mailing import mail_config
+from mailer.tokens import (
+    VERDICT_DOES_NOT_FIT,
+    VERDICT_FITS,
+    FeedbackClaim,
+    TokenError,
+    read_feedback_token,
+    read_unsubscribe_token,
+)
 from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus
 from store.types import utcnow
-from mailer.tokens import (
-    VERDICT_DOES_NOT_FIT, VERDICT_FITS, FeedbackClaim, TokenError, read_feedback_token, read_unsubscribe_token,
-)
 from web.deps import SessionDep, SettingsDep
 
 router = APIRouter()

@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from foerderradar.scheduler import JobSpec, acquire_lease, job_specs, last_fire_time, run_firing
+from foerderradar.scheduler import (
+    JobSpec,
+    acquire_lease,
+    job_specs,
+    last_fire_time,
+    run_firing,
+)
 from mailer.liveness import process_holder
 from mailer.periods import current_period, is_due, period_start, shift_period
 from store.models import JobLock
