@@ -64,3 +64,19 @@ def test_curator_reviews_previews_and_releases(browse, site, shot):
     with Session(site.engine) as session:
         actions = {e.action for e in session.exec(select(AuditLog)) if e.actor == "kuratorin@rvr.ruhr"}
     assert {"match.approve", "match.reject", "digest.release"} <= actions
+
+
+@pytest.mark.e2e
+def test_a_decision_that_fails_shows_its_reason_in_place(browse, site):
+    def scenario(page):
+        site.login_staff(page)
+        row = page.locator(".queue-row").first
+        with Session(site.engine) as session:  # someone else decides this match meanwhile
+            match = session.get(Match, int(row.get_attribute("data-match")))
+            match.state = "rejected"
+            session.add(match)
+            session.commit()
+        row.get_by_role("button", name="Freigeben").click()
+        expect(page.get_by_role("alert")).to_contain_text("bereits entschieden")
+
+    browse(scenario)
