@@ -29,10 +29,12 @@ MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incide
 def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix,
                     programme: Any) -> list[str]:
     """The word features that contributed most, written as words of the programme text."""
-    contribution = query_vector.multiply(vector).tocoo()
-    if not contribution.nnz:
+    common, in_query, in_programme = np.intersect1d(query_vector.indices, vector.indices, assume_unique=True,
+                                                    return_indices=True)
+    if not len(common):
         return []
-    order = np.argsort(-contribution.data)
+    contribution = query_vector.data[in_query] * vector.data[in_programme]
+    order = np.argsort(-contribution)
     features = index.features
     text = " ".join((programme.title, programme.teaser_text, programme.keywords, category_labels(programme),
                      programme.description_text, programme.eligibility_text))
@@ -42,7 +44,7 @@ def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: 
         surface.setdefault(stem, word)
     terms: list[str] = []
     for position in order:
-        feature = features[contribution.col[position]]
+        feature = features[common[position]]
         readable = " ".join(surface.get(part, part) for part in feature.split(" "))
         if readable not in terms and not any(readable in t.split(" ") for t in terms):
             terms.append(readable)
@@ -115,7 +117,7 @@ def explain(index: ProgrammeIndex, row: int, query: ProfileQuery, *, query_vecto
     programme = index.programmes[row]
     vector = index.word_matrix[row]
     terms = _readable_terms(index, vector, query_vector, programme)
-    phrase_similarity = np.asarray(phrase_vectors.multiply(vector).sum(axis=1)).ravel()
+    phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
     return {

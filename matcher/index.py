@@ -135,6 +135,17 @@ class ProgrammeIndex:
 
     # -- vocabulary helpers -----------------------------------------------------------------
 
+    def similarities(self, queries: sp.csr_matrix, channel: str) -> np.ndarray:
+        """Dense queries × programmes cosine similarities for the "word" or "char" channel.
+
+        The transposed programme matrix is kept in CSR form: converting it on every product would
+        cost more than the product itself.
+        """
+        cache = self.__dict__.setdefault("_transposed", {})
+        if channel not in cache:
+            cache[channel] = (self.word_matrix if channel == "word" else self.char_matrix).T.tocsr()
+        return (queries @ cache[channel]).toarray()
+
     @property
     def features(self) -> np.ndarray:
         cached = getattr(self, "_features", None)

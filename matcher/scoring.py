@@ -127,8 +127,8 @@ def _best_phrase_similarities(index: ProgrammeIndex, queries: list[ProfileQuery]
     word_vectors, char_vectors = _vectorise(index, fields)
     for start in range(0, len(owners), PHRASE_CHUNK):
         stop = min(start + PHRASE_CHUNK, len(owners))
-        word_sim = (word_vectors[start:stop] @ index.word_matrix.T).toarray()
-        char_sim = (char_vectors[start:stop] @ index.char_matrix.T).toarray()
+        word_sim = index.similarities(word_vectors[start:stop], "word")
+        char_sim = index.similarities(char_vectors[start:stop], "char")
         for offset, owner in enumerate(owners[start:stop]):
             np.maximum(best_word[owner], word_sim[offset], out=best_word[owner])
             np.maximum(best_char[owner], char_sim[offset], out=best_char[owner])
@@ -190,8 +190,8 @@ def score_profiles(index: ProgrammeIndex, queries: list[ProfileQuery],
     marked down for what it does not have.
     """
     word_q, char_q = _vectorise(index, [q.query_fields() for q in queries])
-    word_sim = (word_q @ index.word_matrix.T).toarray()
-    char_sim = (char_q @ index.char_matrix.T).toarray()
+    word_sim = index.similarities(word_q, "word")
+    char_sim = index.similarities(char_q, "char")
     phrase_word, phrase_char, phrase_vectors = _best_phrase_similarities(index, queries)
     has_codes = index.code_hits("topics", list(index.code_matrix("topics")[0])) > 0
     tables = []
