@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import select
+from sqlmodel import func, select
 
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
@@ -50,7 +50,7 @@ def login_form(request: Request) -> HTMLResponse:
 def request_link(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]) -> HTMLResponse:
     address = email.strip().lower()
     request.app.state.rate_limits.magic_link.check(f"link-ip:{client_ip(request)}", f"link-email:{address}")
-    recipients = session.exec(select(Recipient).where(Recipient.email == address,
+    recipients = session.exec(select(Recipient).where(func.lower(Recipient.email) == address,
                                                       Recipient.status != RecipientStatus.suppressed)).all()
     for recipient in recipients:  # an address may serve several members; each gets its own link
         member = session.get(Member, recipient.member_id)

@@ -37,6 +37,7 @@ from web.labels import LEVEL_LABELS, labels
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, load_queue
 from web.ratelimit import client_ip
+from web.security import MAIL_PREVIEW_HEADER
 from web.templating import render
 
 router = APIRouter(prefix="/staff", dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -206,8 +207,6 @@ def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug:
 @router.get("/members/{slug}/digest.html")
 def digest_mail_html(session: SessionDep, settings: SettingsDep, staff: StaffDep, slug: str) -> HTMLResponse:
     """The rendered mail itself, framed by the preview page; sandboxed by its own CSP."""
-    from web.security import MAIL_PREVIEW_HEADER
-
     rendered = render_member_digest(session, _member(session, slug), settings, today=date.today())
     return HTMLResponse(rendered.html, headers={MAIL_PREVIEW_HEADER: "1"})
 

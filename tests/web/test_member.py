@@ -38,6 +38,17 @@ def test_magic_link_login_end_to_end(anonymous, outbox, world, engine):
             "kaemmerei@schermbeck.de"
 
 
+def test_address_with_capitals_in_the_local_part_is_found(anonymous, outbox, engine, world):
+    with Session(engine) as session:
+        recipient = session.get(Recipient, world.recipient_b.id)
+        recipient.email = "Bauamt.Leitung@selm.de"  # email-validator keeps the local part's case
+        session.add(recipient)
+        session.commit()
+    anonymous.page("/member/login")
+    anonymous.submit("/member/login", {"email": "bauamt.leitung@SELM.de"})
+    assert len(outbox()) == 1
+
+
 def test_unknown_address_gets_the_same_answer_and_no_mail(anonymous, outbox):
     anonymous.page("/member/login")
     known = anonymous.submit("/member/login", {"email": "bauamt@selm.de"})
