@@ -234,3 +234,12 @@ def period() -> str:
 def world_on():
     """``World`` for an engine the test made itself (e.g. a database built by the migrations)."""
     return World
+
+
+@pytest.fixture
+def smtp_kit():
+    """The building blocks of ``smtp_server`` for tests that need a differently configured server."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(RecordingHandler=RecordingHandler, authenticator=_authenticator, free_port=_free_port,
+                           self_signed=_self_signed, user=SMTP_USER, password=SMTP_PASSWORD)

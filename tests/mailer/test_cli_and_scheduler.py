@@ -123,3 +123,19 @@ def test_scheduler_catches_up_after_a_restart_and_never_sends_twice(migrated, se
             second.send_signal(signal.SIGTERM)
             second.wait(30)
     assert _outbox(settings_env) == len(addresses)  # the restart sent nobody a second digest
+
+
+def test_bounces_process_command_suppresses_the_address(migrated, settings_env, request):
+    from pathlib import Path
+
+    world = request.getfixturevalue("world_on")(migrated)
+    world.member("schermbeck", recipients=["alt.kaemmerei@schermbeck.example"])
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "bounces" / "postfix_user_unknown.eml"
+    settings_env.bounce_maildir_path.parent.mkdir(parents=True, exist_ok=True)
+    box = mailbox.Maildir(settings_env.bounce_maildir_path, create=True)
+    box.add(fixture.read_bytes())
+    box.close()
+
+    result = runner.invoke(app, ["bounces", "process"])
+
+    assert result.exit_code == 0 and "gesperrt: alt.kaemmerei@schermbeck.example" in result.output
