@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from foerderradar.context import console, engine_from_settings, fail, progress
-from store.models import Match, MatchState, Member, Programme
+from store.models import Match, MatchState, Member, Profile, Programme
 
 match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
 
@@ -38,7 +38,8 @@ def match(ctx: typer.Context,
 
     engine = engine_from_settings()
     with Session(engine) as session:
-        total = len(member) if member else len(session.exec(select(Member.id)).all())
+        total = len(member) if member else len(session.exec(
+            select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
     with progress() as bar:
         task = bar.add_task("Matching", total=total)
         try:

@@ -4,6 +4,8 @@ EU calls are published in English while member profiles are written in German; w
 "Klimaanpassung" profile never meets a "climate adaptation" call. Keys are transliterated,
 lower-case word beginnings (so compounds such as "Klimaanpassungskonzept" hit "klimaanpassung");
 values are the English terms added to the query with a lower weight than the profile's own words.
+Words naming the applicant ("Kommune", "Region") are left out on purpose: every EU call a member can see
+names local authorities, so they would lift all of them alike.
 """
 
 from __future__ import annotations
@@ -97,9 +99,6 @@ GLOSSARY: dict[str, str] = {
     "sicherheit": "security",
     "landwirtschaft": "agriculture",
     "laendlich": "rural areas",
-    "region": "regions",
-    "kommune": "local authorities municipalities cities",
-    "kommunal": "local authorities municipal",
     "international": "international",
     "partnerschaft": "partnership cooperation",
 }
