@@ -7,6 +7,7 @@ same schema as the models.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +21,14 @@ import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+def _json_dumps(value) -> str:
+    # Programme texts are mostly German: keep umlauts as they are (smaller rows, faster ingest).
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for SQLite or PostgreSQL with the settings this project relies on."""
+    kwargs.setdefault("json_serializer", _json_dumps)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

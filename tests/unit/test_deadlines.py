@@ -149,3 +149,7 @@ def test_running_subsidies_are_not_rolling_applications():
             "einmaligen Zuschüssen.")
     assert not parse_deadlines(text, today=TODAY).rolling
     assert parse_deadlines("Laufend", today=TODAY).rolling
+
+
+def test_abbreviation_febr_as_written_on_nrw_pages():
+    assert parse_german_date("Stichtag 3. Febr. 2027") == date(2027, 2, 3)
