@@ -234,10 +234,10 @@ def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> No
 
 
 def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
-    with Session(engine) as session:
-        session.execute(update(DigestSend).where(DigestSend.id == send_id, DigestSend.claimed_by == run_id,
-                                                 DigestSend.state == SendState.sending).values(**values))
-        session.commit()
+    """Record the outcome of one claimed send (a plain Core UPDATE: it runs once per mail)."""
+    with engine.begin() as connection:
+        connection.execute(update(DigestSend).where(DigestSend.id == send_id, DigestSend.claimed_by == run_id,
+                                                    DigestSend.state == SendState.sending).values(**values))
 
 
 def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[int], transport: Transport,
