@@ -50,8 +50,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
                       + (f" (bereits in dieser Woche versendet: {summary.digests_already_sent})"
                          if summary.digests_already_sent else "") + f" → {summary.outbox}")
+        look = f"ls {summary.outbox}/new" if summary.outbox_is_maildir else f"im Postfach hinter {summary.outbox}"
         console.print("\n[bold]Wie geht es weiter?[/bold]\n"
-                      f"  Digests ansehen:      ls {summary.outbox}/new\n"
+                      f"  Digests ansehen:      {look}\n"
                       "  Treffer eines Mitglieds: foerderradar matches --member schermbeck\n"
                       "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin && foerderradar serve\n"
                       "  Quellen prüfen:        foerderradar sources")

@@ -39,6 +39,7 @@ class DemoSummary:
     digests_already_sent: int = 0
     period: str = ""
     outbox: str = ""
+    outbox_is_maildir: bool = True
 
 
 def demo_routes(server: SnapshotServer) -> dict[str, str]:
@@ -122,7 +123,8 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]
-    summary.outbox = str(settings.maildir_path) if settings.mail_backend == "maildir" else \
+    summary.outbox_is_maildir = settings.mail_backend == "maildir"
+    summary.outbox = str(settings.maildir_path) if summary.outbox_is_maildir else \
         f"SMTP {settings.smtp_host}:{settings.smtp_port}"
     engine.dispose()
     return summary

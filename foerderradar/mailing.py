@@ -38,6 +38,7 @@ def mail_config(settings: Settings) -> MailConfig:
         smtp_starttls=settings.smtp_starttls,
         smtp_tls=settings.smtp_tls,
         smtp_timeout=settings.smtp_timeout,
+        smtp_cafile=settings.smtp_cafile,
         mail_from=settings.mail_from,
         mail_reply_to=settings.mail_reply_to,
         unsubscribe_mailto=settings.unsubscribe_mailto,

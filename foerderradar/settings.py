@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_tls: bool = False
     smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_cafile: str = Field(default="", description="Extra CA bundle to trust for the SMTP relay.")
     mail_from: str = "Förderradar Ruhr <foerderradar@rvr.ruhr>"
     mail_reply_to: str = "foerderradar@rvr.ruhr"
     unsubscribe_mailto: str = "foerderradar-abmelden@rvr.ruhr"
