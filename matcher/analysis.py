@@ -17,6 +17,7 @@ import Stemmer
 from stop_words import get_stop_words
 
 SOFT_HYPHEN = "\u00ad"
+PREFIX_MARK, PREFIX_LETTERS = "~", 5
 # The Förderdatenbank export replaces characters outside Latin-1 (dashes, typographic quotes) by "?".
 _EXPORT_SUBSTITUTION = re.compile(r"\?")
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "à": "a"})
@@ -25,13 +26,15 @@ _NON_LETTER = re.compile(r"[^a-z]+")
 
 # Words that carry no topic in funding texts, on top of the general German stop words. Words that
 # name the applicant ("Kommunen", "Gemeinden") are among them: every programme a member is shown is
-# open to municipalities anyway, so they would only make unrelated programmes look similar.
+# open to municipalities anyway, so they would only make unrelated programmes look similar; so are
+# the verbs of wanting that free-text profiles start with ("Wir möchten …").
 DOMAIN_STOP_WORDS = frozenset(
     "förderung fördern gefördert förderprogramm programm sowie bzw ggf insbesondere rahmen "
     "maßnahmen maßnahme vorhaben projekte projekt erhalten können sollen unterstützt bestimmten "
     "voraussetzungen zuschuss antrag antragsteller zuwendung zuwendungen zuwendungsempfänger "
     "antragsberechtigt gewährt höhe euro prozent förderfähig zuwendungsfähig "
-    "kommune kommunen gemeinde gemeinden städte landkreise".split()
+    "kommune kommunen gemeinde gemeinden städte landkreise "
+    "möchten möchte wollen suchen brauchen benötigen planen interessieren interessiert".split()
 )
 
 
@@ -60,6 +63,15 @@ def transliterate(text: str) -> str:
     return text.translate(_TRANSLITERATION)
 
 
+def trim_stop_words(phrase: str) -> str:
+    """A phrase without its leading stop words, for display ("Wir möchten unsere Schulen sanieren"
+    becomes "Schulen sanieren")."""
+    words = phrase.split()
+    while words and clean(words[0]).strip(" ,.;:") in stop_words():
+        words.pop(0)
+    return " ".join(words)
+
+
 def surface_words(text: str) -> list[str]:
     """The content words of a text (cleaned, stop words removed), in order."""
     stops = stop_words()
@@ -71,11 +83,19 @@ def stems(words: list[str]) -> list[str]:
 
 
 def word_features(text: str, bigrams: bool = True) -> list[str]:
-    """Stemmed unigrams and bigrams (bigrams joined by a space): the word channel's analyzer."""
-    unigrams = stems(surface_words(text))
+    """The word channel's analyzer: stemmed unigrams, bigrams (joined by a space) and word beginnings.
+
+    The stemmer leaves verb and noun apart ("sanieren" → "sani", "Sanierung" → "sanier") and
+    adjectives apart from their nouns ("energetisch", "Energie"); the first five letters of a longer
+    word (marked "~") bring them together, so free-text profiles written in verbs still meet
+    programme texts written in nouns. ``bigrams=False`` gives stems only (for long legal texts).
+    """
+    words = surface_words(text)
+    unigrams = stems(words)
     if not bigrams:
         return unigrams
-    return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:])]
+    beginnings = [PREFIX_MARK + transliterate(w)[:PREFIX_LETTERS] for w in words if len(w) > PREFIX_LETTERS]
+    return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:])] + beginnings
 
 
 def char_text(text: str) -> str:

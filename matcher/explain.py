@@ -42,6 +42,7 @@ def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: 
     surface: dict[str, str] = {}
     for stem, word in zip(analysis.stems(words), words):
         surface.setdefault(stem, word)
+        surface.setdefault(analysis.PREFIX_MARK + analysis.transliterate(word)[:analysis.PREFIX_LETTERS], word)
     terms: list[str] = []
     for position in order:
         feature = features[common[position]]

@@ -207,7 +207,8 @@ class ProgrammeIndex:
     def _sorted_unigrams(self) -> tuple[list[str], list[int]]:
         cached = getattr(self, "_unigrams", None)
         if cached is None:
-            pairs = sorted((t, c) for t, c in self.word.vectorizer.vocabulary_.items() if " " not in t)
+            pairs = sorted((t, c) for t, c in self.word.vectorizer.vocabulary_.items()
+                           if " " not in t and not t.startswith(analysis.PREFIX_MARK))
             cached = ([t for t, _ in pairs], [c for _, c in pairs])
             self._unigrams = cached
         return cached

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from matcher.analysis import stem_of, surface_words
+from matcher.analysis import stem_of, surface_words, trim_stop_words
 from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex
 from matcher.vocab import FUNDING_AREAS, SUBAREAS, label
@@ -44,7 +44,7 @@ def interest_phrases(interests: str) -> list[str]:
     """The single interests of a free-text profile ("Radverkehr, Klimaschutz und Schulen" → three)."""
     phrases = []
     for phrase in _PHRASE_SPLIT.split(interests or ""):
-        phrase = phrase.strip(" -–")
+        phrase = trim_stop_words(phrase.strip(" -–"))
         if phrase and surface_words(phrase) and phrase not in phrases:
             phrases.append(phrase)
     return phrases[:MAX_PHRASES]

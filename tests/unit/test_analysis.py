@@ -66,3 +66,16 @@ def test_word_features_never_contain_stop_words_or_digits(text):
     for feature in analysis.word_features(text):
         for part in feature.split(" "):
             assert part and not any(ch.isdigit() for ch in part)
+
+
+def test_verbs_and_nouns_of_one_word_family_share_a_feature():
+    verb = set(analysis.word_features("Schulen energetisch sanieren"))
+    noun = set(analysis.word_features("Energieeffiziente Sanierung von Schulgebäuden"))
+    assert {"~sanie", "~energ"} <= verb & noun
+
+
+def test_interest_phrases_drop_the_wish_and_keep_the_topic():
+    from matcher.scoring import interest_phrases
+
+    assert interest_phrases("Wir möchten unsere Grundschulen sanieren, Radwege bauen und die Innenstadt beleben.") == [
+        "Grundschulen sanieren", "Radwege bauen", "Innenstadt beleben"]
