@@ -107,24 +107,29 @@ def _filtered(statement, filters: QueueFilters, today: date):
     return statement
 
 
+def _joined(*columns):
+    return (select(*columns).select_from(Match).join(Programme, Programme.id == Match.programme_id)
+            .join(Member, Member.id == Match.member_id))
+
+
+def count_queue(session: Session, filters: QueueFilters, *, today: date) -> int:
+    return session.exec(_filtered(_joined(func.count(Match.id)), filters, today)).one()
+
+
 def load_queue(session: Session, filters: QueueFilters, *, today: date) -> QueuePage:
     """One page of the queue in two steps: sort and cut narrow id rows, then load the 50 full rows.
 
     Sorting only ids (instead of whole programme rows with their long texts) keeps deep pages cheap.
     """
-    def joined(*columns):
-        return (select(*columns).select_from(Match).join(Programme, Programme.id == Match.programme_id)
-                .join(Member, Member.id == Match.member_id))
-
-    total = session.exec(_filtered(joined(func.count(Match.id)), filters, today)).one()
+    total = count_queue(session, filters, today=today)
     if filters.group == "programme":
         order = (Programme.title, Programme.id, col(Match.score).desc(), Match.id)
     else:
         order = (Member.name, col(Match.score).desc(), Match.id)
-    ids = list(session.exec(_filtered(joined(Match.id), filters, today).order_by(*order)
+    ids = list(session.exec(_filtered(_joined(Match.id), filters, today).order_by(*order)
                             .offset((filters.page - 1) * PER_PAGE).limit(PER_PAGE)).all())
     loaded = {m.id: QueueRow(m, p, mem) for m, p, mem in session.exec(
-        joined(Match, Programme, Member).where(col(Match.id).in_(ids))).all()} if ids else {}
+        _joined(Match, Programme, Member).where(col(Match.id).in_(ids))).all()} if ids else {}
     rows = [loaded[i] for i in ids]
     key = (lambda r: r.programme.title) if filters.group == "programme" else (lambda r: r.member.name)
     groups = [(name, list(items)) for name, items in groupby(rows, key=key)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,7 +36,7 @@ from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep, end_session, s
 from web.diffs import revision_diff
 from web.labels import LEVEL_LABELS, labels
 from web.preview import render_member_digest
-from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, load_queue
+from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, count_queue, load_queue
 from web.ratelimit import client_ip
 from web.security import MAIL_PREVIEW_HEADER
 from web.templating import render
@@ -93,9 +94,15 @@ def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespons
         "group_choices": GROUP_CHOICES, "back": f"/staff/queue?{filters.query_string()}"})
 
 
-def _decided(request: Request, match: Match, back: str) -> Response:
+def _decided(request: Request, session, match: Match, back: str) -> Response:
+    """htmx: the decided row plus the new count (out of band, read out by screen readers)."""
     if request.headers.get("hx-request"):
-        return render(request, "fragments/queue_row_decided.html", {"match": match})
+        try:
+            filters = QueueFilters.from_query(dict(parse_qsl(urlsplit(_back(back)).query)))
+        except FilterError:
+            filters = QueueFilters()
+        total = count_queue(session, filters, today=date.today())
+        return render(request, "fragments/queue_row_decided.html", {"match": match, "total": total})
     return RedirectResponse(_back(back), status_code=303)
 
 
@@ -115,7 +122,7 @@ def approve(request: Request, session: SessionDep, staff: StaffDep, match_id: in
     except curation.CurationError as exc:
         raise HTTPException(409, str(exc)) from None
     session.commit()
-    return _decided(request, match, back)
+    return _decided(request, session, match, back)
 
 
 @router.post("/matches/{match_id}/reject")
@@ -128,7 +135,7 @@ def reject(request: Request, session: SessionDep, staff: StaffDep, match_id: int
     except curation.CurationError as exc:
         raise HTTPException(400 if match.state == MatchState.proposed else 409, str(exc)) from None
     session.commit()
-    return _decided(request, match, back)
+    return _decided(request, session, match, back)
 
 
 @router.post("/matches/bulk-approve")

@@ -63,6 +63,7 @@ def test_htmx_header_token_is_accepted(curator, world, engine):
                             headers={"X-CSRF-Token": curator.csrf, "HX-Request": "true", "Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 200
     assert "wurde freigegeben" in response.text
+    assert 'hx-swap-oob="true">Noch 2 vorgeschlagene Treffer.' in response.text
     assert _state(engine, match_id) == MatchState.approved
 
 
