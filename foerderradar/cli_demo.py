@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
                 "open_programmes": summary.open_programmes,
                 "matches_per_member": summary.matches_per_member,
                 "members_without_matches": summary.members_without_matches,
+                "proposed_left": summary.proposed_left,
                 "digests_sent": summary.digests_sent, "digests_already_sent": summary.digests_already_sent,
                 "outbox": summary.outbox,
             }))
@@ -41,7 +42,8 @@ def register(app: typer.Typer) -> None:
                       f"(davon {summary.open_programmes} nicht abgelaufen)")
         for source, count in sorted(summary.programmes_per_source.items()):
             console.print(f"  {source}: {count}")
-        console.print(f"\n[bold]Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder mit Treffern)")
+        console.print(f"\n[bold]Freigegebene Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder "
+                      f"mit Treffern; {summary.proposed_left} weitere Vorschläge warten auf der Review-Seite)")
         for slug, count in sorted(summary.matches_per_member.items(), key=lambda kv: (-kv[1], kv[0])):
             console.print(f"  {slug}: {count}")
         if summary.members_without_matches:
@@ -54,5 +56,6 @@ def register(app: typer.Typer) -> None:
         console.print("\n[bold]Wie geht es weiter?[/bold]\n"
                       f"  Digests ansehen:      {look}\n"
                       "  Treffer eines Mitglieds: foerderradar matches --member schermbeck\n"
-                      "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin && foerderradar serve\n"
+                      "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin\n"
+                      "                        FOERDERRADAR_COOKIE_SECURE=false foerderradar serve\n"
                       "  Quellen prüfen:        foerderradar sources")

@@ -18,13 +18,16 @@ from sqlmodel import Session, col, select
 
 from foerderradar.demo_server import SnapshotServer
 from foerderradar.settings import Settings
-from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
+from store.models import AuditLog, CrawlRun, Match, MatchState, Member, Programme, Recipient
 from store.types import utcnow
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 FDB_SNAPSHOT = DEMO_DATA / "foerderdatenbank-export.zip"
 FDB_EXPORT_PATH = "/FDB/WS/export"
 DEMO_ACTOR = "demo@foerderradar.invalid"
+# The demo's curator approves each member's best proposals and leaves the rest proposed, so the
+# review page (`foerderradar serve`) has real work to show after the demo.
+APPROVE_PER_MEMBER = 3
 FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 30}
 
 
@@ -33,7 +36,8 @@ class DemoSummary:
     runs: list[CrawlRun] = field(default_factory=list)
     programmes_per_source: dict[str, int] = field(default_factory=dict)
     open_programmes: int = 0
-    matches_per_member: dict[str, int] = field(default_factory=dict)
+    matches_per_member: dict[str, int] = field(default_factory=dict)  # approved or sent
+    proposed_left: int = 0  # waiting on the review page
     members_without_matches: list[str] = field(default_factory=list)
     digests_sent: int = 0
     digests_already_sent: int = 0
@@ -66,20 +70,26 @@ def seed_demo_members(session: Session) -> int:
 
 
 def approve_and_release(session: Session, period: str) -> int:
-    """Approve every proposed match (as the demo's curator) and release each member's digest."""
+    """Approve each member's best proposals (as the demo's curator) and release their digests."""
     from mailer.release import release_member_digest
 
     now = utcnow()
-    proposed = session.exec(select(Match).where(Match.state == MatchState.proposed)).all()
+    proposed = session.exec(select(Match).where(Match.state == MatchState.proposed)
+                            .order_by(Match.member_id, col(Match.score).desc())).all()
+    approved_per_member: Counter[int] = Counter()
     for match in proposed:
+        if approved_per_member[match.member_id] >= APPROVE_PER_MEMBER:
+            continue
+        approved_per_member[match.member_id] += 1
         match.state, match.decided_at, match.updated_at = MatchState.approved, now, now
         match.note = "Im Demo-Lauf automatisch freigegeben"
         session.add(match)
+        session.add(AuditLog(actor=DEMO_ACTOR, action="match.approve", object_type="match",
+                             object_id=str(match.id), details={"score": match.score}))
     session.flush()
-    member_ids = {match.member_id for match in proposed}
-    for member_id in sorted(member_ids):
+    for member_id in sorted(approved_per_member):
         release_member_digest(session, member_id, period=period, actor=DEMO_ACTOR)
-    return len(proposed)
+    return sum(approved_per_member.values())
 
 
 def run_demo(settings: Settings, today: date, progress=lambda message: None) -> DemoSummary:
@@ -120,6 +130,8 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
             col(Programme.closed).is_(False))).one()
         counts = Counter(session.exec(select(Member.slug).join(Match, col(Match.member_id) == col(Member.id)).where(
             col(Match.state).in_([MatchState.approved, MatchState.sent]))).all())
+        summary.proposed_left = session.exec(select(func.count()).select_from(Match).where(
+            Match.state == MatchState.proposed)).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]

@@ -40,6 +40,7 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path):
     with_matches = summary["matches_per_member"]
     assert with_matches and "schermbeck" in with_matches
     assert len(with_matches) + len(summary["members_without_matches"]) == 58
+    assert summary["proposed_left"] > 0, "the review page has proposals to curate after the demo"
     outbox = mailbox.Maildir(tmp_path / "data" / "outbox", create=False)
     recipients = sorted(parseaddr(str(message["To"]))[1] for message in outbox)
     assert summary["digests_sent"] == len(recipients) == len(with_matches)
