@@ -10,7 +10,7 @@ import json
 
 import typer
 
-from foerderradar.context import console, engine_from_settings, fail, settings_or_exit
+from foerderradar.context import console, fail, settings_or_exit
 
 app = typer.Typer(
     name="foerderradar",
@@ -23,7 +23,7 @@ app = typer.Typer(
 
 @app.command()
 def config(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
-    """Print the effective settings (secrets masked)."""
+    """Zeigt die wirksamen Einstellungen (Geheimnisse maskiert)."""
     shown = settings_or_exit().masked()
     if as_json:
         console.print_json(json.dumps(shown))
@@ -34,7 +34,7 @@ def config(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben
 
 @app.command()
 def init() -> None:
-    """Create or upgrade the database. Safe to run again."""
+    """Legt die Datenbank an oder aktualisiert sie. Mehrfaches Ausführen schadet nicht."""
     settings = settings_or_exit()
     from store.db import init_database
 
@@ -46,19 +46,10 @@ def init() -> None:
 
 
 def _register_command_groups() -> None:
-    from foerderradar import cli_crawl
+    from foerderradar import cli_crawl, cli_demo, cli_mail, cli_match, cli_profiles, cli_sources, cli_web
 
-    cli_crawl.register(app)
-    for module_name in ("cli_profiles", "cli_sources", "cli_match", "cli_web", "cli_mail", "cli_demo"):
-        try:
-            module = __import__(f"foerderradar.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"foerderradar.{module_name}":
-                raise
-            continue
+    for module in (cli_crawl, cli_sources, cli_profiles, cli_match, cli_web, cli_mail, cli_demo):
         module.register(app)
 
 
 _register_command_groups()
-
-__all__ = ["app", "engine_from_settings"]

@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         all_sources: bool = typer.Option(False, "--all", help="Alle Quellen nacheinander crawlen (ohne Ersatzwege)."),
         url: str = typer.Option("", help="Abweichende URL für diese eine Quelle (z. B. ein lokaler Server)."),
     ) -> None:
-        """Crawl one source (or all) and store what changed. Exits 1 if a run failed (incomplete runs warn)."""
+        """Liest eine Quelle (oder alle) und speichert Änderungen. Endet mit Code 1, wenn ein Lauf fehlschlägt (unvollständige Läufe warnen)."""
         from crawler.registry import find_source, primary_sources
 
         settings = settings_or_exit()

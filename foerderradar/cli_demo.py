@@ -12,7 +12,7 @@ from foerderradar.context import console, local_today, settings_or_exit
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(as_json: bool = typer.Option(False, "--json", help="Zusammenfassung als JSON ausgeben.")) -> None:
-        """Run crawl → match → approve → send on the bundled snapshots (no network needed)."""
+        """Führt crawlen → zuordnen → freigeben → versenden mit den mitgelieferten Snapshots aus (ohne Netz)."""
         from foerderradar.demo import run_demo
 
         settings = settings_or_exit()

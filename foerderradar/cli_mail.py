@@ -56,7 +56,7 @@ def _print_send(report, as_json: bool) -> None:
 def send(period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-W48 (Standard: diese Woche)."),
          member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
          as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
-    """Send the digests due in a period. Running it again sends nobody a second mail."""
+    """Versendet die fälligen Digests eines Zeitraums. Ein zweiter Aufruf schickt niemandem eine zweite Mail."""
     from foerderradar.mailing import mail_config
     from mailer.send import send_period
 
@@ -79,7 +79,7 @@ def preview(member: str = typer.Option(..., "--member", help="Kurzname des Mitgl
             out: Path = typer.Option(None, "--out", help="Ziel-Datei (HTML; .txt schreibt die Textfassung)."),
             period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
             recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen).")) -> None:
-    """Write the member's next digest to a file without sending or changing anything."""
+    """Schreibt den nächsten Digest eines Mitglieds in eine Datei, ohne etwas zu versenden oder zu ändern."""
     from foerderradar.mailing import mail_config
     from mailer.assemble import assemble_digest
     from mailer.render import render_digest
@@ -114,7 +114,7 @@ def release(member: list[str] = typer.Option([], "--member", help="Kurzname (meh
             all_members: bool = typer.Option(False, "--all", help="Alle Mitglieder freigeben."),
             period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
             actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll).")) -> None:
-    """Release the approved matches of members for sending."""
+    """Gibt die bestätigten Treffer von Mitgliedern zum Versand frei."""
     from mailer.release import release_member_digest
     from store.db import session_scope
     from store.models import Member
@@ -136,7 +136,7 @@ def release(member: list[str] = typer.Option([], "--member", help="Kurzname (meh
 
 @bounces_app.command("process")
 def bounces_process(as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
-    """Read the bounce Maildir (FOERDERRADAR_BOUNCE_MAILDIR_PATH) and suppress failing addresses."""
+    """Liest das Bounce-Postfach (FOERDERRADAR_BOUNCE_MAILDIR_PATH) und sperrt Adressen, die nicht zustellbar sind."""
     from foerderradar.jobs import process_bounces
 
     settings = settings_or_exit()
@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
     @app.command("run-weekly")
     def run_weekly(crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Vorher alle Quellen crawlen."),
                    as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
-        """Run the weekly cycle now: crawl, match, auto-approve, send what is due."""
+        """Führt den Wochenlauf jetzt aus: crawlen, zuordnen, automatisch freigeben, Fälliges versenden."""
         from foerderradar.jobs import run_weekly as run
 
         settings = settings_or_exit()
@@ -175,7 +175,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def scheduler() -> None:
-        """Run the timetable (crawl Sunday night, send Tuesday 08:00, daily checks) until stopped."""
+        """Führt den Zeitplan aus (Sonntagnacht crawlen, Dienstag 08:00 versenden, tägliche Prüfungen), bis er beendet wird."""
         import logging
 
         from foerderradar.scheduler import run_scheduler

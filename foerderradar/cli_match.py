@@ -63,7 +63,7 @@ def explain(member: str = typer.Option(..., "--member", "-m", help="Slug des Mit
             programme: int = typer.Option(..., "--programme", "-p", help="ID des Programms."),
             stichtag: Optional[str] = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
             as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
-    """Explain why a programme is (or is not) proposed for a member."""
+    """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
     from matcher.run import explain_programme
 
     try:
@@ -99,7 +99,7 @@ def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewe
              as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
              learning: bool = typer.Option(True, "--learning/--no-learning",
                                            help="Auch den Lerneffekt auf der zurückgehaltenen Hälfte messen.")) -> None:
-    """P@5, P@10, nDCG@10, MAP and ineligible programmes in each top 10: matcher vs. TF-IDF and BM25."""
+    """P@5, P@10, nDCG@10, MAP und nicht antragsfähige Programme je Top 10: Matcher gegen TF-IDF und BM25."""
     from matcher.evaluation import METRICS, JudgmentsError, evaluate_file
 
     if not judgments.is_file():
@@ -124,7 +124,7 @@ def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewe
 def matches(member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
             as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
             include_rejected: bool = typer.Option(False, "--alle", help="Auch abgelehnte Treffer zeigen.")) -> None:
-    """List a member's matches, best first."""
+    """Listet die Treffer eines Mitglieds, die besten zuerst."""
     engine = engine_from_settings()
     with Session(engine) as session:
         found = session.exec(select(Member).where(Member.slug == member)).first()

@@ -27,7 +27,7 @@ def import_profiles(
     keep_recipients: bool = typer.Option(False, "--keep-recipients",
                                          help="Empfänger nur hinzufügen, keine entfernen."),
 ) -> None:
-    """Create or update members from a profile file. A bad file changes nothing."""
+    """Legt Mitglieder aus einer Profildatei an oder aktualisiert sie. Eine fehlerhafte Datei ändert nichts."""
     from profiles.io import ProfileFileError, apply_profiles, load_profiles_file
     from store.db import session_scope
 
@@ -44,7 +44,7 @@ def import_profiles(
 @profiles_app.command("export")
 def export(file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
            member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname).")) -> None:
-    """Write members, profiles and recipients as YAML that `profiles import` reads back."""
+    """Schreibt Mitglieder, Profile und Empfänger als YAML, das `profiles import` wieder einliest."""
     from profiles.io import export_profiles
 
     with Session(_ready_engine()) as session:
@@ -55,7 +55,7 @@ def export(file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
 
 @profiles_app.command("seed")
 def seed() -> None:
-    """Load the bundled profiles of the 53 municipalities, the 4 Kreise and the RVR (keeps recipients)."""
+    """Lädt die mitgelieferten Profile der 53 Kommunen, 4 Kreise und des RVR (Empfänger bleiben erhalten)."""
     from profiles.io import apply_profiles, load_seed_profiles
     from store.db import session_scope
 
@@ -67,7 +67,7 @@ def seed() -> None:
 
 @programmes_app.command("import")
 def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Datei mit Programmen.")) -> None:
-    """Add or update programmes entered by hand (upserted by URL). Bad rows are reported and skipped."""
+    """Übernimmt von Hand erfasste Programme (abgeglichen über die URL). Fehlerhafte Zeilen werden gemeldet und übersprungen."""
     from crawler.manual import SOURCE_KEY, SOURCE_NAME, read_manual_file
     from store.ingest import Ingest
 

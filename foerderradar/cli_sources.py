@@ -22,7 +22,7 @@ def _when(value) -> str:
 def register(app: typer.Typer) -> None:
     @app.command()
     def sources(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
-        """List every registered source with its last run, status, counts and alarms."""
+        """Listet alle Quellen mit letztem Lauf, Status, Zahlen und Alarmen."""
         from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import Session
 

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(0, help="Port (Vorgabe: FOERDERRADAR_WEB_PORT)."),
         workers: int = typer.Option(0, help="Anzahl Prozesse (Vorgabe: FOERDERRADAR_WEB_WORKERS)."),
     ) -> None:
-        """Start the web app (staff review, member self-service, feeds, API). Never starts a scheduler."""
+        """Startet die Web-Anwendung (Review, Selbstverwaltung der Mitglieder, Feeds, API). Startet nie einen Scheduler."""
         import uvicorn
 
         settings = settings_or_exit()
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         role: str = typer.Option("curator", help="admin oder curator."),
         name: str = typer.Option("", help="Anzeigename."),
     ) -> None:
-        """Create a staff account (or reset its password). Reads FOERDERRADAR_STAFF_PASSWORD if set."""
+        """Legt ein Konto des RVR-Teams an (oder setzt das Passwort neu). Liest FOERDERRADAR_STAFF_PASSWORD, wenn gesetzt."""
         from sqlmodel import Session
 
         from web.auth import StaffError, add_staff
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
     @staff.command("token")
     def staff_token(email: str = typer.Argument(..., help="E-Mail-Adresse des Kontos.")) -> None:
-        """Create a new JSON-API token for the account and print it once (the old one stops working)."""
+        """Erzeugt ein neues Token für die JSON-API und zeigt es einmal an (das alte wird ungültig)."""
         from sqlmodel import Session, select
 
         from store.models import AuditLog, StaffUser
