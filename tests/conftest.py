@@ -18,8 +18,6 @@ from sqlalchemy.engine import make_url
 from store.db import create_all, make_engine
 
 TEST_DATABASE_URL = os.environ.get("FOERDERRADAR_TEST_DATABASE_URL", "")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _postgres_url_with_schema(base: str, schema: str) -> str:

@@ -12,7 +12,7 @@ from crawler.runner import crawler_settings
 from foerderradar.demo_server import SnapshotServer
 from store.models import CrawlRun
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "sources"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 # Fast and strict against 127.0.0.1: no delay, short timeout, two retries.
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -56,7 +56,7 @@ def bulk_rows():
     """``bulk_rows(n)``: n distinct open topics, copies of a saved real row with their own identifiers."""
     import json
 
-    template = json.loads((SHARED / "eu-funding-tenders" / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))["results"][0]
+    template = json.loads((FIXTURES / "eu-funding-tenders" / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))["results"][0]
 
     def make(count: int) -> list[dict]:
         rows = []

@@ -14,7 +14,7 @@ from foerderradar.demo_server import SnapshotResponse
 from foerderradar.demo_sources import SEDIA_SEARCH_PATH, json_parts, sedia_handler, sedia_pages_from_rows
 from store.models import Programme
 
-EU = Path(__file__).resolve().parents[3] / "shared" / "sources" / "eu-funding-tenders"
+EU = Path(__file__).resolve().parents[1] / "fixtures" / "eu-funding-tenders"
 TODAY = "2026-11-26"
 
 

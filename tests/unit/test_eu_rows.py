@@ -13,7 +13,7 @@ from crawler.spiders.eu_sedia import rows, wire
 from crawler.spiders.eu_sedia.programmes import labels_from_facets, programme_label
 from foerderradar.demo_sources import MultipartError, json_parts
 
-EU = Path(__file__).resolve().parents[3] / "shared" / "sources" / "eu-funding-tenders"
+EU = Path(__file__).resolve().parents[1] / "fixtures" / "eu-funding-tenders"
 
 
 def load(name: str) -> dict:
