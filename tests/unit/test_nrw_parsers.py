@@ -11,7 +11,7 @@ from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import normalise_heading, pick, sections
 from crawler.spiders.nrw.nrwbank import parse_product, product_ids
 
-NRW = Path(__file__).resolve().parents[1] / "fixtures" / "nrw"
+NRW = Path(__file__).resolve().parents[2] / "foerderradar" / "demo_data" / "nrwbank"  # the saved real page
 PAGE = (NRW / "nrwbank_foerderprodukt_15086_gruendungszuschuss.html").read_bytes().decode("utf-8")
 
 
