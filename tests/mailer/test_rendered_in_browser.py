@@ -77,9 +77,8 @@ def _in_browser(html: Path, width: int, scheme: str) -> dict:
 @pytest.mark.e2e
 @pytest.mark.parametrize(("width", "scheme"), [(600, "light"), (375, "light"), (375, "dark")])
 def test_digest_fits_the_screen_without_horizontal_scrolling(digest_html, width, scheme):
-    pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make install-test does)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         seen = pool.submit(_in_browser, digest_html, width, scheme).result(timeout=120)
