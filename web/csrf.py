@@ -32,8 +32,13 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _own_origin(request: Request) -> str:
-    return f"{request.url.scheme}://{request.url.netloc}"
+def _own_origins(request: Request) -> set[str]:
+    """The origin the request reached, and the public one (behind a TLS-terminating proxy they differ)."""
+    origins = {f"{request.url.scheme}://{request.url.netloc}"}
+    settings = getattr(request.app.state, "settings", None)
+    if settings is not None:
+        origins.add(_origin_of(settings.public_base_url))
+    return origins
 
 
 def _origin_of(url: str) -> str:
@@ -49,11 +54,11 @@ def check_same_origin(request: Request) -> None:
         return
     origin = request.headers.get("origin") or ""
     if origin and origin != "null":
-        if origin != _own_origin(request):
+        if origin not in _own_origins(request):
             raise HTTPException(403, "Anfrage von fremder Herkunft abgelehnt (Origin).")
         return
     referer = request.headers.get("referer") or ""
-    if not referer or _origin_of(referer) != _own_origin(request):
+    if not referer or _origin_of(referer) not in _own_origins(request):
         raise HTTPException(403, "Anfrage ohne Herkunftsangabe abgelehnt (Origin/Referer fehlt).")
 
 

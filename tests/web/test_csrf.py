@@ -79,3 +79,13 @@ def test_every_form_on_the_pages_carries_the_token(curator, member_a, world):
         forms = html.count('method="post"')
         assert forms > 0
         assert html.count('name="csrf_token"') >= forms, path
+
+
+def test_public_origin_behind_a_tls_proxy_is_accepted(curator, world, engine):
+    """Behind a proxy the app sees http://testserver, the browser sends the public origin."""
+    public = curator.app.state.settings.public_base_url.rstrip("/")
+    assert public != "https://testserver"
+    match_id = world.matches["a_radwege"].id
+    response = curator.submit(f"/staff/matches/{match_id}/approve", headers={"Origin": public})
+    assert response.status_code == 303
+    assert _state(engine, match_id) == MatchState.approved
