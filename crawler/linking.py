@@ -87,8 +87,7 @@ def rule_pairs(programmes: list[Programme]) -> dict[tuple[int, int], str]:
 def link_programmes(engine: Engine) -> int:
     """Recompute the rule links over all current programmes; returns the number of links created."""
     with Session(engine) as session:
-        programmes = list(session.exec(select(Programme).where(col(Programme.removed_at).is_(None))
-                                       .where(Programme.kind != "calendar")).all())
+        programmes = list(session.exec(select(Programme).where(col(Programme.removed_at).is_(None))).all())
         wanted = rule_pairs(programmes)
         existing = {(link.programme_id, link.other_id): link for link in session.exec(select(ProgrammeLink)).all()}
         staff_pairs = {tuple(sorted(pair)) for pair, link in existing.items() if link.method == STAFF}

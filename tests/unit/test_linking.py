@@ -94,3 +94,14 @@ def test_title_normalisation_is_idempotent_ascii(title):
 def test_url_normalisation():
     assert normalise_url("https://www.bezreg-muenster.de/a/b/index.html") == normalise_url("http://bezreg-muenster.de/a/b/")
     assert normalise_url("https://www.nrwbank.de/") == ""
+
+
+def test_the_same_yearly_date_from_two_sources_is_one_calendar_entry(engine):
+    entry = {"natural_key": "sbf#jaehrlich", "title": "Jährliche Frist: Städtebauförderung", "level": "land",
+             "kind": "calendar", "deadlines": ["2027-09-30"], "next_deadline": "2027-09-30"}
+    ingest(engine, "nrw_mhkbd", entry | {"url": "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung"})
+    ingest(engine, "brms", entry | {"url": "https://www.bezreg-muenster.de/de/foerderung/35_staedtebaufoerderung"})
+    assert link_programmes(engine) == 1
+    known = ids(engine)
+    with Session(engine) as session:
+        assert linked_programme_ids(session, known[("brms", "sbf#jaehrlich")]) == [known[("nrw_mhkbd", "sbf#jaehrlich")]]
