@@ -52,7 +52,7 @@ def bar_chart(chart_id: str, title: str, labels: list[str], series: dict[str, li
     return Markup("".join(parts))
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
