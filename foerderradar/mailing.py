@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from crawler.spiders.foerderdatenbank import vocab
 from foerderradar.settings import Settings
 from mailer.config import MailConfig
 
@@ -17,11 +18,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def vocabulary_labels() -> dict[str, dict[str, str]]:
-    """kind -> code -> German label, from the crawler's vocabulary module when it is installed."""
-    try:
-        from crawler.spiders.foerderdatenbank import vocab
-    except ModuleNotFoundError:
-        return {}
+    """kind -> code -> German label from the Förderdatenbank vocabulary (the mailer may not import crawler)."""
     return {kind: dict(vocab.labels(kind)) for kind in VOCABULARY_KINDS}
 
 
