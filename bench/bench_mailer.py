@@ -34,8 +34,10 @@ from store.types import utcnow  # noqa: E402
 
 TODAY = dt.date(2026, 11, 24)
 PERIOD = "2026-W48"
-TEASER = ("Gefördert werden Investitionen in die kommunale Radverkehrsinfrastruktur, Radabstellanlagen "
-          "und Maßnahmen zur Verknüpfung mit dem öffentlichen Nahverkehr. ") * 3
+TEASER = (
+    "Gefördert werden Investitionen in die kommunale Radverkehrsinfrastruktur, Radabstellanlagen "
+    "und Maßnahmen zur Verknüpfung mit dem öffentlichen Nahverkehr. "
+) * 3
 
 
 def peak_rss_mb() -> float:
@@ -43,17 +45,39 @@ def peak_rss_mb() -> float:
 
 
 def content(n: int) -> DigestContent:
-    items = [DigestItem(programme_id=n * 100 + i, match_id=n * 100 + i, title=f"Förderprogramm {i} für Kommune {n}",
-                        url=f"https://www.foerderdatenbank.de/p/{n}/{i}", funder="Bundesministerium für Verkehr",
-                        level="Bund", funding_types=["Zuschuss"], funding_rate="bis zu 75 %",
-                        deadline=TODAY + dt.timedelta(days=10 + i), days_left=10 + i, deadline_note="",
-                        why="Passt zu Ihren Interessen: Radverkehr, Klimaschutz", teaser=TEASER[:320],
-                        attribution="Förderdatenbank des Bundes, CC BY-ND 4.0") for i in range(20)]
-    return DigestContent(member_id=n, member_slug=f"kommune-{n}", member_name=f"Kommune {n}", period=PERIOD,
-                         today=TODAY, recipient=RecipientInfo(n, f"a{n}@kommune.example", "Frau Müller"),
-                         items=items, reminders=[], changes=[], more_items=0,
-                         health=SourceHealth(["Förderdatenbank des Bundes"], []),
-                         attributions=["Förderdatenbank des Bundes, CC BY-ND 4.0"])
+    items = [
+        DigestItem(
+            programme_id=n * 100 + i,
+            match_id=n * 100 + i,
+            title=f"Förderprogramm {i} für Kommune {n}",
+            url=f"https://www.foerderdatenbank.de/p/{n}/{i}",
+            funder="Bundesministerium für Verkehr",
+            level="Bund",
+            funding_types=["Zuschuss"],
+            funding_rate="bis zu 75 %",
+            deadline=TODAY + dt.timedelta(days=10 + i),
+            days_left=10 + i,
+            deadline_note="",
+            why="Passt zu Ihren Interessen: Radverkehr, Klimaschutz",
+            teaser=TEASER[:320],
+            attribution="Förderdatenbank des Bundes, CC BY-ND 4.0",
+        )
+        for i in range(20)
+    ]
+    return DigestContent(
+        member_id=n,
+        member_slug=f"kommune-{n}",
+        member_name=f"Kommune {n}",
+        period=PERIOD,
+        today=TODAY,
+        recipient=RecipientInfo(n, f"a{n}@kommune.example", "Frau Müller"),
+        items=items,
+        reminders=[],
+        changes=[],
+        more_items=0,
+        health=SourceHealth(["Förderdatenbank des Bundes"], []),
+        attributions=["Förderdatenbank des Bundes, CC BY-ND 4.0"],
+    )
 
 
 def bench_render(config: MailConfig, count: int = 1000) -> None:
@@ -61,8 +85,10 @@ def bench_render(config: MailConfig, count: int = 1000) -> None:
     start, cpu = time.perf_counter(), time.process_time()
     sizes = [len(render_digest(c, config).html) for c in contents]
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"render: {count} digests x 20 items in {seconds:.2f} s wall, {cpu:.2f} s CPU ({count / seconds:.0f}/s), "
-          f"HTML {min(sizes) // 1024}-{max(sizes) // 1024} KB, peak RSS {peak_rss_mb():.0f} MB (target <= 5 s)")
+    print(
+        f"render: {count} digests x 20 items in {seconds:.2f} s wall, {cpu:.2f} s CPU ({count / seconds:.0f}/s), "
+        f"HTML {min(sizes) // 1024}-{max(sizes) // 1024} KB, peak RSS {peak_rss_mb():.0f} MB (target <= 5 s)"
+    )
 
 
 SERVER = """
@@ -104,9 +130,17 @@ def seed(engine, members: int, per_member: int) -> None:
     with Session(engine) as session:
         session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"))
         session.flush()
-        programmes = [Programme(source_key="foerderdatenbank", natural_key=f"p{i}", title=f"Programm {i}",
-                                teaser_text=TEASER, url=f"https://www.foerderdatenbank.de/p/{i}",
-                                next_deadline=TODAY + dt.timedelta(days=30)) for i in range(20)]
+        programmes = [
+            Programme(
+                source_key="foerderdatenbank",
+                natural_key=f"p{i}",
+                title=f"Programm {i}",
+                teaser_text=TEASER,
+                url=f"https://www.foerderdatenbank.de/p/{i}",
+                next_deadline=TODAY + dt.timedelta(days=30),
+            )
+            for i in range(20)
+        ]
         session.add_all(programmes)
         session.flush()
         for m in range(members):
@@ -114,11 +148,25 @@ def seed(engine, members: int, per_member: int) -> None:
             session.add(member)
             session.flush()
             session.add(Profile(member_id=member.id))
-            session.add_all([Recipient(member_id=member.id, email=f"r{r}@kommune{m}.example", name="Frau Müller")
-                             for r in range(per_member)])
-            session.add_all([Match(member_id=member.id, programme_id=p.id, score=50, state="approved",
-                                   released_at=utcnow(), explanation={"summary": "Passt: Radverkehr"})
-                             for p in programmes])
+            session.add_all(
+                [
+                    Recipient(member_id=member.id, email=f"r{r}@kommune{m}.example", name="Frau Müller")
+                    for r in range(per_member)
+                ]
+            )
+            session.add_all(
+                [
+                    Match(
+                        member_id=member.id,
+                        programme_id=p.id,
+                        score=50,
+                        state="approved",
+                        released_at=utcnow(),
+                        explanation={"summary": "Passt: Radverkehr"},
+                    )
+                    for p in programmes
+                ]
+            )
         session.commit()
 
 
@@ -139,9 +187,11 @@ def bench_send(config: MailConfig, database_url: str) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         messages, connections = server.communicate(timeout=30)[0].split()
-    print(f"send: {report.sent} mails (20 items each) via send_period in {seconds:.2f} s wall, {cpu:.2f} s CPU "
-          f"({report.sent / seconds:.0f}/s), server got {messages} over {connections} SMTP connection(s), "
-          f"peak RSS {peak_rss_mb():.0f} MB (target <= 30 s)")
+    print(
+        f"send: {report.sent} mails (20 items each) via send_period in {seconds:.2f} s wall, {cpu:.2f} s CPU "
+        f"({report.sent / seconds:.0f}/s), server got {messages} over {connections} SMTP connection(s), "
+        f"peak RSS {peak_rss_mb():.0f} MB (target <= 30 s)"
+    )
 
 
 def main() -> None:

@@ -32,17 +32,43 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SIZES = [(3000, 60), (20000, 500)]
 TODAY = date(2024, 1, 1)
 INTERESTS = [
-    "Klimaschutz und energetische Sanierung kommunaler Gebäude", "Radverkehr und nachhaltige Mobilität",
-    "Digitalisierung der Verwaltung und Smart City", "Schulsanierung und Ausbau des Ganztags",
-    "Sportstätten und Schwimmbäder", "Klimaanpassung, Hitzeschutz und Starkregenvorsorge",
-    "Stadterneuerung und Quartiersentwicklung", "Integration, Familienzentren und Jugendarbeit",
-    "Wirtschaftsförderung, Innovation und Logistik", "Naturschutz, Biodiversität und Gewässer",
-    "Kultur, Denkmalschutz und Bibliotheken", "Breitbandausbau und digitale Infrastruktur",
+    "Klimaschutz und energetische Sanierung kommunaler Gebäude",
+    "Radverkehr und nachhaltige Mobilität",
+    "Digitalisierung der Verwaltung und Smart City",
+    "Schulsanierung und Ausbau des Ganztags",
+    "Sportstätten und Schwimmbäder",
+    "Klimaanpassung, Hitzeschutz und Starkregenvorsorge",
+    "Stadterneuerung und Quartiersentwicklung",
+    "Integration, Familienzentren und Jugendarbeit",
+    "Wirtschaftsförderung, Innovation und Logistik",
+    "Naturschutz, Biodiversität und Gewässer",
+    "Kultur, Denkmalschutz und Bibliotheken",
+    "Breitbandausbau und digitale Infrastruktur",
 ]
-KEYWORDS = ["Klimaschutz", "Radweg", "Schule", "Sport", "Digitalisierung", "Energieeffizienz", "Hitze",
-            "Integration", "Logistik", "Denkmal", "Breitband", "Wasserstoff"]
-TOPICS = ["energieeffizienz_erneuerbare_energien", "mobilitaet", "digitalisierung", "aus_weiterbildung",
-          "kultur_medien_sport", "umwelt_naturschutz", "staedtebau_stadterneuerung", "gesundheit_soziales"]
+KEYWORDS = [
+    "Klimaschutz",
+    "Radweg",
+    "Schule",
+    "Sport",
+    "Digitalisierung",
+    "Energieeffizienz",
+    "Hitze",
+    "Integration",
+    "Logistik",
+    "Denkmal",
+    "Breitband",
+    "Wasserstoff",
+]
+TOPICS = [
+    "energieeffizienz_erneuerbare_energien",
+    "mobilitaet",
+    "digitalisierung",
+    "aus_weiterbildung",
+    "kultur_medien_sport",
+    "umwelt_naturschutz",
+    "staedtebau_stadterneuerung",
+    "gesundheit_soziales",
+]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -51,23 +77,37 @@ def generate_programmes(count: int, seed: int = 7) -> list:
 
     rng = random.Random(seed)
     corpus = [p for p in corpus_programmes(CORPUS) if p["source_key"] == "foerderdatenbank"]
-    pools = {name: [s for p in corpus for s in _SENTENCE.split(p[name]) if s] for name in
-             ("teaser_text", "description_text", "eligibility_text", "legal_text")}
+    pools = {
+        name: [s for p in corpus for s in _SENTENCE.split(p[name]) if s]
+        for name in ("teaser_text", "description_text", "eligibility_text", "legal_text")
+    }
     titles = [p["title"] for p in corpus]
     words = [w for p in corpus for w in p["keywords"].split()]
     programmes = []
     for number in range(count):
         model = rng.choice(corpus)
-        programmes.append(Programme(
-            id=number + 1, source_key="bench", natural_key=f"bench-{number}", url=f"https://bench.invalid/{number}",
-            title=f"{rng.choice(titles)} {number}", teaser_text=" ".join(rng.sample(pools["teaser_text"], 1)),
-            description_text=" ".join(rng.sample(pools["description_text"], rng.randint(4, 12))),
-            eligibility_text=" ".join(rng.sample(pools["eligibility_text"], rng.randint(2, 6))),
-            legal_text=" ".join(rng.sample(pools["legal_text"], rng.randint(10, 60))),
-            keywords=" ".join(rng.sample(words, 8)), level=model["level"], funding_types=model["funding_types"],
-            funding_areas=model["funding_areas"], funding_subareas=model["funding_subareas"],
-            regions=model["regions"], eligible_applicants=model["eligible_applicants"],
-            deadlines=model["deadlines"], status="open"))
+        programmes.append(
+            Programme(
+                id=number + 1,
+                source_key="bench",
+                natural_key=f"bench-{number}",
+                url=f"https://bench.invalid/{number}",
+                title=f"{rng.choice(titles)} {number}",
+                teaser_text=" ".join(rng.sample(pools["teaser_text"], 1)),
+                description_text=" ".join(rng.sample(pools["description_text"], rng.randint(4, 12))),
+                eligibility_text=" ".join(rng.sample(pools["eligibility_text"], rng.randint(2, 6))),
+                legal_text=" ".join(rng.sample(pools["legal_text"], rng.randint(10, 60))),
+                keywords=" ".join(rng.sample(words, 8)),
+                level=model["level"],
+                funding_types=model["funding_types"],
+                funding_areas=model["funding_areas"],
+                funding_subareas=model["funding_subareas"],
+                regions=model["regions"],
+                eligible_applicants=model["eligible_applicants"],
+                deadlines=model["deadlines"],
+                status="open",
+            )
+        )
     return programmes
 
 
@@ -77,10 +117,18 @@ def generate_profiles(count: int, seed: int = 11) -> list:
 
     rng = random.Random(seed)
     kinds = ["kreisangehoerige_gemeinde", "kreisfreie_stadt", "kreis", "verband"]
-    return [RankRequest(rng.choice(kinds), ProfileQuery(
-        interests=", ".join(rng.sample(INTERESTS, 3)), keywords=rng.sample(KEYWORDS, 3),
-        exclude=rng.sample(["Landwirtschaft", "Unternehmen", "Forschung", ""], 1), topics=rng.sample(TOPICS, 2)))
-        for _ in range(count)]
+    return [
+        RankRequest(
+            rng.choice(kinds),
+            ProfileQuery(
+                interests=", ".join(rng.sample(INTERESTS, 3)),
+                keywords=rng.sample(KEYWORDS, 3),
+                exclude=rng.sample(["Landwirtschaft", "Unternehmen", "Forschung", ""], 1),
+                topics=rng.sample(TOPICS, 2),
+            ),
+        )
+        for _ in range(count)
+    ]
 
 
 def run_one(n_programmes: int, n_profiles: int) -> dict:
@@ -95,32 +143,46 @@ def run_one(n_programmes: int, n_profiles: int) -> dict:
     ranker = Ranker(index, TODAY)
     rankings = ranker.rank(requests)
     explained = 0
-    for request, ranking in zip(requests, rankings):
+    for request, ranking in zip(requests, rankings, strict=False):
         for row in ranking.proposals(index, request.query):
             ranker.explain(ranking, request, row)
             explained += 1
     done, cpu_done = time.perf_counter(), time.process_time()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"programmes": n_programmes, "profiles": n_profiles, "fit_s": round(fitted - started, 2),
-            "fit_cpu_s": round(cpu_fitted - cpu_started, 2), "score_cpu_s": round(cpu_done - cpu_fitted, 2),
-            "score_s": round(done - fitted, 2), "total_s": round(done - started, 2), "explained": explained,
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {
+        "programmes": n_programmes,
+        "profiles": n_profiles,
+        "fit_s": round(fitted - started, 2),
+        "fit_cpu_s": round(cpu_fitted - cpu_started, 2),
+        "score_cpu_s": round(cpu_done - cpu_fitted, 2),
+        "score_s": round(done - fitted, 2),
+        "total_s": round(done - started, 2),
+        "explained": explained,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
 
 
 def main() -> None:
     if len(sys.argv) == 3:
         print(json.dumps(run_one(int(sys.argv[1]), int(sys.argv[2]))))
         return
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine "
-          "slows the wall-clock seconds; the CPU seconds are this process's own)")
-    print(f"{'programmes':>10} {'profiles':>8} {'fit s':>7} {'score s':>8} {'total s':>8} {'peak RSS MB':>12}"
-          f" {'fit CPU s':>10} {'score CPU s':>12}")
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine "
+        "slows the wall-clock seconds; the CPU seconds are this process's own)"
+    )
+    print(
+        f"{'programmes':>10} {'profiles':>8} {'fit s':>7} {'score s':>8} {'total s':>8} {'peak RSS MB':>12}"
+        f" {'fit CPU s':>10} {'score CPU s':>12}"
+    )
     for n_programmes, n_profiles in SIZES:
-        out = subprocess.run([sys.executable, __file__, str(n_programmes), str(n_profiles)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, str(n_programmes), str(n_profiles)], capture_output=True, text=True, check=True
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['programmes']:>10} {r['profiles']:>8} {r['fit_s']:>7} {r['score_s']:>8} {r['total_s']:>8} "
-              f"{r['peak_rss_mb']:>12} {r['fit_cpu_s']:>10} {r['score_cpu_s']:>12}  ({r['explained']} explanations)")
+        print(
+            f"{r['programmes']:>10} {r['profiles']:>8} {r['fit_s']:>7} {r['score_s']:>8} {r['total_s']:>8} "
+            f"{r['peak_rss_mb']:>12} {r['fit_cpu_s']:>10} {r['score_cpu_s']:>12}  ({r['explained']} explanations)"
+        )
 
 
 if __name__ == "__main__":

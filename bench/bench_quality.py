@@ -26,8 +26,10 @@ def _cell(value: float | None, metric: str) -> str:
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else JUDGMENTS
     result = evaluate_file(path)
-    print(f"{path.name}: {result.profiles} profiles ({result.profiles_with_relevant} with relevant programmes), "
-          f"{result.programmes} programmes")
+    print(
+        f"{path.name}: {result.profiles} profiles ({result.profiles_with_relevant} with relevant programmes), "
+        f"{result.programmes} programmes"
+    )
     print(f"{'system':38} " + " ".join(f"{m:>13}" for m in METRICS))
     for system, values in result.systems.items():
         print(f"{system:38} " + " ".join(f"{_cell(values[m], m):>13}" for m in METRICS))

@@ -50,19 +50,53 @@ def seed(url: str) -> None:
     with Session(engine) as session:
         session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"))
         session.flush()
-        session.execute(insert(Member), [
-            {"slug": f"mitglied-{i:03d}", "name": f"Gemeinde {i:03d}", "kind": "kreisangehoerige_gemeinde",
-             "created_at": now, "updated_at": now} for i in range(MEMBERS)])
-        session.execute(insert(Programme), [
-            {"source_key": "foerderdatenbank", "natural_key": f"p{i}", "title": f"Förderprogramm {i:03d}",
-             "funding_areas": ["mobilitaet"] if i % 3 == 0 else ["infrastruktur"], "level": "bund",
-             "first_seen_at": now, "last_seen_at": now, "updated_at": now} for i in range(PROGRAMMES)])
+        session.execute(
+            insert(Member),
+            [
+                {
+                    "slug": f"mitglied-{i:03d}",
+                    "name": f"Gemeinde {i:03d}",
+                    "kind": "kreisangehoerige_gemeinde",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(MEMBERS)
+            ],
+        )
+        session.execute(
+            insert(Programme),
+            [
+                {
+                    "source_key": "foerderdatenbank",
+                    "natural_key": f"p{i}",
+                    "title": f"Förderprogramm {i:03d}",
+                    "funding_areas": ["mobilitaet"] if i % 3 == 0 else ["infrastruktur"],
+                    "level": "bund",
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    "updated_at": now,
+                }
+                for i in range(PROGRAMMES)
+            ],
+        )
         session.flush()
         rng = random.Random(7)
-        session.execute(insert(Match), [
-            {"member_id": m + 1, "programme_id": p + 1, "score": round(rng.uniform(5, 95), 1), "state": "proposed",
-             "explanation": {"summary": "Passt zu Ihren Interessen: Radverkehr", "terms": ["radweg"]},
-             "created_at": now, "updated_at": now} for m in range(MEMBERS) for p in range(PROGRAMMES)])
+        session.execute(
+            insert(Match),
+            [
+                {
+                    "member_id": m + 1,
+                    "programme_id": p + 1,
+                    "score": round(rng.uniform(5, 95), 1),
+                    "state": "proposed",
+                    "explanation": {"summary": "Passt zu Ihren Interessen: Radverkehr", "terms": ["radweg"]},
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for m in range(MEMBERS)
+                for p in range(PROGRAMMES)
+            ],
+        )
         add_staff(session, "bench@rvr.ruhr", PASSWORD, role="curator")
         session.commit()
     engine.dispose()
@@ -94,14 +128,35 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
     started = time.perf_counter()
     seed(url)
-    print(f"seeded {MEMBERS * PROGRAMMES} proposed matches in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
+    print(
+        f"seeded {MEMBERS * PROGRAMMES} proposed matches in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
+    )
 
     port = free_port()
-    env = {**os.environ, "FOERDERRADAR_DATABASE_URL": url, "FOERDERRADAR_DATA_DIR": str(work),
-           "FOERDERRADAR_SECRET_KEY": "bench-secret-key", "FOERDERRADAR_COOKIE_SECURE": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "web.app:app_from_environment",
-                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                              cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "FOERDERRADAR_DATABASE_URL": url,
+        "FOERDERRADAR_DATA_DIR": str(work),
+        "FOERDERRADAR_SECRET_KEY": "bench-secret-key",
+        "FOERDERRADAR_COOKIE_SECURE": "false",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "web.app:app_from_environment",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -132,8 +187,10 @@ def main() -> None:
                     if time.monotonic() > stop_at:
                         return
                     t = time.perf_counter()
-                    response = http.get("/staff/queue", params={"page": rng.randint(1, 200),
-                                                                "group": rng.choice(["member", "programme"])})
+                    response = http.get(
+                        "/staff/queue",
+                        params={"page": rng.randint(1, 200), "group": rng.choice(["member", "programme"])},
+                    )
                     elapsed = time.perf_counter() - t
                     with lock:
                         list_times.append(elapsed)
@@ -155,19 +212,27 @@ def main() -> None:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - run_started
-        filtered = [httpx.get(f"{base}/staff/queue", cookies=cookies, params={"topic": "mobilitaet", "min_score": 50})
-                    for _ in range(3)]
+        filtered = [
+            httpx.get(f"{base}/staff/queue", cookies=cookies, params={"topic": "mobilitaet", "min_score": 50})
+            for _ in range(3)
+        ]
         assert all(r.status_code == 200 for r in filtered)
 
         def ms(values: list[float], share: float) -> str:
             return f"{1000 * percentile(values, share):7.1f} ms"
 
-        print(f"clients: {CLIENTS}, wall time {wall:.1f} s, {len(list_times) + len(approve_times)} requests "
-              f"({(len(list_times) + len(approve_times)) / wall:.1f} req/s), errors: {len(errors)} {errors[:3]}")
-        print(f"list page  (50 rows of 10,000): median {1000 * statistics.median(list_times):7.1f} ms, "
-              f"p95 {ms(list_times, 0.95)}, n={len(list_times)}")
-        print(f"approve action               : median {1000 * statistics.median(approve_times):7.1f} ms, "
-              f"p95 {ms(approve_times, 0.95)}, n={len(approve_times)}")
+        print(
+            f"clients: {CLIENTS}, wall time {wall:.1f} s, {len(list_times) + len(approve_times)} requests "
+            f"({(len(list_times) + len(approve_times)) / wall:.1f} req/s), errors: {len(errors)} {errors[:3]}"
+        )
+        print(
+            f"list page  (50 rows of 10,000): median {1000 * statistics.median(list_times):7.1f} ms, "
+            f"p95 {ms(list_times, 0.95)}, n={len(list_times)}"
+        )
+        print(
+            f"approve action               : median {1000 * statistics.median(approve_times):7.1f} ms, "
+            f"p95 {ms(approve_times, 0.95)}, n={len(approve_times)}"
+        )
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
     finally:
         server.terminate()

@@ -61,7 +61,11 @@ def main() -> None:
         admin = make_engine(url)
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        url = (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     engine = make_engine(url)
     create_all(engine)
     started = time.perf_counter()

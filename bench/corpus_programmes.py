@@ -19,7 +19,8 @@ _DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 # Phrases of EU call texts that name local authorities as participants (the "municipal signals").
 _EU_MUNICIPAL = re.compile(
     r"\b(local and regional authorities|regional and local authorities|local authorities|municipalities|cities)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _dates(text: str) -> list[str]:
@@ -31,17 +32,29 @@ def fdb_fields(record: dict) -> dict:
     note = record.get("status_note") or ""
     closed = "nicht mehr möglich" in note
     return {
-        "source_key": "foerderdatenbank", "natural_key": record["id_url"], "url": record["url"],
-        "title": record["title"], "teaser_text": record.get("short_description") or "",
-        "description_text": record.get("description") or "", "eligibility_text": record.get("legal_requirements") or "",
-        "legal_text": record.get("legal_basis") or "", "deadline_text": record.get("deadlines") or "",
-        "status_note": note, "keywords": record.get("keywords") or "",
-        "level": (record.get("funding_body") or ["bund"])[0], "funding_types": record.get("funding_type") or [],
-        "funding_areas": record.get("funding_area") or [], "funding_subareas": record.get("funding_subarea") or [],
-        "regions": record.get("funding_location") or [], "eligible_applicants": record.get("eligible_applicants") or [],
-        "municipal_signals": [], "deadlines": _dates(record.get("deadlines") or ""), "closed": closed,
+        "source_key": "foerderdatenbank",
+        "natural_key": record["id_url"],
+        "url": record["url"],
+        "title": record["title"],
+        "teaser_text": record.get("short_description") or "",
+        "description_text": record.get("description") or "",
+        "eligibility_text": record.get("legal_requirements") or "",
+        "legal_text": record.get("legal_basis") or "",
+        "deadline_text": record.get("deadlines") or "",
+        "status_note": note,
+        "keywords": record.get("keywords") or "",
+        "level": (record.get("funding_body") or ["bund"])[0],
+        "funding_types": record.get("funding_type") or [],
+        "funding_areas": record.get("funding_area") or [],
+        "funding_subareas": record.get("funding_subarea") or [],
+        "regions": record.get("funding_location") or [],
+        "eligible_applicants": record.get("eligible_applicants") or [],
+        "municipal_signals": [],
+        "deadlines": _dates(record.get("deadlines") or ""),
+        "closed": closed,
         "status": "closed" if closed else ("forthcoming" if "in Erstellung" in note else "open"),
-        "rolling": False, "attribution": record.get("license_info") or "",
+        "rolling": False,
+        "attribution": record.get("license_info") or "",
     }
 
 
@@ -50,12 +63,28 @@ def eu_fields(record: dict) -> dict:
     signals = sorted({m.casefold() for m in _EU_MUNICIPAL.findall(record.get("description") or "")})
     deadline = record.get("application_deadline")
     return {
-        "source_key": "eu_sedia", "natural_key": record["url"].rstrip("/").rsplit("/", 1)[-1], "url": record["url"],
-        "title": record["name"], "teaser_text": "", "description_text": record.get("description") or "",
-        "eligibility_text": "", "legal_text": "", "deadline_text": deadline or "", "status_note": "", "keywords": "",
-        "level": "eu", "funding_types": ["zuschuss"], "funding_areas": [], "funding_subareas": [], "regions": ["eu"],
-        "eligible_applicants": [], "municipal_signals": signals, "deadlines": [deadline] if deadline else [],
-        "closed": False, "status": "open", "rolling": False,
+        "source_key": "eu_sedia",
+        "natural_key": record["url"].rstrip("/").rsplit("/", 1)[-1],
+        "url": record["url"],
+        "title": record["name"],
+        "teaser_text": "",
+        "description_text": record.get("description") or "",
+        "eligibility_text": "",
+        "legal_text": "",
+        "deadline_text": deadline or "",
+        "status_note": "",
+        "keywords": "",
+        "level": "eu",
+        "funding_types": ["zuschuss"],
+        "funding_areas": [],
+        "funding_subareas": [],
+        "regions": ["eu"],
+        "eligible_applicants": [],
+        "municipal_signals": signals,
+        "deadlines": [deadline] if deadline else [],
+        "closed": False,
+        "status": "open",
+        "rolling": False,
         "attribution": "Quelle: EU Funding & Tenders Portal, Weiterverwendung nach Beschluss 2011/833/EU",
     }
 

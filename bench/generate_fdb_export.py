@@ -25,19 +25,36 @@ def _records_from_snapshot() -> list[dict]:
     records = []
     for item in parse_export(SNAPSHOT.read_bytes(), today=date(2026, 1, 1)).items:
         contact = item["contact"]
-        records.append({
-            "url": item["url"], "title": item["title"], "short_description": item["teaser_text"],
-            "description": item["description_text"], "legal_requirements": item["eligibility_text"],
-            "legal_basis": item["legal_text"], "deadlines": item["deadline_text"], "status_note": item["status_note"],
-            "keywords": item["keywords"], "date_of_issue": item["extra"]["date_of_issue"],
-            "eligible_applicants": item["eligible_applicants"], "funding_area": item["funding_areas"],
-            "funding_subarea": item["funding_subareas"], "funding_location": item["regions"],
-            "funding_type": item["funding_types"], "funding_body": item["extra"]["foerdergeber"],
-            "funding_organisation": [],
-            "contact": {"institution": contact.get("name", ""), **{k: contact[k] for k in (
-                "road", "house_id", "zip_code", "city", "email", "phone", "website") if k in contact}},
-            "further_links": item["links"],
-        })
+        records.append(
+            {
+                "url": item["url"],
+                "title": item["title"],
+                "short_description": item["teaser_text"],
+                "description": item["description_text"],
+                "legal_requirements": item["eligibility_text"],
+                "legal_basis": item["legal_text"],
+                "deadlines": item["deadline_text"],
+                "status_note": item["status_note"],
+                "keywords": item["keywords"],
+                "date_of_issue": item["extra"]["date_of_issue"],
+                "eligible_applicants": item["eligible_applicants"],
+                "funding_area": item["funding_areas"],
+                "funding_subarea": item["funding_subareas"],
+                "funding_location": item["regions"],
+                "funding_type": item["funding_types"],
+                "funding_body": item["extra"]["foerdergeber"],
+                "funding_organisation": [],
+                "contact": {
+                    "institution": contact.get("name", ""),
+                    **{
+                        k: contact[k]
+                        for k in ("road", "house_id", "zip_code", "city", "email", "phone", "website")
+                        if k in contact
+                    },
+                },
+                "further_links": item["links"],
+            }
+        )
     return records
 
 

@@ -20,13 +20,48 @@ from dataclasses import dataclass
 from datetime import date
 
 MONTHS = {
-    "januar": 1, "jänner": 1, "jan": 1, "februar": 2, "febr": 2, "feb": 2, "märz": 3, "maerz": 3, "mär": 3,
-    "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "dezember": 12, "dez": 12,
+    "januar": 1,
+    "jänner": 1,
+    "jan": 1,
+    "februar": 2,
+    "febr": 2,
+    "feb": 2,
+    "märz": 3,
+    "maerz": 3,
+    "mär": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
 }
-MONTH_NAMES = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-               "Oktober", "November", "Dezember")
+MONTH_NAMES = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -60,7 +95,8 @@ _CLOSED = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ„\"(])|\n+")
 _NO_SPLIT_BEFORE = re.compile(
-    r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd)\.$")
+    r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd)\.$"
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +177,7 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):
-        head = text[start:boundary.start()]
+        head = text[start : boundary.start()]
         if "\n" not in boundary.group() and _NO_SPLIT_BEFORE.search(head):
             continue
         if head.strip():
@@ -161,7 +197,7 @@ def _dates_of_sentence(sentence: str, today: date) -> tuple[list[date], list[dat
     for index, mention in enumerate(mentions):
         year = mention.year
         if year is None:
-            later = next((m.year for m in mentions[index + 1:] if m.year is not None), None)
+            later = next((m.year for m in mentions[index + 1 :] if m.year is not None), None)
             if later is not None:
                 year = later
         if year is None:
@@ -170,8 +206,8 @@ def _dates_of_sentence(sentence: str, today: date) -> tuple[list[date], list[dat
             when = _safe_date(year, mention.month, mention.day)
         if when is None:
             continue
-        before = sentence[max(0, mention.start - 25):mention.start]
-        after = sentence[mention.end:mention.end + 20]
+        before = sentence[max(0, mention.start - 25) : mention.start]
+        after = sentence[mention.end : mention.end + 20]
         if _OPENING.search(before):
             if before.rstrip().lower().endswith("vom") and not re.match(r"\s*(?:bis|[-–])", after):
                 continue  # "Bekanntmachung vom 16.01.2023": an issue date, not a window
@@ -182,7 +218,7 @@ def _dates_of_sentence(sentence: str, today: date) -> tuple[list[date], list[dat
 
 
 def _is_rolling(sentence: str) -> bool:
-    """"Anträge laufend" but not "laufende Zuschüsse": the word must be about applying (or stand alone)."""
+    """ "Anträge laufend" but not "laufende Zuschüsse": the word must be about applying (or stand alone)."""
     return bool(_ROLLING.search(sentence)) and (bool(_APPLYING.search(sentence)) or len(sentence.split()) <= 6)
 
 
@@ -208,8 +244,13 @@ def parse_deadlines(text: str, *, today: date, status_note: str = "") -> Deadlin
                 deadlines.update(found)
                 openings.extend(opened)
                 used.append(sentence)
-        closed = bool(_CLOSED.search(status_note)) or bool(re.search(
-            r"antr\w*\s+(?:ist\s+)?(?:derzeit\s+|zurzeit\s+)?nicht\s+(?:mehr|merh)\s+m[öo]glich", text, re.IGNORECASE))
+        closed = bool(_CLOSED.search(status_note)) or bool(
+            re.search(
+                r"antr\w*\s+(?:ist\s+)?(?:derzeit\s+|zurzeit\s+)?nicht\s+(?:mehr|merh)\s+m[öo]glich",
+                text,
+                re.IGNORECASE,
+            )
+        )
     except (TypeError, ValueError):
         return DeadlineInfo((), None, None, None, False, False, "")
     ordered = tuple(sorted(deadlines))

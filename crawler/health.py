@@ -62,8 +62,9 @@ class FieldCoverage:
             self.missing["url"] += 1
         if item.get("kind") == "call":
             self.calls += 1
-            if not (item.get("next_deadline") or item.get("last_deadline") or item.get("deadlines")
-                    or item.get("rolling")):
+            if not (
+                item.get("next_deadline") or item.get("last_deadline") or item.get("deadlines") or item.get("rolling")
+            ):
                 self.missing["deadline"] += 1
 
     def alarms(self) -> list[str]:
@@ -72,8 +73,9 @@ class FieldCoverage:
             base = self.calls if name == "deadline" else self.items
             if base and count / base > MAX_MISSING_SHARE:
                 scope = "Aufrufe" if name == "deadline" else "Einträge"
-                found.append(f"{round(100 * count / base)} % der {scope} ohne {_FIELD_NAMES[name]} "
-                             f"({count} von {base})")
+                found.append(
+                    f"{round(100 * count / base)} % der {scope} ohne {_FIELD_NAMES[name]} ({count} von {base})"
+                )
         return found
 
 
@@ -135,27 +137,59 @@ class SourceHealth:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "key": self.key, "name": self.name, "status": self.status, "broken": self.broken,
-            "reason": self.reason, "last_run_at": self.last_run_at.isoformat() if self.last_run_at else None,
+            "key": self.key,
+            "name": self.name,
+            "status": self.status,
+            "broken": self.broken,
+            "reason": self.reason,
+            "last_run_at": self.last_run_at.isoformat() if self.last_run_at else None,
             "last_success_at": self.last_success_at.isoformat() if self.last_success_at else None,
-            "seen": self.seen, "new": self.new, "changed": self.changed, "removed": self.removed,
-            "invalid": self.invalid, "active_programmes": self.active_programmes,
-            "alarms": list(self.alarms), "error": self.error,
+            "seen": self.seen,
+            "new": self.new,
+            "changed": self.changed,
+            "removed": self.removed,
+            "invalid": self.invalid,
+            "active_programmes": self.active_programmes,
+            "alarms": list(self.alarms),
+            "error": self.error,
         }
 
 
 def _health_of(session: Session, key: str, name: str) -> SourceHealth:
-    last = session.exec(select(CrawlRun).where(CrawlRun.source_key == key, CrawlRun.finished_at.is_not(None))
-                        .order_by(col(CrawlRun.id).desc()).limit(1)).first()
-    success = session.exec(select(CrawlRun.finished_at).where(CrawlRun.source_key == key,
-                                                              CrawlRun.status == RunStatus.success)
-                           .order_by(col(CrawlRun.id).desc()).limit(1)).first()
-    active = session.exec(select(func.count()).select_from(Programme).where(
-        Programme.source_key == key, col(Programme.removed_at).is_(None))).one()
+    last = session.exec(
+        select(CrawlRun)
+        .where(CrawlRun.source_key == key, CrawlRun.finished_at.is_not(None))
+        .order_by(col(CrawlRun.id).desc())
+        .limit(1)
+    ).first()
+    success = session.exec(
+        select(CrawlRun.finished_at)
+        .where(CrawlRun.source_key == key, CrawlRun.status == RunStatus.success)
+        .order_by(col(CrawlRun.id).desc())
+        .limit(1)
+    ).first()
+    active = session.exec(
+        select(func.count())
+        .select_from(Programme)
+        .where(Programme.source_key == key, col(Programme.removed_at).is_(None))
+    ).one()
     if last is None:
         return SourceHealth(key, name, "never", None, success, 0, 0, 0, 0, 0, active, (), "")
-    return SourceHealth(key, name, last.status, last.finished_at, success, last.seen, last.new, last.changed,
-                        last.removed, last.invalid, active, tuple(last.alarms or ()), last.error or "")
+    return SourceHealth(
+        key,
+        name,
+        last.status,
+        last.finished_at,
+        success,
+        last.seen,
+        last.new,
+        last.changed,
+        last.removed,
+        last.invalid,
+        active,
+        tuple(last.alarms or ()),
+        last.error or "",
+    )
 
 
 def source_health(session: Session) -> list[SourceHealth]:

@@ -30,8 +30,20 @@ RULE = "rule"
 STAFF = "staff"
 MIN_TITLE_LENGTH = 8
 # Titles too generic to identify a programme on their own.
-GENERIC_TITLES = frozenset({"foerderprogramm", "foerderung", "zuschuss", "darlehen", "kredit", "programm",
-                            "foerderprogramme", "aufruf", "bekanntmachung", "richtlinie"})
+GENERIC_TITLES = frozenset(
+    {
+        "foerderprogramm",
+        "foerderung",
+        "zuschuss",
+        "darlehen",
+        "kredit",
+        "programm",
+        "foerderprogramme",
+        "aufruf",
+        "bekanntmachung",
+        "richtlinie",
+    }
+)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -79,7 +91,9 @@ def rule_pairs(programmes: list[Programme]) -> dict[tuple[int, int], str]:
             if a.source_key == b.source_key or a.id == b.id:
                 continue
             pair = (min(a.id, b.id), max(a.id, b.id))
-            reason = ("gleiche Adresse " + key[4:]) if key.startswith("url:") else ("gleicher Titel " + key.split("|", 1)[1])
+            reason = (
+                ("gleiche Adresse " + key[4:]) if key.startswith("url:") else ("gleicher Titel " + key.split("|", 1)[1])
+            )
             pairs.setdefault(pair, reason)
     return pairs
 
@@ -106,8 +120,11 @@ def link_programmes(engine: Engine) -> int:
 
 def linked_programme_ids(session: Session, programme_id: int) -> list[int]:
     """Ids of the records describing the same programme as ``programme_id`` (staff vetoes respected)."""
-    links = session.exec(select(ProgrammeLink).where(or_(ProgrammeLink.programme_id == programme_id,
-                                                         ProgrammeLink.other_id == programme_id))).all()
+    links = session.exec(
+        select(ProgrammeLink).where(
+            or_(ProgrammeLink.programme_id == programme_id, ProgrammeLink.other_id == programme_id)
+        )
+    ).all()
     decided: dict[int, tuple[str, bool]] = {}
     for link in links:
         other = link.other_id if link.programme_id == programme_id else link.programme_id

@@ -26,9 +26,24 @@ from crawler.deadlines import parse_german_date
 SOURCE_KEY = "manual"
 SOURCE_NAME = "Von Hand erfasst"
 COLUMNS = {
-    "title", "url", "teaser", "description", "eligibility", "funder", "level", "kind", "regions",
-    "eligible_applicants", "funding_types", "funding_areas", "keywords", "deadline", "opens_on",
-    "deadline_text", "funding_rate", "status_note",
+    "title",
+    "url",
+    "teaser",
+    "description",
+    "eligibility",
+    "funder",
+    "level",
+    "kind",
+    "regions",
+    "eligible_applicants",
+    "funding_types",
+    "funding_areas",
+    "keywords",
+    "deadline",
+    "opens_on",
+    "deadline_text",
+    "funding_rate",
+    "status_note",
 }
 LIST_COLUMNS = ("regions", "eligible_applicants", "funding_types", "funding_areas")
 LEVELS = ("bund", "land", "eu", "other")
@@ -56,7 +71,9 @@ def _as_date(value, column: str) -> date | None:
     except ValueError:
         parsed = parse_german_date(text)
         if parsed is None:
-            raise ValueError(f"Spalte {column}: {text!r} ist kein Datum (erwartet 31.12.2026 oder 2026-12-31)") from None
+            raise ValueError(
+                f"Spalte {column}: {text!r} ist kein Datum (erwartet 31.12.2026 oder 2026-12-31)"
+            ) from None
         return parsed
 
 
@@ -87,7 +104,11 @@ def row_to_item(row: dict, today: date) -> dict:
     else:
         status = "forthcoming" if opens_on and opens_on > today else "open"
     item = {
-        "natural_key": url, "url": url, "title": title, "kind": kind, "level": level,
+        "natural_key": url,
+        "url": url,
+        "title": title,
+        "kind": kind,
+        "level": level,
         "teaser_text": str(row.get("teaser") or "").strip(),
         "description_text": str(row.get("description") or "").strip(),
         "eligibility_text": str(row.get("eligibility") or "").strip(),
@@ -96,7 +117,8 @@ def row_to_item(row: dict, today: date) -> dict:
         "deadline_text": str(row.get("deadline_text") or "").strip(),
         "funding_rate": str(row.get("funding_rate") or "").strip()[:255],
         "status_note": str(row.get("status_note") or "").strip(),
-        "opens_on": opens_on, "status": status,
+        "opens_on": opens_on,
+        "status": status,
         "deadlines": [deadline] if deadline else [],
         "next_deadline": deadline if deadline and deadline >= today else None,
         "last_deadline": deadline,

@@ -40,15 +40,20 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.ingest = Ingest(
-            self.engine, spider.source_key, source_name=getattr(spider, "source_name", ""),
-            level=getattr(spider, "source_level", "other"), source_url=getattr(spider, "source_url", ""),
+            self.engine,
+            spider.source_key,
+            source_name=getattr(spider, "source_name", ""),
+            level=getattr(spider, "source_level", "other"),
+            source_url=getattr(spider, "source_url", ""),
             attribution=getattr(spider, "attribution", ""),
         )
         spider.crawl_run_id = self.ingest.run.id
 
     def spider_error(self, failure, response, spider) -> None:
-        spider.crawl_alarms = [*getattr(spider, "crawl_alarms", []),
-                               f"Fehler beim Verarbeiten von {response.url}: {failure.getErrorMessage()}"]
+        spider.crawl_alarms = [
+            *getattr(spider, "crawl_alarms", []),
+            f"Fehler beim Verarbeiten von {response.url}: {failure.getErrorMessage()}",
+        ]
 
     def process_item(self, item):
         if getattr(self.crawler.spider, "crawl_error", ""):

@@ -28,27 +28,57 @@ class SourceEntry:
 
 
 SOURCES: list[SourceEntry] = [
-    SourceEntry("foerderdatenbank", "Förderdatenbank des Bundes",
-                "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
-                "fdb_export_url", url_argument="export_url", aliases=("fdb",)),
-    SourceEntry("foerderdatenbank_html", "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
-                "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider", "fdb_base_url",
-                fallback_for="foerderdatenbank"),
-    SourceEntry("eu_sedia", "EU Funding & Tenders Portal", "crawler.spiders.eu_sedia.spider:SediaSpider",
-                "eu_search_url", url_argument="search_url", aliases=("eu",)),
-    SourceEntry("nrwbank", "NRW.BANK Förderprodukte", "crawler.spiders.nrw.nrwbank:NrwBankSpider",
-                "nrwbank_base_url"),
-    SourceEntry("nrw_mhkbd", "MHKBD NRW – Aktuelle Förderangebote", "crawler.spiders.nrw.mhkbd:MhkbdSpider",
-                "nrw_base_url", aliases=("mhkbd",)),
-    SourceEntry("brms", "Bezirksregierung Münster – Förderprogramme A–Z", "crawler.spiders.nrw.brms:BrmsSpider",
-                "brms_base_url"),
-    SourceEntry("efre_nrw", "EFRE/JTF NRW – Fördermaßnahmen und Aufrufe", "crawler.spiders.nrw.efre:EfreSpider",
-                "efre_base_url", aliases=("efre",)),
-    SourceEntry("nki_kommunalrichtlinie", "NKI / Kommunalrichtlinie – Antragsfenster",
-                "crawler.spiders.federal_calls.nki:NkiSpider", "federal_calls_base_url",
-                aliases=("nki", "kommunalrichtlinie")),
-    SourceEntry("bmftr", "BMFTR – Förderbekanntmachungen", "crawler.spiders.federal_calls.bmftr:BmftrSpider",
-                "bmftr_base_url"),
+    SourceEntry(
+        "foerderdatenbank",
+        "Förderdatenbank des Bundes",
+        "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
+        "fdb_export_url",
+        url_argument="export_url",
+        aliases=("fdb",),
+    ),
+    SourceEntry(
+        "foerderdatenbank_html",
+        "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
+        "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider",
+        "fdb_base_url",
+        fallback_for="foerderdatenbank",
+    ),
+    SourceEntry(
+        "eu_sedia",
+        "EU Funding & Tenders Portal",
+        "crawler.spiders.eu_sedia.spider:SediaSpider",
+        "eu_search_url",
+        url_argument="search_url",
+        aliases=("eu",),
+    ),
+    SourceEntry("nrwbank", "NRW.BANK Förderprodukte", "crawler.spiders.nrw.nrwbank:NrwBankSpider", "nrwbank_base_url"),
+    SourceEntry(
+        "nrw_mhkbd",
+        "MHKBD NRW – Aktuelle Förderangebote",
+        "crawler.spiders.nrw.mhkbd:MhkbdSpider",
+        "nrw_base_url",
+        aliases=("mhkbd",),
+    ),
+    SourceEntry(
+        "brms", "Bezirksregierung Münster – Förderprogramme A–Z", "crawler.spiders.nrw.brms:BrmsSpider", "brms_base_url"
+    ),
+    SourceEntry(
+        "efre_nrw",
+        "EFRE/JTF NRW – Fördermaßnahmen und Aufrufe",
+        "crawler.spiders.nrw.efre:EfreSpider",
+        "efre_base_url",
+        aliases=("efre",),
+    ),
+    SourceEntry(
+        "nki_kommunalrichtlinie",
+        "NKI / Kommunalrichtlinie – Antragsfenster",
+        "crawler.spiders.federal_calls.nki:NkiSpider",
+        "federal_calls_base_url",
+        aliases=("nki", "kommunalrichtlinie"),
+    ),
+    SourceEntry(
+        "bmftr", "BMFTR – Förderbekanntmachungen", "crawler.spiders.federal_calls.bmftr:BmftrSpider", "bmftr_base_url"
+    ),
 ]
 
 

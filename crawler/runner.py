@@ -33,8 +33,9 @@ def crawler_settings(database_url: str, overrides: dict[str, Any] | None = None)
     return settings
 
 
-def run_crawls(database_url: str, requests: list[CrawlRequest],
-               overrides: dict[str, Any] | None = None) -> list[CrawlRun]:
+def run_crawls(
+    database_url: str, requests: list[CrawlRequest], overrides: dict[str, Any] | None = None
+) -> list[CrawlRun]:
     """Crawl each request's spider (one after another) and return the CrawlRuns they recorded."""
     from twisted.internet import defer
 

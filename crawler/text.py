@@ -25,8 +25,29 @@ _CDATA_START = "<![CDATA["
 _CDATA_END = "]]>"
 
 # Elements that start a new paragraph, and elements that only start a new line.
-_PARAGRAPH = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table",
-                        "blockquote", "section", "article", "header", "footer", "pre", "figure"})
+_PARAGRAPH = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "pre",
+        "figure",
+    }
+)
 _LINE = frozenset({"br", "li", "tr", "dt", "dd", "caption"})
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
 
@@ -51,7 +72,7 @@ def unwrap_pseudo_cdata(s: str) -> str:
     """
     s = s.strip()
     if s.startswith(_CDATA_START):
-        s = s[len(_CDATA_START):]
+        s = s[len(_CDATA_START) :]
         if s.endswith(_CDATA_END):
             s = s[: -len(_CDATA_END)]
     return s

@@ -22,8 +22,9 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
     }
 
 
-def crawl_sources(settings: Settings, keys: list[str], urls: dict[str, str] | None = None,
-                  overrides: dict[str, Any] | None = None):
+def crawl_sources(
+    settings: Settings, keys: list[str], urls: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
+):
     """Crawl the named sources in this process, then link records of the same programme across
     sources; returns the CrawlRuns in order."""
     from crawler.linking import link_programmes
@@ -70,7 +71,10 @@ def register(app: typer.Typer) -> None:
         all_sources: bool = typer.Option(False, "--all", help="Alle Quellen nacheinander crawlen (ohne Ersatzwege)."),
         url: str = typer.Option("", help="Abweichende URL für diese eine Quelle (z. B. ein lokaler Server)."),
     ) -> None:
-        """Liest eine Quelle (oder alle) und speichert Änderungen. Endet mit Code 1, wenn ein Lauf fehlschlägt (unvollständige Läufe warnen)."""
+        """Liest eine Quelle (oder alle) und speichert Änderungen.
+
+        Endet mit Code 1, wenn ein Lauf fehlschlägt (unvollständige Läufe warnen).
+        """
         from crawler.registry import find_source, primary_sources
 
         settings = settings_or_exit()

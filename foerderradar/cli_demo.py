@@ -19,18 +19,33 @@ def register(app: typer.Typer) -> None:
         with console.status("Demo läuft …") as status:
             summary = run_demo(settings, local_today(settings), progress=lambda m: status.update(f"{m} …"))
         if as_json:
-            console.print_json(json.dumps({
-                "period": summary.period,
-                "runs": [{"source": r.source_key, "status": r.status, "seen": r.seen, "new": r.new,
-                          "changed": r.changed, "alarms": r.alarms, "error": r.error} for r in summary.runs],
-                "programmes_per_source": summary.programmes_per_source,
-                "open_programmes": summary.open_programmes,
-                "matches_per_member": summary.matches_per_member,
-                "members_without_matches": summary.members_without_matches,
-                "proposed_left": summary.proposed_left,
-                "digests_sent": summary.digests_sent, "digests_already_sent": summary.digests_already_sent,
-                "outbox": summary.outbox,
-            }))
+            console.print_json(
+                json.dumps(
+                    {
+                        "period": summary.period,
+                        "runs": [
+                            {
+                                "source": r.source_key,
+                                "status": r.status,
+                                "seen": r.seen,
+                                "new": r.new,
+                                "changed": r.changed,
+                                "alarms": r.alarms,
+                                "error": r.error,
+                            }
+                            for r in summary.runs
+                        ],
+                        "programmes_per_source": summary.programmes_per_source,
+                        "open_programmes": summary.open_programmes,
+                        "matches_per_member": summary.matches_per_member,
+                        "members_without_matches": summary.members_without_matches,
+                        "proposed_left": summary.proposed_left,
+                        "digests_sent": summary.digests_sent,
+                        "digests_already_sent": summary.digests_already_sent,
+                        "outbox": summary.outbox,
+                    }
+                )
+            )
             return
         console.print(f"[bold]Förderradar Ruhr — Demo-Lauf für {summary.period}[/bold]")
         console.print("\n[bold]Quellen[/bold]")
@@ -38,24 +53,37 @@ def register(app: typer.Typer) -> None:
             line = f"  {run.source_key}: {run.status}, {run.seen} gelesen ({run.new} neu, {run.changed} geändert)"
             console.print(line + (f" — {run.error}" if run.error else ""))
         total = sum(summary.programmes_per_source.values())
-        console.print(f"\n[bold]Programme gespeichert:[/bold] {total} "
-                      f"(davon {summary.open_programmes} nicht abgelaufen)")
+        console.print(
+            f"\n[bold]Programme gespeichert:[/bold] {total} (davon {summary.open_programmes} nicht abgelaufen)"
+        )
         for source, count in sorted(summary.programmes_per_source.items()):
             console.print(f"  {source}: {count}")
-        console.print(f"\n[bold]Freigegebene Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder "
-                      f"mit Treffern; {summary.proposed_left} weitere Vorschläge warten auf der Review-Seite)")
+        console.print(
+            f"\n[bold]Freigegebene Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder "
+            f"mit Treffern; {summary.proposed_left} weitere Vorschläge warten auf der Review-Seite)"
+        )
         for slug, count in sorted(summary.matches_per_member.items(), key=lambda kv: (-kv[1], kv[0])):
             console.print(f"  {slug}: {count}")
         if summary.members_without_matches:
-            console.print(f"\n[bold]Ohne Treffer[/bold] ({len(summary.members_without_matches)}): "
-                          + ", ".join(summary.members_without_matches))
-        console.print(f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
-                      + (f" (bereits in dieser Woche versendet: {summary.digests_already_sent})"
-                         if summary.digests_already_sent else "") + f" → {summary.outbox}")
+            console.print(
+                f"\n[bold]Ohne Treffer[/bold] ({len(summary.members_without_matches)}): "
+                + ", ".join(summary.members_without_matches)
+            )
+        console.print(
+            f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
+            + (
+                f" (bereits in dieser Woche versendet: {summary.digests_already_sent})"
+                if summary.digests_already_sent
+                else ""
+            )
+            + f" → {summary.outbox}"
+        )
         look = f"ls {summary.outbox}/new" if summary.outbox_is_maildir else f"im Postfach hinter {summary.outbox}"
-        console.print("\n[bold]Wie geht es weiter?[/bold]\n"
-                      f"  Digests ansehen:      {look}\n"
-                      "  Treffer eines Mitglieds: foerderradar matches --member schermbeck\n"
-                      "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin\n"
-                      "                        FOERDERRADAR_COOKIE_SECURE=false foerderradar serve\n"
-                      "  Quellen prüfen:        foerderradar sources")
+        console.print(
+            "\n[bold]Wie geht es weiter?[/bold]\n"
+            f"  Digests ansehen:      {look}\n"
+            "  Treffer eines Mitglieds: foerderradar matches --member schermbeck\n"
+            "  Review-Seite starten:  foerderradar staff add IHRE@ADRESSE --role admin\n"
+            "                        FOERDERRADAR_COOKIE_SECURE=false foerderradar serve\n"
+            "  Quellen prüfen:        foerderradar sources"
+        )

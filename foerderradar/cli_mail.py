@@ -45,17 +45,21 @@ def _print_send(report, as_json: bool) -> None:
     if as_json:
         console.print_json(json.dumps(asdict(report)))
         return
-    console.print(f"Versendet: {report.sent}; schon früher versendet: {report.already_sent}; "
-                  f"fehlgeschlagen: {report.failed} (davon später erneut: {report.deferred}); "
-                  f"ohne Neuigkeiten: {report.members_without_news}")
+    console.print(
+        f"Versendet: {report.sent}; schon früher versendet: {report.already_sent}; "
+        f"fehlgeschlagen: {report.failed} (davon später erneut: {report.deferred}); "
+        f"ohne Neuigkeiten: {report.members_without_news}"
+    )
     for slug, count in sorted(report.per_member.items()):
         console.print(f"  {slug}: {count}")
 
 
 @digest_app.command("send")
-def send(period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-W48 (Standard: diese Woche)."),
-         member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
-         as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
+def send(
+    period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-W48 (Standard: diese Woche)."),
+    member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
+    as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+) -> None:
     """Versendet die fälligen Digests eines Zeitraums. Ein zweiter Aufruf schickt niemandem eine zweite Mail."""
     from foerderradar.mailing import mail_config
     from mailer.send import send_period
@@ -65,8 +69,9 @@ def send(period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-
     engine = _ready(settings)
     try:
         with console.status(f"Versende Digests {chosen} …"):
-            report = send_period(engine, mail_config(settings), period=chosen, today=local_today(settings),
-                                 member_slugs=member or None)
+            report = send_period(
+                engine, mail_config(settings), period=chosen, today=local_today(settings), member_slugs=member or None
+            )
     except ValueError as exc:
         raise fail(str(exc), code=2) from None
     _print_send(report, as_json)
@@ -75,10 +80,12 @@ def send(period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-
 
 
 @digest_app.command("preview")
-def preview(member: str = typer.Option(..., "--member", help="Kurzname des Mitglieds, z. B. schermbeck."),
-            out: Path = typer.Option(None, "--out", help="Ziel-Datei (HTML; .txt schreibt die Textfassung)."),
-            period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
-            recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen).")) -> None:
+def preview(
+    member: str = typer.Option(..., "--member", help="Kurzname des Mitglieds, z. B. schermbeck."),
+    out: Path = typer.Option(None, "--out", help="Ziel-Datei (HTML; .txt schreibt die Textfassung)."),
+    period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
+    recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen)."),
+) -> None:
     """Schreibt den nächsten Digest eines Mitglieds in eine Datei, ohne etwas zu versenden oder zu ändern."""
     from foerderradar.mailing import mail_config
     from mailer.assemble import assemble_digest
@@ -94,8 +101,9 @@ def preview(member: str = typer.Option(..., "--member", help="Kurzname des Mitgl
             raise fail(f"Mitglied {member!r} gibt es nicht (siehe `foerderradar profiles export`).", code=2)
         who = None
         if recipient:
-            who = session.exec(select(Recipient).where(Recipient.member_id == found.id,
-                                                       Recipient.email == recipient)).first()
+            who = session.exec(
+                select(Recipient).where(Recipient.member_id == found.id, Recipient.email == recipient)
+            ).first()
             if who is None:
                 raise fail(f"{recipient!r} ist kein Empfänger von {member}.", code=2)
         content = assemble_digest(session, found, chosen, today=local_today(settings), recipient=who, config=config)
@@ -105,15 +113,19 @@ def preview(member: str = typer.Option(..., "--member", help="Kurzname des Mitgl
     console.print(f"Betreff: {rendered.subject}")
     if content.nothing_new:
         err_console.print("Hinweis: nichts Neues – ohne „Nichts Neues“-Wunsch würde keine Mail versendet.")
-    console.print(f"Vorschau geschrieben nach {target} ({len(content.items)} Angebote, "
-                  f"{len(content.reminders)} Erinnerungen, {len(content.changes)} Änderungen).")
+    console.print(
+        f"Vorschau geschrieben nach {target} ({len(content.items)} Angebote, "
+        f"{len(content.reminders)} Erinnerungen, {len(content.changes)} Änderungen)."
+    )
 
 
 @digest_app.command("release")
-def release(member: list[str] = typer.Option([], "--member", help="Kurzname (mehrfach möglich)."),
-            all_members: bool = typer.Option(False, "--all", help="Alle Mitglieder freigeben."),
-            period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
-            actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll).")) -> None:
+def release(
+    member: list[str] = typer.Option([], "--member", help="Kurzname (mehrfach möglich)."),
+    all_members: bool = typer.Option(False, "--all", help="Alle Mitglieder freigeben."),
+    period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
+    actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll)."),
+) -> None:
     """Gibt die bestätigten Treffer von Mitgliedern zum Versand frei."""
     from mailer.release import release_member_digest
     from store.db import session_scope
@@ -145,8 +157,10 @@ def bounces_process(as_json: bool = typer.Option(False, "--json", help="Ergebnis
     if as_json:
         console.print_json(json.dumps(asdict(report)))
         return
-    console.print(f"{report.messages} Nachrichten gelesen, {report.failures} Zustellfehler, "
-                  f"{report.not_bounces} ohne Zustellfehler.")
+    console.print(
+        f"{report.messages} Nachrichten gelesen, {report.failures} Zustellfehler, "
+        f"{report.not_bounces} ohne Zustellfehler."
+    )
     for address in report.suppressed:
         console.print(f"  gesperrt: {address}")
 
@@ -156,8 +170,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(bounces_app, name="bounces")
 
     @app.command("run-weekly")
-    def run_weekly(crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Vorher alle Quellen crawlen."),
-                   as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON.")) -> None:
+    def run_weekly(
+        crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Vorher alle Quellen crawlen."),
+        as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+    ) -> None:
         """Führt den Wochenlauf jetzt aus: crawlen, zuordnen, automatisch freigeben, Fälliges versenden."""
         from foerderradar.jobs import run_weekly as run
 
@@ -169,13 +185,18 @@ def register(app: typer.Typer) -> None:
             return
         if report.crawl_exit_code:
             err_console.print(f"[yellow]Crawl mit Fehlern beendet (Code {report.crawl_exit_code}).[/yellow]")
-        console.print(f"Abgeglichen: {len(report.matched)} Mitglieder; automatisch freigegeben: "
-                      f"{sum(report.auto_released.values())} Treffer.")
+        console.print(
+            f"Abgeglichen: {len(report.matched)} Mitglieder; automatisch freigegeben: "
+            f"{sum(report.auto_released.values())} Treffer."
+        )
         _print_send(report.send, False)
 
     @app.command()
     def scheduler() -> None:
-        """Führt den Zeitplan aus (Sonntagnacht crawlen, Dienstag 08:00 versenden, tägliche Prüfungen), bis er beendet wird."""
+        """Führt den Zeitplan aus, bis er beendet wird.
+
+        Sonntagnacht crawlen, Dienstag 08:00 versenden, tägliche Prüfungen.
+        """
         import logging
 
         from foerderradar.scheduler import run_scheduler

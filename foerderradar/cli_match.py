@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -17,7 +16,7 @@ from store.models import Match, MatchState, Member, Profile, Programme
 match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
 
 
-def _day(value: Optional[str]) -> date | None:
+def _day(value: str | None) -> date | None:
     if not value:
         return None
     try:
@@ -27,10 +26,12 @@ def _day(value: Optional[str]) -> date | None:
 
 
 @match_app.callback(invoke_without_command=True)
-def match(ctx: typer.Context,
-          member: list[str] = typer.Option(None, "--member", "-m", help="Nur dieses Mitglied (Slug); mehrfach möglich."),
-          stichtag: Optional[str] = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
-          as_json: bool = typer.Option(False, "--json", help="Bericht als JSON ausgeben.")) -> None:
+def match(
+    ctx: typer.Context,
+    member: list[str] = typer.Option(None, "--member", "-m", help="Nur dieses Mitglied (Slug); mehrfach möglich."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+    as_json: bool = typer.Option(False, "--json", help="Bericht als JSON ausgeben."),
+) -> None:
     """Match all members (or the given ones) against the open programmes; shows progress."""
     if ctx.invoked_subcommand is not None:
         return
@@ -38,31 +39,41 @@ def match(ctx: typer.Context,
 
     engine = engine_from_settings()
     with Session(engine) as session:
-        total = len(member) if member else len(session.exec(
-            select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
+        total = (
+            len(member)
+            if member
+            else len(session.exec(select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
+        )
     with progress() as bar:
         task = bar.add_task("Matching", total=total)
         try:
-            report = match_members(engine, member_slugs=member or None, today=_day(stichtag),
-                                   progress=lambda _slug: bar.advance(task))
+            report = match_members(
+                engine, member_slugs=member or None, today=_day(stichtag), progress=lambda _slug: bar.advance(task)
+            )
         except ValueError as exc:
             raise fail(str(exc)) from None
     if as_json:
-        console.print_json(json.dumps({"programmes": report.programmes, "per_member": report.per_member,
-                                       "excluded": report.excluded}))
+        console.print_json(
+            json.dumps({"programmes": report.programmes, "per_member": report.per_member, "excluded": report.excluded})
+        )
         return
     console.print(f"{report.programmes} offene Programme, {len(report.per_member)} Mitglieder abgeglichen.")
     for slug, count in report.per_member.items():
         excluded = ", ".join(f"{n} {reason}" for reason, n in report.excluded.get(slug, {}).items())
-        console.print(f"  {slug}: {count} Treffer" + (f" (ausgeschlossen: {excluded})" if excluded else ""),
-                      highlight=False, markup=False)
+        console.print(
+            f"  {slug}: {count} Treffer" + (f" (ausgeschlossen: {excluded})" if excluded else ""),
+            highlight=False,
+            markup=False,
+        )
 
 
 @match_app.command("explain")
-def explain(member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
-            programme: int = typer.Option(..., "--programme", "-p", help="ID des Programms."),
-            stichtag: Optional[str] = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
-            as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben.")) -> None:
+def explain(
+    member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
+    programme: int = typer.Option(..., "--programme", "-p", help="ID des Programms."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+    as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
+) -> None:
     """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
     from matcher.run import explain_programme
 
@@ -80,10 +91,17 @@ def explain(member: str = typer.Option(..., "--member", "-m", help="Slug des Mit
         status = "wird vorgeschlagen"
     else:
         status = f"unter der Mindestpassung ({verdict.min_score:g})"
-    lines = [f"Programm {verdict.programme_id}: {verdict.title}", f"Passung: {verdict.score:g} – {status}",
-             e["summary"], "Begriffe: " + (", ".join(e["terms"]) or "–"),
-             "Interessen: " + (", ".join(e["interests"]) or "–"), e["eligibility"], e["region"], e["deadline"],
-             "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e["components"].items())]
+    lines = [
+        f"Programm {verdict.programme_id}: {verdict.title}",
+        f"Passung: {verdict.score:g} – {status}",
+        e["summary"],
+        "Begriffe: " + (", ".join(e["terms"]) or "–"),
+        "Interessen: " + (", ".join(e["interests"]) or "–"),
+        e["eligibility"],
+        e["region"],
+        e["deadline"],
+        "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e["components"].items()),
+    ]
     for line in lines:
         console.print(line, highlight=False, markup=False)
 
@@ -95,10 +113,13 @@ def _format(value: float | None, metric: str) -> str:
 
 
 @match_app.command("evaluate")
-def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewertungsdatei (JSON)."),
-             as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
-             learning: bool = typer.Option(True, "--learning/--no-learning",
-                                           help="Auch den Lerneffekt auf der zurückgehaltenen Hälfte messen.")) -> None:
+def evaluate(
+    judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewertungsdatei (JSON)."),
+    as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
+    learning: bool = typer.Option(
+        True, "--learning/--no-learning", help="Auch den Lerneffekt auf der zurückgehaltenen Hälfte messen."
+    ),
+) -> None:
     """P@5, P@10, nDCG@10, MAP und nicht antragsfähige Programme je Top 10: Matcher gegen TF-IDF und BM25."""
     from matcher.evaluation import METRICS, JudgmentsError, evaluate_file
 
@@ -111,8 +132,10 @@ def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewe
     if as_json:
         console.print_json(json.dumps(result.as_dict()))
         return
-    table = Table(title=f"{result.profiles} Profile ({result.profiles_with_relevant} mit passenden Programmen), "
-                        f"{result.programmes} Programme")
+    table = Table(
+        title=f"{result.profiles} Profile ({result.profiles_with_relevant} mit passenden Programmen), "
+        f"{result.programmes} Programme"
+    )
     table.add_column("System")
     for metric in METRICS:
         table.add_column("Unpassend in Top 10" if metric == "ineligible@10" else metric, justify="right")
@@ -121,24 +144,41 @@ def evaluate(judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewe
     console.print(table)
 
 
-def matches(member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
-            as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
-            include_rejected: bool = typer.Option(False, "--alle", help="Auch abgelehnte Treffer zeigen.")) -> None:
+def matches(
+    member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
+    as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
+    include_rejected: bool = typer.Option(False, "--alle", help="Auch abgelehnte Treffer zeigen."),
+) -> None:
     """Listet die Treffer eines Mitglieds, die besten zuerst."""
     engine = engine_from_settings()
     with Session(engine) as session:
         found = session.exec(select(Member).where(Member.slug == member)).first()
         if found is None:
             raise fail(f"Mitglied {member!r} nicht gefunden")
-        query = (select(Match, Programme).join(Programme, Programme.id == Match.programme_id)
-                 .where(Match.member_id == found.id).order_by(col(Match.score).desc(), Match.id))
+        query = (
+            select(Match, Programme)
+            .join(Programme, Programme.id == Match.programme_id)
+            .where(Match.member_id == found.id)
+            .order_by(col(Match.score).desc(), Match.id)
+        )
         if not include_rejected:
             query = query.where(Match.state != MatchState.rejected)
         rows = session.exec(query).all()
-    items = [{"match_id": m.id, "programme_id": p.id, "source": p.source_key, "source_key": p.natural_key,
-              "url": p.url, "title": p.title, "score": m.score, "state": m.state,
-              "next_deadline": p.next_deadline.isoformat() if p.next_deadline else None,
-              "explanation": m.explanation} for m, p in rows]
+    items = [
+        {
+            "match_id": m.id,
+            "programme_id": p.id,
+            "source": p.source_key,
+            "source_key": p.natural_key,
+            "url": p.url,
+            "title": p.title,
+            "score": m.score,
+            "state": m.state,
+            "next_deadline": p.next_deadline.isoformat() if p.next_deadline else None,
+            "explanation": m.explanation,
+        }
+        for m, p in rows
+    ]
     if as_json:
         console.print_json(json.dumps(items, ensure_ascii=False))
         return
@@ -149,8 +189,13 @@ def matches(member: str = typer.Option(..., "--member", "-m", help="Slug des Mit
     for name in ("Passung", "ID", "Titel", "Status", "Warum"):
         table.add_column(name, justify="right" if name in ("Passung", "ID") else "left")
     for item in items:
-        table.add_row(f"{item['score']:g}", str(item["programme_id"]), item["title"], item["state"],
-                      item["explanation"].get("summary", ""))
+        table.add_row(
+            f"{item['score']:g}",
+            str(item["programme_id"]),
+            item["title"],
+            item["state"],
+            item["explanation"].get("summary", ""),
+        )
     console.print(table)
 
 

@@ -24,8 +24,7 @@ def _ready_engine():
 @profiles_app.command("import")
 def import_profiles(
     file: Path = typer.Argument(..., help="YAML-Datei mit einem Profil oder einer Liste von Profilen."),
-    keep_recipients: bool = typer.Option(False, "--keep-recipients",
-                                         help="Empfänger nur hinzufügen, keine entfernen."),
+    keep_recipients: bool = typer.Option(False, "--keep-recipients", help="Empfänger nur hinzufügen, keine entfernen."),
 ) -> None:
     """Legt Mitglieder aus einer Profildatei an oder aktualisiert sie. Eine fehlerhafte Datei ändert nichts."""
     from profiles.io import ProfileFileError, apply_profiles, load_profiles_file
@@ -37,13 +36,17 @@ def import_profiles(
         raise fail(str(exc), code=2) from None
     with session_scope(_ready_engine()) as session:
         report = apply_profiles(session, docs, replace_recipients=not keep_recipients)
-    console.print(f"{len(report.created)} Mitglieder angelegt, {len(report.updated)} aktualisiert; "
-                  f"Empfänger: +{report.recipients_added} / −{report.recipients_removed}.")
+    console.print(
+        f"{len(report.created)} Mitglieder angelegt, {len(report.updated)} aktualisiert; "
+        f"Empfänger: +{report.recipients_added} / −{report.recipients_removed}."
+    )
 
 
 @profiles_app.command("export")
-def export(file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
-           member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname).")) -> None:
+def export(
+    file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
+    member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
+) -> None:
     """Schreibt Mitglieder, Profile und Empfänger als YAML, das `profiles import` wieder einliest."""
     from profiles.io import export_profiles
 
@@ -67,7 +70,10 @@ def seed() -> None:
 
 @programmes_app.command("import")
 def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Datei mit Programmen.")) -> None:
-    """Übernimmt von Hand erfasste Programme (abgeglichen über die URL). Fehlerhafte Zeilen werden gemeldet und übersprungen."""
+    """Übernimmt von Hand erfasste Programme (abgeglichen über die URL).
+
+    Fehlerhafte Zeilen werden gemeldet und übersprungen.
+    """
     from crawler.manual import SOURCE_KEY, SOURCE_NAME, read_manual_file
     from store.ingest import Ingest
 
@@ -83,8 +89,10 @@ def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Date
     for item in rows.items:
         ingest.add(item)
     run = ingest.finish(complete=True, partial_source=True, stats={"skipped_rows": len(rows.errors)})
-    console.print(f"{run.seen} Programme übernommen: {run.new} neu, {run.changed} geändert, "
-                  f"{run.unchanged} unverändert; {len(rows.errors)} Zeilen übersprungen.")
+    console.print(
+        f"{run.seen} Programme übernommen: {run.new} neu, {run.changed} geändert, "
+        f"{run.unchanged} unverändert; {len(rows.errors)} Zeilen übersprungen."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,8 +10,13 @@ from rich.table import Table
 
 from foerderradar.context import console, engine_from_settings, fail, settings_or_exit
 
-STATUS_LABELS = {"success": "in Ordnung", "incomplete": "unvollständig", "failed": "fehlgeschlagen",
-                 "running": "läuft", "never": "nie gelaufen"}
+STATUS_LABELS = {
+    "success": "in Ordnung",
+    "incomplete": "unvollständig",
+    "failed": "fehlgeschlagen",
+    "running": "läuft",
+    "never": "nie gelaufen",
+}
 STATUS_COLOURS = {"success": "green", "incomplete": "yellow"}
 
 
@@ -33,21 +38,38 @@ def register(app: typer.Typer) -> None:
             with Session(engine) as session:
                 health = source_health(session)
         except SQLAlchemyError as exc:
-            raise fail(f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen.") from None
+            raise fail(
+                f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen."
+            ) from None
         finally:
             engine.dispose()
         if as_json:
             console.print_json(json.dumps([entry.as_dict() for entry in health]))
             return
         table = Table(title="Quellen", show_lines=True)
-        for column in ("Quelle", "Status", "Letzter Lauf", "Zuletzt erfolgreich", "Gelesen / neu / geändert / entfernt",
-                       "Aktiv", "Hinweis"):
+        for column in (
+            "Quelle",
+            "Status",
+            "Letzter Lauf",
+            "Zuletzt erfolgreich",
+            "Gelesen / neu / geändert / entfernt",
+            "Aktiv",
+            "Hinweis",
+        ):
             table.add_column(column)
         for entry in health:
             colour = STATUS_COLOURS.get(entry.status, "red")
             label = STATUS_LABELS.get(entry.status, entry.status)
-            status = f"[{colour}]{label}[/{colour}]" + (" [red](gestört)[/red]" if entry.broken and entry.status != "never" else "")
-            table.add_row(f"{escape(entry.name)}\n[dim]{entry.key}[/dim]", status, _when(entry.last_run_at),
-                          _when(entry.last_success_at), f"{entry.seen} / {entry.new} / {entry.changed} / {entry.removed}",
-                          str(entry.active_programmes), escape(entry.reason))
+            status = f"[{colour}]{label}[/{colour}]" + (
+                " [red](gestört)[/red]" if entry.broken and entry.status != "never" else ""
+            )
+            table.add_row(
+                f"{escape(entry.name)}\n[dim]{entry.key}[/dim]",
+                status,
+                _when(entry.last_run_at),
+                _when(entry.last_success_at),
+                f"{entry.seen} / {entry.new} / {entry.changed} / {entry.removed}",
+                str(entry.active_programmes),
+                escape(entry.reason),
+            )
         console.print(table)

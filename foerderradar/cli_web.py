@@ -22,15 +22,24 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(0, help="Port (Vorgabe: FOERDERRADAR_WEB_PORT)."),
         workers: int = typer.Option(0, help="Anzahl Prozesse (Vorgabe: FOERDERRADAR_WEB_WORKERS)."),
     ) -> None:
-        """Startet die Web-Anwendung (Review, Selbstverwaltung der Mitglieder, Feeds, API). Startet nie einen Scheduler."""
+        """Startet die Web-Anwendung (Review, Selbstverwaltung der Mitglieder, Feeds, API).
+
+        Startet nie einen Scheduler.
+        """
         import uvicorn
 
         settings = settings_or_exit()
         settings.signing_key()  # create the key file once here, not racily in several workers
         console.print(f"Förderradar Ruhr läuft auf http://{host or settings.web_host}:{port or settings.web_port}/")
-        uvicorn.run("web.app:app_from_environment", factory=True, host=host or settings.web_host,
-                    port=port or settings.web_port, workers=workers or settings.web_workers,
-                    proxy_headers=True, log_level="info")
+        uvicorn.run(
+            "web.app:app_from_environment",
+            factory=True,
+            host=host or settings.web_host,
+            port=port or settings.web_port,
+            workers=workers or settings.web_workers,
+            proxy_headers=True,
+            log_level="info",
+        )
 
     staff = typer.Typer(help="Konten des RVR-Teams verwalten.", no_args_is_help=True)
     app.add_typer(staff, name="staff")
@@ -41,13 +50,17 @@ def register(app: typer.Typer) -> None:
         role: str = typer.Option("curator", help="admin oder curator."),
         name: str = typer.Option("", help="Anzeigename."),
     ) -> None:
-        """Legt ein Konto des RVR-Teams an (oder setzt das Passwort neu). Liest FOERDERRADAR_STAFF_PASSWORD, wenn gesetzt."""
+        """Legt ein Konto des RVR-Teams an (oder setzt das Passwort neu).
+
+        Liest FOERDERRADAR_STAFF_PASSWORD, wenn gesetzt.
+        """
         from sqlmodel import Session
 
         from web.auth import StaffError, add_staff
 
-        password = os.environ.get(PASSWORD_ENV) or typer.prompt("Passwort", hide_input=True,
-                                                                confirmation_prompt="Passwort wiederholen")
+        password = os.environ.get(PASSWORD_ENV) or typer.prompt(
+            "Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen"
+        )
         with Session(engine_from_settings()) as session:
             try:
                 user = add_staff(session, email, password, role=role, name=name)
@@ -69,8 +82,9 @@ def register(app: typer.Typer) -> None:
             if user is None or not user.active:
                 raise fail(f"Kein aktives Konto mit der Adresse {email!r}.", code=2)
             token = issue_api_token(session, user)
-            session.add(AuditLog(actor=user.email, action="staff.api_token", object_type="staffuser",
-                                 object_id=str(user.id)))
+            session.add(
+                AuditLog(actor=user.email, action="staff.api_token", object_type="staffuser", object_id=str(user.id))
+            )
             session.commit()
         console.print("API-Token (wird nur jetzt angezeigt):")
         console.print(token, highlight=False, markup=False)

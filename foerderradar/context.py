@@ -34,8 +34,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def progress() -> Progress:
     """The progress display used by every long-running command (quiet when not a terminal)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
 
 
 def local_today(settings: Settings | None = None):

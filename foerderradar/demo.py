@@ -62,8 +62,9 @@ def seed_demo_members(session: Session) -> int:
     apply_profiles(session, docs, replace_recipients=False)
     for member in session.exec(select(Member)).all():
         email = f"{member.slug}@example.org"
-        exists = session.exec(select(Recipient).where(Recipient.member_id == member.id,
-                                                      Recipient.email == email)).first()
+        exists = session.exec(
+            select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
+        ).first()
         if exists is None:
             session.add(Recipient(member_id=member.id, email=email, name=f"Fördermittel-Team {member.name}"))
     return len(docs)
@@ -74,8 +75,9 @@ def approve_and_release(session: Session, period: str) -> int:
     from mailer.release import release_member_digest
 
     now = utcnow()
-    proposed = session.exec(select(Match).where(Match.state == MatchState.proposed)
-                            .order_by(Match.member_id, col(Match.score).desc())).all()
+    proposed = session.exec(
+        select(Match).where(Match.state == MatchState.proposed).order_by(Match.member_id, col(Match.score).desc())
+    ).all()
     approved_per_member: Counter[int] = Counter()
     for match in proposed:
         if approved_per_member[match.member_id] >= APPROVE_PER_MEMBER:
@@ -84,8 +86,15 @@ def approve_and_release(session: Session, period: str) -> int:
         match.state, match.decided_at, match.updated_at = MatchState.approved, now, now
         match.note = "Im Demo-Lauf automatisch freigegeben"
         session.add(match)
-        session.add(AuditLog(actor=DEMO_ACTOR, action="match.approve", object_type="match",
-                             object_id=str(match.id), details={"score": match.score}))
+        session.add(
+            AuditLog(
+                actor=DEMO_ACTOR,
+                action="match.approve",
+                object_type="match",
+                object_id=str(match.id),
+                details={"score": match.score},
+            )
+        )
     session.flush()
     for member_id in sorted(approved_per_member):
         release_member_digest(session, member_id, period=period, actor=DEMO_ACTOR)
@@ -122,21 +131,38 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
     report = send_period(engine, mail_config(settings), period=summary.period, today=today)
     summary.digests_sent, summary.digests_already_sent = report.sent, report.already_sent
     with Session(engine) as session:
-        summary.programmes_per_source = dict(session.exec(
-            select(Programme.source_key, func.count()).where(col(Programme.removed_at).is_(None))
-            .group_by(Programme.source_key)).all())
-        summary.open_programmes = session.exec(select(func.count()).select_from(Programme).where(
-            col(Programme.removed_at).is_(None), col(Programme.status).in_(["open", "forthcoming", "unknown"]),
-            col(Programme.closed).is_(False))).one()
-        counts = Counter(session.exec(select(Member.slug).join(Match, col(Match.member_id) == col(Member.id)).where(
-            col(Match.state).in_([MatchState.approved, MatchState.sent]))).all())
-        summary.proposed_left = session.exec(select(func.count()).select_from(Match).where(
-            Match.state == MatchState.proposed)).one()
+        summary.programmes_per_source = dict(
+            session.exec(
+                select(Programme.source_key, func.count())
+                .where(col(Programme.removed_at).is_(None))
+                .group_by(Programme.source_key)
+            ).all()
+        )
+        summary.open_programmes = session.exec(
+            select(func.count())
+            .select_from(Programme)
+            .where(
+                col(Programme.removed_at).is_(None),
+                col(Programme.status).in_(["open", "forthcoming", "unknown"]),
+                col(Programme.closed).is_(False),
+            )
+        ).one()
+        counts = Counter(
+            session.exec(
+                select(Member.slug)
+                .join(Match, col(Match.member_id) == col(Member.id))
+                .where(col(Match.state).in_([MatchState.approved, MatchState.sent]))
+            ).all()
+        )
+        summary.proposed_left = session.exec(
+            select(func.count()).select_from(Match).where(Match.state == MatchState.proposed)
+        ).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]
     summary.outbox_is_maildir = settings.mail_backend == "maildir"
-    summary.outbox = str(settings.maildir_path) if summary.outbox_is_maildir else \
-        f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+    summary.outbox = (
+        str(settings.maildir_path) if summary.outbox_is_maildir else f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+    )
     engine.dispose()
     return summary

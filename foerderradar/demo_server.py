@@ -61,7 +61,7 @@ class SnapshotServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def start(self) -> "SnapshotServer":
+    def start(self) -> SnapshotServer:
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -70,9 +70,13 @@ class SnapshotServer:
             def _answer(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                request = SnapshotRequest(self.command, parts.path, parse_qs(parts.query),
-                                          {k.lower(): v for k, v in self.headers.items()},
-                                          self.rfile.read(length) if length else b"")
+                request = SnapshotRequest(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length) if length else b"",
+                )
                 server.requests.append(request)
                 handler = server.routes.get((self.command, parts.path))
                 response = handler(request) if handler else SnapshotResponse(b"Not found", "text/plain", 404)
@@ -101,7 +105,7 @@ class SnapshotServer:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "SnapshotServer":
+    def __enter__(self) -> SnapshotServer:
         return self.start()
 
     def __exit__(self, *_exc) -> None:

@@ -33,7 +33,8 @@ class MultipartError(ValueError):
 def json_parts(content_type: str, body: bytes) -> dict[str, object]:
     """The JSON parts of a multipart body; raises ``MultipartError`` on any other encoding."""
     message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
     if not message.is_multipart():
         raise MultipartError("body is not multipart")
     parts: dict[str, object] = {}
@@ -75,9 +76,19 @@ def sedia_pages_from_rows(rows: list[dict], total_results: int | None = None) ->
     pages = {}
     for index in range(0, max(len(rows), 1), 100):
         number = index // 100 + 1
-        pages[number] = json.dumps({"apiVersion": "2.151", "terms": "***", "totalResults": total,
-                                    "pageNumber": number, "pageSize": 100, "sort": "identifier:ASC",
-                                    "bestBets": [], "warnings": [], "results": rows[index:index + 100]}).encode()
+        pages[number] = json.dumps(
+            {
+                "apiVersion": "2.151",
+                "terms": "***",
+                "totalResults": total,
+                "pageNumber": number,
+                "pageSize": 100,
+                "sort": "identifier:ASC",
+                "bestBets": [],
+                "warnings": [],
+                "results": rows[index : index + 100],
+            }
+        ).encode()
     return pages
 
 
@@ -87,6 +98,7 @@ def shift_dates(rows: list[dict], days: int) -> list[dict]:
     The saved rows were captured around ``CAPTURED_ON``; moving their dates by the time since then
     keeps each call as open or forthcoming in the demo as it was on that day.
     """
+
     def move(value: str) -> str:
         try:
             moved = date.fromisoformat(value[:10]) + timedelta(days=days)

@@ -76,12 +76,19 @@ def auto_approve_all(settings: Settings, today: date) -> dict[str, int]:
     return released
 
 
-def send_due(settings: Settings, today: date, *, member_slugs: list[str] | None = None,
-             force: bool = False) -> SendReport:
+def send_due(
+    settings: Settings, today: date, *, member_slugs: list[str] | None = None, force: bool = False
+) -> SendReport:
     engine = make_engine(settings.database_url)
     try:
-        return send_period(engine, mail_config(settings), period=current_period(today), today=today,
-                           member_slugs=member_slugs, force=force)
+        return send_period(
+            engine,
+            mail_config(settings),
+            period=current_period(today),
+            today=today,
+            member_slugs=member_slugs,
+            force=force,
+        )
     finally:
         engine.dispose()
 

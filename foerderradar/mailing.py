@@ -12,8 +12,14 @@ from crawler.spiders.foerderdatenbank import vocab
 from foerderradar.settings import Settings
 from mailer.config import MailConfig
 
-VOCABULARY_KINDS = ("foerderart", "foerderbereich", "foerdergebiet", "foerderberechtigte", "foerdergeber",
-                    "unterfoerderbereich")
+VOCABULARY_KINDS = (
+    "foerderart",
+    "foerderbereich",
+    "foerdergebiet",
+    "foerderberechtigte",
+    "foerdergeber",
+    "unterfoerderbereich",
+)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -59,17 +59,41 @@ def job_specs(settings: Settings) -> list[JobSpec]:
             raise ValueError(f"FOERDERRADAR_{name.upper()}: {day!r} ist kein Wochentag (mon, tue, … sun)") from None
 
     return [
-        JobSpec("crawl-and-match", jobs.crawl_and_match, weekly(settings.crawl_day, crawl_hour, crawl_minute, "crawl_day"),
-                lease=timedelta(hours=8), grace=timedelta(hours=6)),
-        JobSpec("send-digests", jobs.send_due_now,
-                weekly(settings.digest_send_day, send_hour, send_minute, "digest_send_day"),
-                lease=timedelta(hours=2), grace=timedelta(hours=12)),
-        JobSpec("reminder-check", jobs.daily_check, CronTrigger(hour=9, minute=30, timezone=tz),
-                lease=timedelta(hours=1), grace=timedelta(hours=12)),
-        JobSpec("resume-sends", jobs.resume_sends, CronTrigger(minute="*/15", timezone=tz),
-                lease=timedelta(minutes=30), grace=timedelta(minutes=10)),
-        JobSpec("process-bounces", jobs.process_bounces, CronTrigger(minute=45, timezone=tz),
-                lease=timedelta(minutes=30), grace=timedelta(minutes=30)),
+        JobSpec(
+            "crawl-and-match",
+            jobs.crawl_and_match,
+            weekly(settings.crawl_day, crawl_hour, crawl_minute, "crawl_day"),
+            lease=timedelta(hours=8),
+            grace=timedelta(hours=6),
+        ),
+        JobSpec(
+            "send-digests",
+            jobs.send_due_now,
+            weekly(settings.digest_send_day, send_hour, send_minute, "digest_send_day"),
+            lease=timedelta(hours=2),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
+            "reminder-check",
+            jobs.daily_check,
+            CronTrigger(hour=9, minute=30, timezone=tz),
+            lease=timedelta(hours=1),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
+            "resume-sends",
+            jobs.resume_sends,
+            CronTrigger(minute="*/15", timezone=tz),
+            lease=timedelta(minutes=30),
+            grace=timedelta(minutes=10),
+        ),
+        JobSpec(
+            "process-bounces",
+            jobs.process_bounces,
+            CronTrigger(minute=45, timezone=tz),
+            lease=timedelta(minutes=30),
+            grace=timedelta(minutes=30),
+        ),
     ]
 
 
@@ -101,8 +125,11 @@ def acquire_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> b
             return False
         if current.expires_at > now and not is_dead_local_process(current.holder):
             return False
-        taken = session.execute(update(JobLock).where(JobLock.name == name, JobLock.holder == current.holder)
-                                .values(holder=holder, acquired_at=now, expires_at=now + lease))
+        taken = session.execute(
+            update(JobLock)
+            .where(JobLock.name == name, JobLock.holder == current.holder)
+            .values(holder=holder, acquired_at=now, expires_at=now + lease)
+        )
         session.commit()
         return taken.rowcount == 1
 
@@ -111,8 +138,11 @@ def finish_lease(engine: Engine, name: str, holder: str, *, ok: bool) -> None:
     """Mark a firing done; a failed firing is released so that a catch-up may try again."""
     with Session(engine) as session:
         if ok:
-            session.execute(update(JobLock).where(JobLock.name == name, JobLock.holder == holder)
-                            .values(holder=(DONE + holder)[:128]))
+            session.execute(
+                update(JobLock)
+                .where(JobLock.name == name, JobLock.holder == holder)
+                .values(holder=(DONE + holder)[:128])
+            )
         else:
             session.execute(delete(JobLock).where(JobLock.name == name, JobLock.holder == holder))
         session.execute(delete(JobLock).where(JobLock.acquired_at < utcnow() - KEEP_LOCKS))
@@ -145,17 +175,31 @@ def run_firing(engine: Engine, settings: Settings, spec: JobSpec, fire_time: dat
 def configure(scheduler: BaseScheduler, settings: Settings, engine: Engine, *, catch_up: bool = True) -> None:
     tz = ZoneInfo(settings.timezone)
     for spec in job_specs(settings):
+
         def fire(spec: JobSpec = spec) -> None:
             fire_time = last_fire_time(spec.trigger, datetime.now(tz), spec.grace) or datetime.now(tz)
             run_firing(engine, settings, spec, fire_time)
 
-        scheduler.add_job(fire, spec.trigger, id=spec.id, name=spec.id, coalesce=True, max_instances=1,
-                          misfire_grace_time=int(spec.grace.total_seconds()), replace_existing=True)
+        scheduler.add_job(
+            fire,
+            spec.trigger,
+            id=spec.id,
+            name=spec.id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(spec.grace.total_seconds()),
+            replace_existing=True,
+        )
         if catch_up and spec.id not in ("resume-sends", "process-bounces"):
             missed = last_fire_time(spec.trigger, datetime.now(tz), spec.grace)
             if missed is not None:
-                scheduler.add_job(run_firing, args=(engine, settings, spec, missed), id=f"{spec.id}-catch-up",
-                                  next_run_time=datetime.now(tz), replace_existing=True)
+                scheduler.add_job(
+                    run_firing,
+                    args=(engine, settings, spec, missed),
+                    id=f"{spec.id}-catch-up",
+                    next_run_time=datetime.now(tz),
+                    replace_existing=True,
+                )
 
 
 def run_scheduler(settings: Settings) -> None:

@@ -25,9 +25,7 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # --- storage -------------------------------------------------------------------------
     data_dir: Path = Field(default=Path("data"), description="Holds the SQLite file, outbox and secrets.")
@@ -95,7 +93,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _fill_derived_paths(self) -> "Settings":
+    def _fill_derived_paths(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'foerderradar.sqlite3').resolve()}"
         if self.maildir_path is None:

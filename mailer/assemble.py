@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import nh3
 from sqlalchemy import func
@@ -45,8 +45,10 @@ CHANGE_LABELS = {
     "removed": "nicht mehr in der Quelle veröffentlicht",
 }
 LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU"}
-DISCLAIMER = ("Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
-              "bitte prüfen Sie Fristen und Voraussetzungen vor einer Antragstellung in der Quelle.")
+DISCLAIMER = (
+    "Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
+    "bitte prüfen Sie Fristen und Voraussetzungen vor einer Antragstellung in der Quelle."
+)
 
 
 @dataclass
@@ -141,16 +143,24 @@ class DigestContent:
 
 def select_digest(session: Session, member: Member, period: str, *, today: date, config: MailConfig) -> DigestSelection:
     """Decide afresh what the member's digest for ``period`` contains (nothing is written)."""
-    earlier = session.exec(select(Digest).where(
-        Digest.member_id == member.id, Digest.period != period, Digest.state == DigestState.sent)).all()
+    earlier = session.exec(
+        select(Digest).where(Digest.member_id == member.id, Digest.period != period, Digest.state == DigestState.sent)
+    ).all()
     profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first()
     cap = min(config.max_items, profile.max_items if profile else config.max_items)
     ready = session.exec(
-        select(Match).join(Programme, col(Programme.id) == Match.programme_id)
-        .where(Match.member_id == member.id, Match.state == MatchState.approved,
-               col(Match.released_at).is_not(None), col(Match.sent_at).is_(None),
-               col(Programme.removed_at).is_(None), Programme.closed == False)  # noqa: E712
-        .order_by(col(Match.score).desc(), Match.id)).all()
+        select(Match)
+        .join(Programme, col(Programme.id) == Match.programme_id)
+        .where(
+            Match.member_id == member.id,
+            Match.state == MatchState.approved,
+            col(Match.released_at).is_not(None),
+            col(Match.sent_at).is_(None),
+            col(Programme.removed_at).is_(None),
+            not Programme.closed,
+        )  # noqa: E712
+        .order_by(col(Match.score).desc(), Match.id)
+    ).all()
     ready = [m for m in ready if _still_open(session.get(Programme, m.programme_id), today)]
     return DigestSelection(
         match_ids=[m.id for m in ready[:cap]],
@@ -168,8 +178,9 @@ def _sent_matches(session: Session, member: Member) -> list[Match]:
     return session.exec(select(Match).where(Match.member_id == member.id, Match.state == MatchState.sent)).all()
 
 
-def _due_reminders(session: Session, member: Member, today: date, earlier: list[Digest],
-                   config: MailConfig) -> list[int]:
+def _due_reminders(
+    session: Session, member: Member, today: date, earlier: list[Digest], config: MailConfig
+) -> list[int]:
     """Programmes already sent whose deadline just entered one of the reminder windows.
 
     A window (e.g. 42 or 14 days) counts as covered when the member already heard of the
@@ -204,11 +215,12 @@ def _new_changes(session: Session, member: Member, earlier: list[Digest]) -> lis
     reported = {rid for digest in earlier for rid in digest.change_revision_ids}
     found = []
     for match in _sent_matches(session, member):
-        revisions = session.exec(select(ProgrammeRevision).where(
-            ProgrammeRevision.programme_id == match.programme_id,
-            ProgrammeRevision.created_at > match.sent_at).order_by(ProgrammeRevision.id)).all()
-        found += [r.id for r in revisions
-                  if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
+        revisions = session.exec(
+            select(ProgrammeRevision)
+            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > match.sent_at)
+            .order_by(ProgrammeRevision.id)
+        ).all()
+        found += [r.id for r in revisions if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
     return sorted(found)
 
 
@@ -225,21 +237,38 @@ def frozen_selection(session: Session, member: Member, period: str) -> DigestSel
     claimed = session.exec(select(func.count()).select_from(DigestSend).where(DigestSend.digest_id == digest.id)).one()
     if not claimed and digest.state != DigestState.sent:
         return None
-    return DigestSelection(match_ids=list(digest.match_ids),
-                           reminder_programme_ids=list(digest.reminder_programme_ids),
-                           change_revision_ids=list(digest.change_revision_ids))
+    return DigestSelection(
+        match_ids=list(digest.match_ids),
+        reminder_programme_ids=list(digest.reminder_programme_ids),
+        change_revision_ids=list(digest.change_revision_ids),
+    )
 
 
-def assemble_digest(session: Session, member: Member, period: str, *, today: date,
-                    recipient: Recipient | None = None, config: MailConfig) -> DigestContent:
+def assemble_digest(
+    session: Session,
+    member: Member,
+    period: str,
+    *,
+    today: date,
+    recipient: Recipient | None = None,
+    config: MailConfig,
+) -> DigestContent:
     selection = frozen_selection(session, member, period)
     if selection is None:
         selection = select_digest(session, member, period, today=today, config=config)
     return build_content(session, member, period, selection, today=today, recipient=recipient, config=config)
 
 
-def build_content(session: Session, member: Member, period: str, selection: DigestSelection, *, today: date,
-                  recipient: Recipient | None, config: MailConfig) -> DigestContent:
+def build_content(
+    session: Session,
+    member: Member,
+    period: str,
+    selection: DigestSelection,
+    *,
+    today: date,
+    recipient: Recipient | None,
+    config: MailConfig,
+) -> DigestContent:
     topics = list(recipient.topics) if recipient is not None else []
 
     def wanted(programme: Programme) -> bool:
@@ -248,8 +277,12 @@ def build_content(session: Session, member: Member, period: str, selection: Dige
     items, attributions = [], []
     # Two queries for all items instead of two per item (a Tuesday run builds many digests).
     matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(selection.match_ids))).all()}
-    programmes = {p.id: p for p in session.exec(select(Programme).where(
-        col(Programme.id).in_([m.programme_id for m in matches.values()]))).all()}
+    programmes = {
+        p.id: p
+        for p in session.exec(
+            select(Programme).where(col(Programme.id).in_([m.programme_id for m in matches.values()]))
+        ).all()
+    }
     for match_id in selection.match_ids:
         match = matches.get(match_id)
         programme = programmes.get(match.programme_id) if match else None
@@ -262,8 +295,15 @@ def build_content(session: Session, member: Member, period: str, selection: Dige
     for pid in selection.reminder_programme_ids:
         programme = session.get(Programme, pid)
         if programme is not None and programme.next_deadline is not None and wanted(programme):
-            reminders.append(Reminder(pid, plain(programme.title), programme.url, programme.next_deadline,
-                                      (programme.next_deadline - today).days))
+            reminders.append(
+                Reminder(
+                    pid,
+                    plain(programme.title),
+                    programme.url,
+                    programme.next_deadline,
+                    (programme.next_deadline - today).days,
+                )
+            )
     changes = []
     for rid in selection.change_revision_ids:
         revision = session.get(ProgrammeRevision, rid)
@@ -271,10 +311,18 @@ def build_content(session: Session, member: Member, period: str, selection: Dige
         if programme is not None and wanted(programme):
             changes.append(_change(revision, programme))
     return DigestContent(
-        member_id=member.id, member_slug=member.slug, member_name=member.name, period=period, today=today,
+        member_id=member.id,
+        member_slug=member.slug,
+        member_name=member.name,
+        period=period,
+        today=today,
         recipient=RecipientInfo(recipient.id, recipient.email, recipient.name) if recipient else None,
-        items=items, reminders=reminders, changes=changes, more_items=selection.more_items,
-        health=source_health(session, today), attributions=attributions,
+        items=items,
+        reminders=reminders,
+        changes=changes,
+        more_items=selection.more_items,
+        health=source_health(session, today),
+        attributions=attributions,
     )
 
 
@@ -296,11 +344,17 @@ def _item(programme: Programme, match: Match, today: date, config: MailConfig) -
     else:
         note = "Keine Frist angegeben"
     return DigestItem(
-        programme_id=programme.id, match_id=match.id, title=plain(programme.title) or "(ohne Titel)",
-        url=programme.url, funder=plain(programme.funder), level=LEVEL_LABELS.get(programme.level, ""),
+        programme_id=programme.id,
+        match_id=match.id,
+        title=plain(programme.title) or "(ohne Titel)",
+        url=programme.url,
+        funder=plain(programme.funder),
+        level=LEVEL_LABELS.get(programme.level, ""),
         funding_types=[config.label("foerderart", code) for code in programme.funding_types],
-        funding_rate=plain(programme.funding_rate), deadline=deadline,
-        days_left=(deadline - today).days if deadline else None, deadline_note=note,
+        funding_rate=plain(programme.funding_rate),
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
+        deadline_note=note,
         why=plain(str((match.explanation or {}).get("summary", ""))),
         teaser=shorten(plain(programme.teaser_text or programme.description_text), config.max_text_chars),
         attribution=programme.attribution,
@@ -324,12 +378,16 @@ def source_health(session: Session, today: date) -> SourceHealth:
     A source whose latest run failed, or that was not run at all, counts as not reachable: the
     reader should know when "nothing new" only means "nothing seen".
     """
-    since = datetime.combine(today - timedelta(days=7), time(), tzinfo=timezone.utc)
+    since = datetime.combine(today - timedelta(days=7), time(), tzinfo=UTC)
     health = SourceHealth()
     for source in session.exec(select(Source).where(Source.enabled == True).order_by(Source.name)).all():  # noqa: E712
-        latest = session.exec(select(CrawlRun).where(
-            CrawlRun.source_key == source.key, CrawlRun.started_at >= since,
-            CrawlRun.status != RunStatus.running).order_by(col(CrawlRun.started_at).desc())).first()
+        latest = session.exec(
+            select(CrawlRun)
+            .where(
+                CrawlRun.source_key == source.key, CrawlRun.started_at >= since, CrawlRun.status != RunStatus.running
+            )
+            .order_by(col(CrawlRun.started_at).desc())
+        ).first()
         ok = latest is not None and latest.status in (RunStatus.success, RunStatus.incomplete)
         (health.checked if ok else health.unreachable).append(source.name)
     return health
@@ -360,4 +418,3 @@ def shorten(text: str, limit: int) -> str:
 
 def german_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
-

@@ -26,8 +26,17 @@ def message_id(config: MailConfig, recipient_id: int, period: str) -> str:
     return f"<digest.{period}.r{recipient_id}.{mac}@{config.mail_domain}>"
 
 
-def build_message(rendered: RenderedDigest, config: MailConfig, *, recipient_id: int, email: str, name: str,
-                  period: str, msg_id: str, now: datetime) -> EmailMessage:
+def build_message(
+    rendered: RenderedDigest,
+    config: MailConfig,
+    *,
+    recipient_id: int,
+    email: str,
+    name: str,
+    period: str,
+    msg_id: str,
+    now: datetime,
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = rendered.subject
     message["From"] = config.mail_from
@@ -36,8 +45,10 @@ def build_message(rendered: RenderedDigest, config: MailConfig, *, recipient_id:
     message["Date"] = format_datetime(now.astimezone(ZoneInfo(config.timezone)))
     message["Message-ID"] = msg_id
     message["List-Id"] = config.list_id
-    message["List-Unsubscribe"] = (f"<{unsubscribe_url(config, recipient_id)}>, "
-                                   f"<mailto:{config.unsubscribe_mailto}?subject=abmelden%20r{recipient_id}>")
+    message["List-Unsubscribe"] = (
+        f"<{unsubscribe_url(config, recipient_id)}>, "
+        f"<mailto:{config.unsubscribe_mailto}?subject=abmelden%20r{recipient_id}>"
+    )
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"

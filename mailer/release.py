@@ -18,9 +18,11 @@ def release_member_digest(session: Session, member_id: int, *, period: str, acto
     Returns how many matches were released now. The caller commits.
     """
     now = utcnow()
-    matches = session.exec(select(Match).where(
-        Match.member_id == member_id, Match.state == MatchState.approved,
-        Match.released_at.is_(None))).all()  # type: ignore[union-attr]
+    matches = session.exec(
+        select(Match).where(
+            Match.member_id == member_id, Match.state == MatchState.approved, Match.released_at.is_(None)
+        )
+    ).all()  # type: ignore[union-attr]
     for match in matches:
         match.released_at = now
         match.updated_at = now
@@ -33,8 +35,15 @@ def release_member_digest(session: Session, member_id: int, *, period: str, acto
     digest.released_by = actor
     digest.released_at = now
     session.add(digest)
-    session.add(AuditLog(actor=actor, action="digest.release", object_type="member", object_id=str(member_id),
-                         details={"period": period, "match_ids": sorted(m.id for m in matches)}))
+    session.add(
+        AuditLog(
+            actor=actor,
+            action="digest.release",
+            object_type="member",
+            object_id=str(member_id),
+            details={"period": period, "match_ids": sorted(m.id for m in matches)},
+        )
+    )
     session.flush()
     return len(matches)
 
@@ -46,14 +55,22 @@ def auto_approve(session: Session, member_id: int, threshold: float, *, period: 
     many matches were released. The caller commits.
     """
     now = utcnow()
-    proposed = session.exec(select(Match).where(
-        Match.member_id == member_id, Match.state == MatchState.proposed, Match.score >= threshold)).all()
+    proposed = session.exec(
+        select(Match).where(Match.member_id == member_id, Match.state == MatchState.proposed, Match.score >= threshold)
+    ).all()
     for match in proposed:
         match.state = MatchState.approved
         match.decided_at = now
         match.updated_at = now
         session.add(match)
-        session.add(AuditLog(actor="system", action="match.approve", object_type="match", object_id=str(match.id),
-                             details={"score": match.score, "threshold": threshold, "auto": True}))
+        session.add(
+            AuditLog(
+                actor="system",
+                action="match.approve",
+                object_type="match",
+                object_id=str(match.id),
+                details={"score": match.score, "threshold": threshold, "auto": True},
+            )
+        )
     session.flush()
     return release_member_digest(session, member_id, period=period, actor="system")

@@ -30,8 +30,13 @@ MAX_HTML_BYTES = 95 * 1024
 TITLE_CHARS = 220
 LINE_CHARS = 240
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, trim_blocks=True,
-                   lstrip_blocks=True, autoescape=select_autoescape(enabled_extensions=("mjml",), default=False))
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=select_autoescape(enabled_extensions=("mjml",), default=False),
+)
 
 
 class DigestTooLarge(RuntimeError):
@@ -50,8 +55,9 @@ def render_digest(content: DigestContent, config: MailConfig) -> RenderedDigest:
     context = digest_context(content, config)
     html = mjml2html(_env.get_template("digest.mjml").render(context), disable_comments=True, fonts={})
     if len(html.encode("utf-8")) > MAX_HTML_BYTES:
-        raise DigestTooLarge(f"Digest {content.member_slug} {content.period}: HTML {len(html.encode())} Bytes "
-                             f"> {MAX_HTML_BYTES}")
+        raise DigestTooLarge(
+            f"Digest {content.member_slug} {content.period}: HTML {len(html.encode())} Bytes > {MAX_HTML_BYTES}"
+        )
     text = _env.get_template("digest.txt").render(context)
     return RenderedDigest(subject=context["subject"], preheader=context["preheader"], html=html, text=text)
 
@@ -68,13 +74,24 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict:
         "greeting": f"Guten Tag {name}," if name else "Guten Tag,",
         "intro": intro(content),
         "items": [_item_context(item, content, recipient_id, config) for item in content.items],
-        "reminders": [{"title": shorten(r.title, TITLE_CHARS), "url": r.url, "deadline_label": german_date(r.deadline),
-                       "days_label": days_label(r.days_left)} for r in content.reminders],
-        "changes": [{"title": shorten(c.title, TITLE_CHARS), "url": c.url, "labels": c.labels, "detail": c.detail}
-                    for c in content.changes],
+        "reminders": [
+            {
+                "title": shorten(r.title, TITLE_CHARS),
+                "url": r.url,
+                "deadline_label": german_date(r.deadline),
+                "days_label": days_label(r.days_left),
+            }
+            for r in content.reminders
+        ],
+        "changes": [
+            {"title": shorten(c.title, TITLE_CHARS), "url": c.url, "labels": c.labels, "detail": c.detail}
+            for c in content.changes
+        ],
         "more_items": content.more_items,
-        "more_items_note": (f"Weitere {content.more_items} passende Angebote folgen im nächsten Digest, "
-                            "damit diese Nachricht übersichtlich bleibt."),
+        "more_items_note": (
+            f"Weitere {content.more_items} passende Angebote folgen im nächsten Digest, "
+            "damit diese Nachricht übersichtlich bleibt."
+        ),
         "health_line": health_line(content),
         "attributions": content.attributions,
         "disclaimer": content.disclaimer,
@@ -95,13 +112,26 @@ def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, c
     else:
         deadline_label = item.deadline_note
 
-    token = make_feedback_token(config.secret_key, FeedbackClaim(
-        recipient_id=recipient_id, member_id=content.member_id, programme_id=item.programme_id,
-        match_id=item.match_id))
+    token = make_feedback_token(
+        config.secret_key,
+        FeedbackClaim(
+            recipient_id=recipient_id,
+            member_id=content.member_id,
+            programme_id=item.programme_id,
+            match_id=item.match_id,
+        ),
+    )
     feedback = config.url(f"/m/feedback/{token}/")
-    return {"title": shorten(item.title, TITLE_CHARS), "url": item.url, "facts": " · ".join(facts),
-            "deadline_label": deadline_label, "why": shorten(item.why, LINE_CHARS), "teaser": item.teaser,
-            "fits_url": feedback + VERDICT_FITS, "not_fits_url": feedback + VERDICT_DOES_NOT_FIT}
+    return {
+        "title": shorten(item.title, TITLE_CHARS),
+        "url": item.url,
+        "facts": " · ".join(facts),
+        "deadline_label": deadline_label,
+        "why": shorten(item.why, LINE_CHARS),
+        "teaser": item.teaser,
+        "fits_url": feedback + VERDICT_FITS,
+        "not_fits_url": feedback + VERDICT_DOES_NOT_FIT,
+    }
 
 
 def unsubscribe_url(config: MailConfig, recipient_id: int) -> str:
@@ -149,10 +179,14 @@ def preheader(content: DigestContent) -> str:
 
 def intro(content: DigestContent) -> str:
     if content.nothing_new:
-        return ("diese Woche haben wir keine neuen passenden Förderangebote für Sie gefunden. "
-                "Die geprüften Quellen sehen Sie unten.")
-    return ("hier sind die Förderangebote, die das Team des Regionalverbands Ruhr diese Woche für Sie "
-            "ausgewählt hat. Mit „passt“ oder „passt nicht“ helfen Sie uns, die Auswahl zu verbessern.")
+        return (
+            "diese Woche haben wir keine neuen passenden Förderangebote für Sie gefunden. "
+            "Die geprüften Quellen sehen Sie unten."
+        )
+    return (
+        "hier sind die Förderangebote, die das Team des Regionalverbands Ruhr diese Woche für Sie "
+        "ausgewählt hat. Mit „passt“ oder „passt nicht“ helfen Sie uns, die Auswahl zu verbessern."
+    )
 
 
 def health_line(content: DigestContent) -> str:

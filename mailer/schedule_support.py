@@ -32,8 +32,11 @@ def members_needing_early_reminder(engine: Engine, config: MailConfig, today: da
         for member in session.exec(select(Member).order_by(Member.slug)).all():
             if member.digest_frequency == "paused" or is_due(member.digest_frequency, period, config.send_weekday):
                 continue
-            already = session.exec(select(Digest).join(DigestSend, col(DigestSend.digest_id) == Digest.id).where(
-                Digest.member_id == member.id, Digest.period == period)).first()
+            already = session.exec(
+                select(Digest)
+                .join(DigestSend, col(DigestSend.digest_id) == Digest.id)
+                .where(Digest.member_id == member.id, Digest.period == period)
+            ).first()
             if already is not None:
                 continue
             following = next_due_period(member.digest_frequency, period, config.send_weekday)
@@ -49,9 +52,14 @@ def members_with_pending_sends(engine: Engine, today: date) -> list[str]:
     """Members whose sends of this or last period are still queued or stuck in sending."""
     period = current_period(today)
     with Session(engine) as session:
-        rows = session.exec(select(Member.slug).join(Digest, col(Digest.member_id) == Member.id)
-                            .join(DigestSend, col(DigestSend.digest_id) == Digest.id)
-                            .where(col(DigestSend.period).in_([shift_period(period, -1), period]),
-                                   col(DigestSend.state).in_((SendState.queued, SendState.sending)))
-                            .distinct()).all()
+        rows = session.exec(
+            select(Member.slug)
+            .join(Digest, col(Digest.member_id) == Member.id)
+            .join(DigestSend, col(DigestSend.digest_id) == Digest.id)
+            .where(
+                col(DigestSend.period).in_([shift_period(period, -1), period]),
+                col(DigestSend.state).in_((SendState.queued, SendState.sending)),
+            )
+            .distinct()
+        ).all()
     return sorted(rows)

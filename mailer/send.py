@@ -72,9 +72,16 @@ class SendReport:
     requeued: int = 0  # stuck sends the watchdog put back
 
 
-def send_period(engine: Engine, config: MailConfig, *, period: str, today: date,
-                member_slugs: list[str] | None = None, transport: Transport | None = None,
-                force: bool = False) -> SendReport:
+def send_period(
+    engine: Engine,
+    config: MailConfig,
+    *,
+    period: str,
+    today: date,
+    member_slugs: list[str] | None = None,
+    transport: Transport | None = None,
+    force: bool = False,
+) -> SendReport:
     """Prepare and deliver the digests due in ``period``; safe to run again and concurrently.
 
     ``force`` sends to the named members even when their frequency is not due this period.
@@ -117,8 +124,9 @@ def _members(session: Session, slugs: list[str] | None) -> list[Member]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _prepare_with_retry(engine: Engine, config: MailConfig, member: Member, period: str, today: date,
-                        report: SendReport) -> None:
+def _prepare_with_retry(
+    engine: Engine, config: MailConfig, member: Member, period: str, today: date, report: SendReport
+) -> None:
     for attempt in range(PREPARE_ATTEMPTS):
         try:
             return prepare_member(engine, config, member, period, today, report)
@@ -129,14 +137,18 @@ def _prepare_with_retry(engine: Engine, config: MailConfig, member: Member, peri
                 raise
 
 
-def prepare_member(engine: Engine, config: MailConfig, member: Member, period: str, today: date,
-                   report: SendReport) -> None:
+def prepare_member(
+    engine: Engine, config: MailConfig, member: Member, period: str, today: date, report: SendReport
+) -> None:
     """Freeze the member's digest for the period and queue one send per interested recipient."""
     with Session(engine, expire_on_commit=False) as session:
         if frozen_selection(session, member, period) is not None:
             return
-        recipients = session.exec(select(Recipient).where(
-            Recipient.member_id == member.id, col(Recipient.status).in_(SENDABLE)).order_by(Recipient.id)).all()
+        recipients = session.exec(
+            select(Recipient)
+            .where(Recipient.member_id == member.id, col(Recipient.status).in_(SENDABLE))
+            .order_by(Recipient.id)
+        ).all()
         if not recipients:
             return
         selection = select_digest(session, member, period, today=today, config=config)
@@ -145,8 +157,9 @@ def prepare_member(engine: Engine, config: MailConfig, member: Member, period: s
         for recipient in recipients:
             topics = tuple(sorted(recipient.topics))
             if topics not in news_for_topics:
-                news_for_topics[topics] = not build_content(session, member, period, selection, today=today,
-                                                            recipient=recipient, config=config).nothing_new
+                news_for_topics[topics] = not build_content(
+                    session, member, period, selection, today=today, recipient=recipient, config=config
+                ).nothing_new
         wanted = [r for r in recipients if member.send_nothing_new or news_for_topics[tuple(sorted(r.topics))]]
         if not wanted:
             report.members_without_news += 1
@@ -159,8 +172,14 @@ def prepare_member(engine: Engine, config: MailConfig, member: Member, period: s
         session.add(digest)
         session.flush()
         for recipient in wanted:
-            session.add(DigestSend(digest_id=digest.id, recipient_id=recipient.id, period=period,
-                                   message_id=message_id(config, recipient.id, period)))
+            session.add(
+                DigestSend(
+                    digest_id=digest.id,
+                    recipient_id=recipient.id,
+                    period=period,
+                    message_id=message_id(config, recipient.id, period),
+                )
+            )
         session.commit()
 
 
@@ -170,9 +189,15 @@ def _pending_elsewhere(session: Session, member: Member, period: str) -> set[int
     They will arrive with that digest when its sends resume; listing them again would tell
     the same recipient twice.
     """
-    digests = session.exec(select(Digest).join(DigestSend, col(DigestSend.digest_id) == Digest.id).where(
-        Digest.member_id == member.id, Digest.period != period,
-        col(DigestSend.state).in_((SendState.queued, SendState.sending)))).all()
+    digests = session.exec(
+        select(Digest)
+        .join(DigestSend, col(DigestSend.digest_id) == Digest.id)
+        .where(
+            Digest.member_id == member.id,
+            Digest.period != period,
+            col(DigestSend.state).in_((SendState.queued, SendState.sending)),
+        )
+    ).all()
     return {mid for digest in digests for mid in digest.match_ids}
 
 
@@ -189,15 +214,26 @@ def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
     """
     cutoff = utcnow() - timedelta(minutes=config.sending_timeout_minutes)
     with Session(engine) as session:
-        stuck = session.exec(select(DigestSend.id, DigestSend.claimed_by, DigestSend.claimed_at).where(
-            DigestSend.state == SendState.sending)).all()
-        ids = [sid for sid, holder, claimed_at in stuck
-               if (claimed_at is not None and claimed_at <= cutoff) or is_dead_local_process(holder)]
+        stuck = session.exec(
+            select(DigestSend.id, DigestSend.claimed_by, DigestSend.claimed_at).where(
+                DigestSend.state == SendState.sending
+            )
+        ).all()
+        ids = [
+            sid
+            for sid, holder, claimed_at in stuck
+            if (claimed_at is not None and claimed_at <= cutoff) or is_dead_local_process(holder)
+        ]
         if not ids:
             return 0
-        result = session.execute(update(DigestSend).where(
-            col(DigestSend.id).in_(ids), DigestSend.state == SendState.sending,
-        ).values(state=SendState.queued, claimed_by="", error="nach Abbruch erneut eingereiht"))
+        result = session.execute(
+            update(DigestSend)
+            .where(
+                col(DigestSend.id).in_(ids),
+                DigestSend.state == SendState.sending,
+            )
+            .values(state=SendState.queued, claimed_by="", error="nach Abbruch erneut eingereiht")
+        )
         session.commit()
         return result.rowcount or 0
 
@@ -210,16 +246,27 @@ def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[Diges
     another run claimed first are simply not in the result.
     """
     with Session(engine, expire_on_commit=False) as session:
-        session.execute(update(DigestSend).where(
-            col(DigestSend.id).in_(send_ids), DigestSend.state == SendState.queued,
-        ).values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(),
-                 attempts=DigestSend.attempts + 1))
+        session.execute(
+            update(DigestSend)
+            .where(
+                col(DigestSend.id).in_(send_ids),
+                DigestSend.state == SendState.queued,
+            )
+            .values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(), attempts=DigestSend.attempts + 1)
+        )
         session.commit()
-        return list(session.exec(select(DigestSend, Recipient)
-                                 .join(Recipient, col(Recipient.id) == DigestSend.recipient_id)
-                                 .where(col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
-                                        DigestSend.state == SendState.sending)
-                                 .order_by(DigestSend.id)).all())
+        return list(
+            session.exec(
+                select(DigestSend, Recipient)
+                .join(Recipient, col(Recipient.id) == DigestSend.recipient_id)
+                .where(
+                    col(DigestSend.id).in_(send_ids),
+                    DigestSend.claimed_by == run_id,
+                    DigestSend.state == SendState.sending,
+                )
+                .order_by(DigestSend.id)
+            ).all()
+        )
 
 
 def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> None:
@@ -227,33 +274,51 @@ def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> No
     if not send_ids:
         return
     with Session(engine) as session:
-        session.execute(update(DigestSend).where(
-            col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id,
-            DigestSend.state == SendState.sending).values(state=SendState.queued, claimed_by=""))
+        session.execute(
+            update(DigestSend)
+            .where(
+                col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id, DigestSend.state == SendState.sending
+            )
+            .values(state=SendState.queued, claimed_by="")
+        )
         session.commit()
 
 
 def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
     """Record the outcome of one claimed send (a plain Core UPDATE: it runs once per mail)."""
     with engine.begin() as connection:
-        connection.execute(update(DigestSend).where(DigestSend.id == send_id, DigestSend.claimed_by == run_id,
-                                                    DigestSend.state == SendState.sending).values(**values))
+        connection.execute(
+            update(DigestSend)
+            .where(DigestSend.id == send_id, DigestSend.claimed_by == run_id, DigestSend.state == SendState.sending)
+            .values(**values)
+        )
 
 
-def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[int], transport: Transport,
-             today: date, report: SendReport) -> None:
+def _deliver(
+    engine: Engine,
+    config: MailConfig,
+    period: str,
+    member_ids: list[int],
+    transport: Transport,
+    today: date,
+    report: SendReport,
+) -> None:
     run_id = process_holder(unique=True)[:128]
     periods = [shift_period(period, -1), period]  # a batch cut off last week is finished first
     with Session(engine) as session:
-        scope = (select(DigestSend.id).join(Digest, col(Digest.id) == DigestSend.digest_id)
-                 .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids)))
+        scope = (
+            select(DigestSend.id)
+            .join(Digest, col(Digest.id) == DigestSend.digest_id)
+            .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids))
+        )
         report.already_sent = session.exec(
-            select(func.count()).select_from(scope.where(DigestSend.state == SendState.sent).subquery())).one()
+            select(func.count()).select_from(scope.where(DigestSend.state == SendState.sent).subquery())
+        ).one()
         queued = session.exec(scope.where(DigestSend.state == SendState.queued).order_by(DigestSend.id)).all()
     contents = ContentCache(engine, config, today)
     failures_in_a_row = 0
     for start in range(0, len(queued), CLAIM_CHUNK):
-        claimed = _claim(engine, queued[start:start + CLAIM_CHUNK], run_id)
+        claimed = _claim(engine, queued[start : start + CLAIM_CHUNK], run_id)
         for position, (send, recipient) in enumerate(claimed):
             if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
                 _release_unattempted(engine, [s.id for s, _ in claimed[position:]], run_id)
@@ -262,17 +327,32 @@ def _deliver(engine: Engine, config: MailConfig, period: str, member_ids: list[i
             failures_in_a_row = failures_in_a_row + 1 if temporary else 0
 
 
-def _deliver_one(engine: Engine, config: MailConfig, transport: Transport, contents: ContentCache,
-                 send: DigestSend, recipient: Recipient, run_id: str, report: SendReport) -> bool:
+def _deliver_one(
+    engine: Engine,
+    config: MailConfig,
+    transport: Transport,
+    contents: ContentCache,
+    send: DigestSend,
+    recipient: Recipient,
+    run_id: str,
+    report: SendReport,
+) -> bool:
     """Render, push and mark one claimed send; True if it failed temporarily."""
     send_id = send.id
     if recipient.status not in SENDABLE:
         _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
         return False
     content, slug = contents.for_recipient(send.digest_id, recipient)
-    message = build_message(render_digest(content, config), config, recipient_id=recipient.id,
-                            email=recipient.email, name=recipient.name, period=send.period,
-                            msg_id=send.message_id, now=utcnow())
+    message = build_message(
+        render_digest(content, config),
+        config,
+        recipient_id=recipient.id,
+        email=recipient.email,
+        name=recipient.name,
+        period=send.period,
+        msg_id=send.message_id,
+        now=utcnow(),
+    )
     raw = message.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as SMTP DATA requires
     try:
         transport.push(raw, sender=config.from_address, recipient=recipient.email)
@@ -286,8 +366,15 @@ def _deliver_one(engine: Engine, config: MailConfig, transport: Transport, conte
         _mark(engine, send_id, run_id, state=SendState.failed, error=str(exc)[:2000])
         if exc.recipient_fault:
             with Session(engine) as session:
-                record_bounce(session, recipient.email, permanent=True, status_code=str(exc.code),
-                              diagnostic=str(exc), message_id=send.message_id, source="smtp")
+                record_bounce(
+                    session,
+                    recipient.email,
+                    permanent=True,
+                    status_code=str(exc.code),
+                    diagnostic=str(exc),
+                    message_id=send.message_id,
+                    source="smtp",
+                )
                 session.commit()
         return False
     _mark(engine, send_id, run_id, state=SendState.sent, sent_at=utcnow(), error="", size_bytes=len(raw))
@@ -313,11 +400,14 @@ class ContentCache:
             with Session(self.engine, expire_on_commit=False) as session:
                 digest = session.get(Digest, digest_id)
                 member = session.get(Member, digest.member_id)
-                selection = DigestSelection(match_ids=digest.match_ids,
-                                            reminder_programme_ids=digest.reminder_programme_ids,
-                                            change_revision_ids=digest.change_revision_ids)
-                content = build_content(session, member, digest.period, selection, today=self.today,
-                                        recipient=recipient, config=self.config)
+                selection = DigestSelection(
+                    match_ids=digest.match_ids,
+                    reminder_programme_ids=digest.reminder_programme_ids,
+                    change_revision_ids=digest.change_revision_ids,
+                )
+                content = build_content(
+                    session, member, digest.period, selection, today=self.today, recipient=recipient, config=self.config
+                )
             self._cache[key] = (content, member.slug)
         content, slug = self._cache[key]
         return replace(content, recipient=RecipientInfo(recipient.id, recipient.email, recipient.name)), slug
@@ -328,16 +418,22 @@ def finish_digests(engine: Engine, periods: list[str], member_ids: list[int]) ->
     nothing left to deliver becomes ``sent`` itself."""
     now = utcnow()
     with Session(engine) as session:
-        digests = session.exec(select(Digest).where(col(Digest.period).in_(periods),
-                                                    col(Digest.member_id).in_(member_ids))).all()
+        digests = session.exec(
+            select(Digest).where(col(Digest.period).in_(periods), col(Digest.member_id).in_(member_ids))
+        ).all()
         for digest in digests:
             states = session.exec(select(DigestSend.state).where(DigestSend.digest_id == digest.id)).all()
             if SendState.sent not in states:
                 continue
             if digest.match_ids:
-                session.execute(update(Match).where(
-                    col(Match.id).in_(digest.match_ids), Match.state == MatchState.approved,
-                ).values(state=MatchState.sent, sent_at=now, updated_at=now))
+                session.execute(
+                    update(Match)
+                    .where(
+                        col(Match.id).in_(digest.match_ids),
+                        Match.state == MatchState.approved,
+                    )
+                    .values(state=MatchState.sent, sent_at=now, updated_at=now)
+                )
             if not ({SendState.queued, SendState.sending} & set(states)) and digest.state != DigestState.sent:
                 digest.state = DigestState.sent
                 session.add(digest)

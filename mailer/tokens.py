@@ -56,17 +56,19 @@ def read_unsubscribe_token(secret_key: str, token: str, *, max_age_days: int) ->
 
 def make_feedback_token(secret_key: str, claim: FeedbackClaim) -> str:
     return _serializer(secret_key, FEEDBACK).dumps(
-        {"r": claim.recipient_id, "m": claim.member_id, "p": claim.programme_id,
-         "x": claim.match_id}
+        {"r": claim.recipient_id, "m": claim.member_id, "p": claim.programme_id, "x": claim.match_id}
     )
 
 
 def read_feedback_token(secret_key: str, token: str, *, max_age_days: int) -> FeedbackClaim:
     data = _load(secret_key, FEEDBACK, token, max_age_days)
     try:
-        return FeedbackClaim(recipient_id=int(data["r"]), member_id=int(data["m"]),
-                             programme_id=int(data["p"]),
-                             match_id=None if data.get("x") is None else int(data["x"]))
+        return FeedbackClaim(
+            recipient_id=int(data["r"]),
+            member_id=int(data["m"]),
+            programme_id=int(data["p"]),
+            match_id=None if data.get("x") is None else int(data["x"]),
+        )
     except (KeyError, TypeError, ValueError):
         raise TokenError("Der Link ist unvollständig.") from None
 

@@ -98,18 +98,21 @@ class SMTPTransport:
             self._raise_for_code(code, text, recipient)
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
-            raise DeliveryError(f"SMTP-Anmeldung abgelehnt: {exc.smtp_code} {exc.smtp_error!r}",
-                                permanent=False, code=exc.smtp_code) from exc
+            raise DeliveryError(
+                f"SMTP-Anmeldung abgelehnt: {exc.smtp_code} {exc.smtp_error!r}", permanent=False, code=exc.smtp_code
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code >= 500 and isinstance(exc, smtplib.SMTPDataError):
                 self._raise_for_code(exc.smtp_code, exc.smtp_error, recipient)
             self._drop()
-            raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=False,
-                                code=exc.smtp_code) from exc
+            raise DeliveryError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=False, code=exc.smtp_code
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
-            raise DeliveryError(f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}",
-                                permanent=False) from exc
+            raise DeliveryError(
+                f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}", permanent=False
+            ) from exc
 
     def _raise_for_code(self, code: int, text, recipient: str):
         detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)

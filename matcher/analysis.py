@@ -29,12 +29,57 @@ _NON_LETTER = re.compile(r"[^a-z]+")
 # open to municipalities anyway, so they would only make unrelated programmes look similar; so are
 # the verbs of wanting that free-text profiles start with ("Wir möchten …").
 DOMAIN_STOP_WORDS = frozenset(
-    "förderung fördern gefördert förderprogramm programm sowie bzw ggf insbesondere rahmen "
-    "maßnahmen maßnahme vorhaben projekte projekt erhalten können sollen unterstützt bestimmten "
-    "voraussetzungen zuschuss antrag antragsteller zuwendung zuwendungen zuwendungsempfänger "
-    "antragsberechtigt gewährt höhe euro prozent förderfähig zuwendungsfähig "
-    "kommune kommunen gemeinde gemeinden städte landkreise "
-    "möchten möchte wollen suchen brauchen benötigen planen interessieren interessiert".split()
+    [
+        "förderung",
+        "fördern",
+        "gefördert",
+        "förderprogramm",
+        "programm",
+        "sowie",
+        "bzw",
+        "ggf",
+        "insbesondere",
+        "rahmen",
+        "maßnahmen",
+        "maßnahme",
+        "vorhaben",
+        "projekte",
+        "projekt",
+        "erhalten",
+        "können",
+        "sollen",
+        "unterstützt",
+        "bestimmten",
+        "voraussetzungen",
+        "zuschuss",
+        "antrag",
+        "antragsteller",
+        "zuwendung",
+        "zuwendungen",
+        "zuwendungsempfänger",
+        "antragsberechtigt",
+        "gewährt",
+        "höhe",
+        "euro",
+        "prozent",
+        "förderfähig",
+        "zuwendungsfähig",
+        "kommune",
+        "kommunen",
+        "gemeinde",
+        "gemeinden",
+        "städte",
+        "landkreise",
+        "möchten",
+        "möchte",
+        "wollen",
+        "suchen",
+        "brauchen",
+        "benötigen",
+        "planen",
+        "interessieren",
+        "interessiert",
+    ]
 )
 
 
@@ -95,7 +140,7 @@ def word_features(text: str, bigrams: bool = True) -> list[str]:
     if not bigrams:
         return unigrams
     beginnings = [PREFIX_MARK + transliterate(w)[:PREFIX_LETTERS] for w in words if len(w) > PREFIX_LETTERS]
-    return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:])] + beginnings
+    return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:], strict=False)] + beginnings
 
 
 def char_text(text: str) -> str:

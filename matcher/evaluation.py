@@ -7,9 +7,9 @@ filters, the baselines (plain word TF-IDF over title + text, and BM25) rank ever
 keyword search would. "Ineligible in top 10" counts programmes a member could not use at all.
 
 The learning row shows the effect of curation on a held-back split: programmes are split in two
-halves by a stable hash of their URL; curators "decide" on the matcher's proposals (score ≥ the profile's
-minimum, at most 10) of the first half (grade ≥ 1 approved, grade 0 rejected as off-topic) and the second half is ranked with and without
-what was learned.
+halves by a stable hash of their URL; curators "decide" on the matcher's proposals (score ≥ the
+profile's minimum, at most 10) of the first half (grade ≥ 1 approved, grade 0 rejected as off-topic)
+and the second half is ranked with and without what was learned.
 """
 
 from __future__ import annotations
@@ -67,8 +67,13 @@ class EvaluationResult:
     programmes: int = 0
 
     def as_dict(self) -> dict:
-        return {"systems": self.systems, "per_profile": self.per_profile, "profiles": self.profiles,
-                "profiles_with_relevant": self.profiles_with_relevant, "programmes": self.programmes}
+        return {
+            "systems": self.systems,
+            "per_profile": self.per_profile,
+            "profiles": self.profiles,
+            "profiles_with_relevant": self.profiles_with_relevant,
+            "programmes": self.programmes,
+        }
 
 
 def load_judged_set(path: Path) -> JudgedSet:
@@ -88,11 +93,18 @@ def load_judged_set(path: Path) -> JudgedSet:
                     fields[name] = date.fromisoformat(fields[name])
             programmes.append(Programme(id=number, **fields))
         profiles = [
-            JudgedProfile(slug=p["slug"], kind=p.get("kind", "kreisfreie_stadt"),
-                          query=ProfileQuery(interests=p.get("interests", ""), keywords=p.get("keywords", []),
-                                             exclude=p.get("exclude", []), topics=p.get("topics", []),
-                                             funding_types=p.get("funding_types", [])),
-                          relevance={url: int(g) for url, g in p.get("relevance", {}).items()})
+            JudgedProfile(
+                slug=p["slug"],
+                kind=p.get("kind", "kreisfreie_stadt"),
+                query=ProfileQuery(
+                    interests=p.get("interests", ""),
+                    keywords=p.get("keywords", []),
+                    exclude=p.get("exclude", []),
+                    topics=p.get("topics", []),
+                    funding_types=p.get("funding_types", []),
+                ),
+                relevance={url: int(g) for url, g in p.get("relevance", {}).items()},
+            )
             for p in doc["profiles"]
         ]
     except (KeyError, TypeError, ValueError, OSError) as exc:
@@ -108,20 +120,25 @@ def load_judged_set(path: Path) -> JudgedSet:
 # -- systems ------------------------------------------------------------------------------------
 
 
-def _matcher_scored(judged: JudgedSet, programmes: list[Programme] | None = None,
-                    signals: dict[str, list[Signal]] | None = None) -> dict[str, list[tuple[str, float]]]:
+def _matcher_scored(
+    judged: JudgedSet, programmes: list[Programme] | None = None, signals: dict[str, list[Signal]] | None = None
+) -> dict[str, list[tuple[str, float]]]:
     candidates = [p for p in (programmes or judged.programmes) if not p.closed and p.status != "closed"]
     index = ProgrammeIndex.fit(candidates)
     ranker = Ranker(index, judged.today)
-    requests = [RankRequest(p.kind, p.query, learned_values(index, (signals or {}).get(p.slug, [])))
-                for p in judged.profiles]
+    requests = [
+        RankRequest(p.kind, p.query, learned_values(index, (signals or {}).get(p.slug, []))) for p in judged.profiles
+    ]
     rankings = ranker.rank(requests)
-    return {p.slug: [(index.programmes[r].url, float(ranking.scores[r])) for r in ranking.rows]
-            for p, ranking in zip(judged.profiles, rankings)}
+    return {
+        p.slug: [(index.programmes[r].url, float(ranking.scores[r])) for r in ranking.rows]
+        for p, ranking in zip(judged.profiles, rankings, strict=False)
+    }
 
 
-def matcher_rankings(judged: JudgedSet, programmes: list[Programme] | None = None,
-                     signals: dict[str, list[Signal]] | None = None) -> dict[str, list[str]]:
+def matcher_rankings(
+    judged: JudgedSet, programmes: list[Programme] | None = None, signals: dict[str, list[Signal]] | None = None
+) -> dict[str, list[str]]:
     """The project's matcher: hard filters, then the combined score (no threshold: full ranking)."""
     return {slug: [url for url, _ in scored] for slug, scored in _matcher_scored(judged, programmes, signals).items()}
 
@@ -158,12 +175,17 @@ def bm25_rankings(judged: JudgedSet) -> dict[str, list[str]]:
 # -- measuring ------------------------------------------------------------------------------------
 
 
-def _profile_metrics(ranked: list[str], profile: JudgedProfile, by_url: dict[str, Programme],
-                     today: date) -> dict[str, float | None]:
+def _profile_metrics(
+    ranked: list[str], profile: JudgedProfile, by_url: dict[str, Programme], today: date
+) -> dict[str, float | None]:
     ineligible = sum(1 for url in ranked[:10] if eligibility_reason(by_url[url], profile.kind, today) is not None)
-    return {"P@5": precision_at(ranked, profile.relevance, 5), "P@10": precision_at(ranked, profile.relevance, 10),
-            "nDCG@10": ndcg_at(ranked, profile.relevance, 10), "MAP": average_precision(ranked, profile.relevance),
-            "ineligible@10": float(ineligible)}
+    return {
+        "P@5": precision_at(ranked, profile.relevance, 5),
+        "P@10": precision_at(ranked, profile.relevance, 10),
+        "nDCG@10": ndcg_at(ranked, profile.relevance, 10),
+        "MAP": average_precision(ranked, profile.relevance),
+        "ineligible@10": float(ineligible),
+    }
 
 
 def _aggregate(per_profile: dict[str, dict[str, float | None]]) -> dict[str, float | None]:
@@ -187,23 +209,31 @@ def learning_rankings(judged: JudgedSet) -> tuple[dict[str, list[str]], dict[str
     proposed = _matcher_scored(judged, train)
     for profile in judged.profiles:
         shown = [url for url, score in proposed[profile.slug] if score >= profile.query.min_score][:10]
-        signals[profile.slug] = [Signal(by_url[url], POSITIVE_BIAS if profile.relevance.get(url, 0) >= 1 else -1.0)
-                                 for url in shown]
+        signals[profile.slug] = [
+            Signal(by_url[url], POSITIVE_BIAS if profile.relevance.get(url, 0) >= 1 else -1.0) for url in shown
+        ]
     return matcher_rankings(judged, test), matcher_rankings(judged, test, signals), test
 
 
 def evaluate(judged: JudgedSet, *, with_learning: bool = True) -> EvaluationResult:
     by_url = {p.url: p for p in judged.programmes}
     runs = {"matcher": matcher_rankings(judged), "tfidf": tfidf_rankings(judged), "bm25": bm25_rankings(judged)}
-    result = EvaluationResult(profiles=len(judged.profiles), programmes=len(judged.programmes),
-                              profiles_with_relevant=sum(1 for p in judged.profiles
-                                                         if any(g >= 1 for g in p.relevance.values())))
+    result = EvaluationResult(
+        profiles=len(judged.profiles),
+        programmes=len(judged.programmes),
+        profiles_with_relevant=sum(1 for p in judged.profiles if any(g >= 1 for g in p.relevance.values())),
+    )
     if with_learning:
         before, after, test = learning_rankings(judged)
         test_urls = {p.url for p in test}
-        held_back = JudgedSet(judged.today, test, [
-            JudgedProfile(p.slug, p.kind, p.query, {u: g for u, g in p.relevance.items() if u in test_urls})
-            for p in judged.profiles])
+        held_back = JudgedSet(
+            judged.today,
+            test,
+            [
+                JudgedProfile(p.slug, p.kind, p.query, {u: g for u, g in p.relevance.items() if u in test_urls})
+                for p in judged.profiles
+            ],
+        )
         runs["matcher (held-back half)"] = before
         runs["matcher + learning (held-back half)"] = after
     for system, rankings in runs.items():

@@ -19,30 +19,44 @@ from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
 
 MAX_TERMS = 8
 # The EU spider's local-authority phrases (English, as found in the call text), for the German line.
-SIGNAL_LABELS = {"local authorities": "lokale Behörden", "public bodies": "öffentliche Stellen",
-                 "municipalities": "Kommunen", "cities": "Städte",
-                 "local and regional authorities": "lokale und regionale Behörden",
-                 "regional and local authorities": "regionale und lokale Behörden"}
+SIGNAL_LABELS = {
+    "local authorities": "lokale Behörden",
+    "public bodies": "öffentliche Stellen",
+    "municipalities": "Kommunen",
+    "cities": "Städte",
+    "local and regional authorities": "lokale und regionale Behörden",
+    "regional and local authorities": "regionale und lokale Behörden",
+}
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
-def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix,
-                    programme: Any) -> list[str]:
+def _readable_terms(
+    index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix, programme: Any
+) -> list[str]:
     """The word features that contributed most, written as words of the programme text."""
-    common, in_query, in_programme = np.intersect1d(query_vector.indices, vector.indices, assume_unique=True,
-                                                    return_indices=True)
+    common, in_query, in_programme = np.intersect1d(
+        query_vector.indices, vector.indices, assume_unique=True, return_indices=True
+    )
     if not len(common):
         return []
     contribution = query_vector.data[in_query] * vector.data[in_programme]
     order = np.argsort(-contribution)
     features = index.features
-    text = " ".join((programme.title, programme.teaser_text, programme.keywords, category_labels(programme),
-                     programme.description_text, programme.eligibility_text))
+    text = " ".join(
+        (
+            programme.title,
+            programme.teaser_text,
+            programme.keywords,
+            category_labels(programme),
+            programme.description_text,
+            programme.eligibility_text,
+        )
+    )
     words = analysis.surface_words(text)
     surface: dict[str, str] = {}
-    for stem, word in zip(analysis.stems(words), words):
+    for stem, word in zip(analysis.stems(words), words, strict=False):
         surface.setdefault(stem, word)
-        surface.setdefault(analysis.PREFIX_MARK + analysis.transliterate(word)[:analysis.PREFIX_LETTERS], word)
+        surface.setdefault(analysis.PREFIX_MARK + analysis.transliterate(word)[: analysis.PREFIX_LETTERS], word)
     terms: list[str] = []
     for position in order:
         feature = features[common[position]]
@@ -54,13 +68,14 @@ def _readable_terms(index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: 
     return terms
 
 
-def _carrying_interests(query: ProfileQuery, keyword_hits: np.ndarray, programme: Any,
-                        phrase_similarity: np.ndarray) -> list[str]:
+def _carrying_interests(
+    query: ProfileQuery, keyword_hits: np.ndarray, programme: Any, phrase_similarity: np.ndarray
+) -> list[str]:
     """Profile keywords, topics and interest phrases that this programme answers, strongest first."""
-    carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits) if hit]
+    carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits, strict=False) if hit]
     codes = set(programme.funding_areas or []) | set(programme.funding_subareas or [])
     codes |= {c.split(".", 1)[0] for c in programme.funding_subareas or []}
-    carried += [name for code, name in zip(query.topics, query.topic_labels()) if code in codes]
+    carried += [name for code, name in zip(query.topics, query.topic_labels(), strict=False) if code in codes]
     phrases = query.phrases()
     for position in np.argsort(-phrase_similarity, kind="stable"):
         if phrase_similarity[position] >= MIN_PHRASE_SIMILARITY:
@@ -111,9 +126,17 @@ def _summary(interests: list[str], terms: list[str], components: dict[str, float
     return "Schwache Übereinstimmung mit Ihrem Profil"
 
 
-def explain(index: ProgrammeIndex, row: int, query: ProfileQuery, *, query_vector: sp.csr_matrix,
-            phrase_vectors: sp.csr_matrix, components: dict[str, float], keyword_hits: np.ndarray,
-            today: date) -> dict:
+def explain(
+    index: ProgrammeIndex,
+    row: int,
+    query: ProfileQuery,
+    *,
+    query_vector: sp.csr_matrix,
+    phrase_vectors: sp.csr_matrix,
+    components: dict[str, float],
+    keyword_hits: np.ndarray,
+    today: date,
+) -> dict:
     """The explanation dict of contracts.md for the programme in ``row`` of the index."""
     programme = index.programmes[row]
     vector = index.word_matrix[row]

@@ -49,8 +49,11 @@ def region_ok(programme: Any) -> bool:
     if regions & OTHER_LAENDER:
         return False
     if programme.level == "land":  # a Land programme without a region: only if it names NRW
-        return bool(_NRW_WORDS.search(" ".join((programme.title, programme.teaser_text, programme.funder,
-                                                programme.description_text[:2000]))))
+        return bool(
+            _NRW_WORDS.search(
+                " ".join((programme.title, programme.teaser_text, programme.funder, programme.description_text[:2000]))
+            )
+        )
     return True
 
 

@@ -21,7 +21,12 @@ from matcher.vocab import FUNDING_AREAS, FUNDING_TYPES, SUBAREAS, label
 
 # Field weights of the word channel. Legal texts are long and generic: low weight, and cut.
 WORD_FIELD_WEIGHTS: dict[str, float] = {
-    "title": 3.0, "teaser": 2.0, "keywords": 1.5, "labels": 1.5, "eligibility": 1.0, "description": 1.0,
+    "title": 3.0,
+    "teaser": 2.0,
+    "keywords": 1.5,
+    "labels": 1.5,
+    "eligibility": 1.0,
+    "description": 1.0,
     "legal": 0.3,
 }
 # The character channel reads only the short fields that say what a programme is about.
@@ -116,16 +121,27 @@ class ProgrammeIndex:
     topic_presence: sp.csc_matrix  # programme × stem, 1 where it occurs in title/teaser/keywords (exclusions)
 
     @classmethod
-    def fit(cls, programmes: list[Any]) -> "ProgrammeIndex":
+    def fit(cls, programmes: list[Any]) -> ProgrammeIndex:
         if not programmes:
             raise ValueError("no programmes to index")
         min_df = 1 if len(programmes) < 500 else 2
         rows = [field_texts(p) for p in programmes]
-        word = WeightedChannel(CountVectorizer(analyzer=field_word_features, min_df=min_df, dtype=np.float32),
-                               WORD_FIELD_WEIGHTS, tagged=True)
-        char = WeightedChannel(CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False,
-                                               preprocessor=analysis.char_text, min_df=min_df, dtype=np.float32),
-                               CHAR_FIELD_WEIGHTS)
+        word = WeightedChannel(
+            CountVectorizer(analyzer=field_word_features, min_df=min_df, dtype=np.float32),
+            WORD_FIELD_WEIGHTS,
+            tagged=True,
+        )
+        char = WeightedChannel(
+            CountVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                lowercase=False,
+                preprocessor=analysis.char_text,
+                min_df=min_df,
+                dtype=np.float32,
+            ),
+            CHAR_FIELD_WEIGHTS,
+        )
         word_counts = word.field_counts(rows, fit=True)
         word_matrix = word.vectors(len(rows), word_counts, fit=True)
         char_matrix = char.vectors(len(rows), char.field_counts(rows, fit=True), fit=True)
@@ -169,8 +185,9 @@ class ProgrammeIndex:
                 for code in codes:
                     rows.append(row)
                     cols.append(columns.setdefault(code, len(columns)))
-            matrix = sp.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                   shape=(len(self.programmes), max(len(columns), 1)))
+            matrix = sp.csc_matrix(
+                (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.programmes), max(len(columns), 1))
+            )
             cache[name] = (columns, matrix)
         return cache[name]
 
@@ -207,8 +224,11 @@ class ProgrammeIndex:
     def _sorted_unigrams(self) -> tuple[list[str], list[int]]:
         cached = getattr(self, "_unigrams", None)
         if cached is None:
-            pairs = sorted((t, c) for t, c in self.word.vectorizer.vocabulary_.items()
-                           if " " not in t and not t.startswith(analysis.PREFIX_MARK))
+            pairs = sorted(
+                (t, c)
+                for t, c in self.word.vectorizer.vocabulary_.items()
+                if " " not in t and not t.startswith(analysis.PREFIX_MARK)
+            )
             cached = ([t for t, _ in pairs], [c for _, c in pairs])
             self._unigrams = cached
         return cached

@@ -23,8 +23,12 @@ from store.models import Feedback, Match, MatchState, Programme, RejectReason
 HALF_LIFE_DAYS = 180.0
 # How much a rejection says about the *topic*: "schon bekannt" says nothing against it.
 REJECT_WEIGHTS = {
-    RejectReason.topic: 1.0, RejectReason.not_eligible: 0.5, RejectReason.own_share: 0.25,
-    RejectReason.too_small: 0.25, RejectReason.known: 0.0, RejectReason.other: 0.5,
+    RejectReason.topic: 1.0,
+    RejectReason.not_eligible: 0.5,
+    RejectReason.own_share: 0.25,
+    RejectReason.too_small: 0.25,
+    RejectReason.known: 0.0,
+    RejectReason.other: 0.5,
 }
 POSITIVE_BIAS = 0.8  # a liked topic lifts a little less than a rejected topic sinks
 
@@ -43,7 +47,8 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
     """The member's curation decisions and feedback, as weighted signals on programmes."""
     signals: list[Signal] = []
     decided = session.exec(
-        select(Match, Programme).join(Programme, Programme.id == Match.programme_id)
+        select(Match, Programme)
+        .join(Programme, Programme.id == Match.programme_id)
         .where(Match.member_id == member_id, Match.state != MatchState.proposed)
     ).all()
     for match, programme in decided:
@@ -55,7 +60,8 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
         if weight:
             signals.append(Signal(programme, weight * decay((today - when).days)))
     feedback = session.exec(
-        select(Feedback, Programme).join(Programme, Programme.id == Feedback.programme_id)
+        select(Feedback, Programme)
+        .join(Programme, Programme.id == Feedback.programme_id)
         .where(Feedback.member_id == member_id)
     ).all()
     for row, programme in feedback:
@@ -91,6 +97,9 @@ def learned_values(index: ProgrammeIndex, signals: list[Signal]) -> np.ndarray |
 
 def learned_summary(signals: list[Signal], today: date) -> dict:
     """What ``Profile.learned`` shows about the state of learning (the centroids are rebuilt per run)."""
-    return {"positive": sum(1 for s in signals if s.weight > 0),
-            "negative": sum(1 for s in signals if s.weight < 0),
-            "half_life_days": HALF_LIFE_DAYS, "as_of": today.isoformat()}
+    return {
+        "positive": sum(1 for s in signals if s.weight > 0),
+        "negative": sum(1 for s in signals if s.weight < 0),
+        "half_life_days": HALF_LIFE_DAYS,
+        "as_of": today.isoformat(),
+    }

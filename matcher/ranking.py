@@ -14,15 +14,26 @@ import numpy as np
 
 from matcher.explain import explain
 from matcher.filters import (
-    REASON_CLOSED, REASON_DEADLINE_PASSED, REASON_EXCLUDED_TERM, REASON_FUNDING_TYPE, REASON_NOT_MUNICIPAL,
-    REASON_OTHER_LAND, applicant_ok, programme_reason,
+    REASON_CLOSED,
+    REASON_DEADLINE_PASSED,
+    REASON_EXCLUDED_TERM,
+    REASON_FUNDING_TYPE,
+    REASON_NOT_MUNICIPAL,
+    REASON_OTHER_LAND,
+    applicant_ok,
+    programme_reason,
 )
 from matcher.index import ProgrammeIndex
 from matcher.scoring import ProfileQuery, ScoreTable, score_profiles, term_hits
 
-
-REASONS = (REASON_CLOSED, REASON_DEADLINE_PASSED, REASON_OTHER_LAND, REASON_NOT_MUNICIPAL, REASON_FUNDING_TYPE,
-           REASON_EXCLUDED_TERM)
+REASONS = (
+    REASON_CLOSED,
+    REASON_DEADLINE_PASSED,
+    REASON_OTHER_LAND,
+    REASON_NOT_MUNICIPAL,
+    REASON_FUNDING_TYPE,
+    REASON_EXCLUDED_TERM,
+)
 
 
 def _code(reason: str | None) -> int:
@@ -45,8 +56,14 @@ class Ranking:
     table: ScoreTable
     excluded: Counter = field(default_factory=Counter)
 
-    def proposals(self, index: ProgrammeIndex, query: ProfileQuery, *, decided: frozenset[int] = frozenset(),
-                  groups: dict[int, int] | None = None) -> list[int]:
+    def proposals(
+        self,
+        index: ProgrammeIndex,
+        query: ProfileQuery,
+        *,
+        decided: frozenset[int] = frozenset(),
+        groups: dict[int, int] | None = None,
+    ) -> list[int]:
         """Rows to propose: at or above the minimum score, at most ``max_items``, not already decided
         (programme ids in ``decided``), and one record per group of linked records (``groups``:
         programme id -> group id)."""
@@ -77,7 +94,8 @@ class Ranker:
     def _applicant_mask(self, member_kind: str) -> np.ndarray:
         if member_kind not in self._applicants:
             self._applicants[member_kind] = np.array(
-                [applicant_ok(p, member_kind) for p in self.index.programmes], dtype=bool)
+                [applicant_ok(p, member_kind) for p in self.index.programmes], dtype=bool
+            )
         return self._applicants[member_kind]
 
     def _reasons(self, request: RankRequest) -> np.ndarray:
@@ -103,7 +121,7 @@ class Ranker:
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
         tables = score_profiles(self.index, [r.query for r in requests], [r.learned for r in requests])
         rankings = []
-        for request, table in zip(requests, tables):
+        for request, table in zip(requests, tables, strict=False):
             codes = self._reasons(request)
             scores = table.total
             order = np.argsort(-scores, kind="stable")
@@ -115,6 +133,13 @@ class Ranker:
 
     def explain(self, ranking: Ranking, request: RankRequest, row: int) -> dict:
         components = {name: values[row] for name, values in ranking.table.components.items()}
-        return explain(self.index, row, request.query, query_vector=ranking.table.word_query,
-                       phrase_vectors=ranking.table.phrase_queries,
-                       components=components, keyword_hits=ranking.table.keyword_hits[row], today=self.today)
+        return explain(
+            self.index,
+            row,
+            request.query,
+            query_vector=ranking.table.word_query,
+            phrase_vectors=ranking.table.phrase_queries,
+            components=components,
+            keyword_hits=ranking.table.keyword_hits[row],
+            today=self.today,
+        )

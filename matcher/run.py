@@ -34,8 +34,13 @@ def open_programmes(session: Session) -> list[Programme]:
     return [p for p in rows if not p.closed and p.status != "closed"]
 
 
-def match_members(engine: Engine, *, member_slugs: list[str] | None = None, today: date | None = None,
-                  progress: Callable[[str], None] | None = None) -> MatchReport:
+def match_members(
+    engine: Engine,
+    *,
+    member_slugs: list[str] | None = None,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> MatchReport:
     """Create/update proposed matches for every member (or the given slugs) from its profile.
 
     ``progress`` is called with each member's slug after it is done (the CLI shows a bar with it).
@@ -68,14 +73,21 @@ def match_members(engine: Engine, *, member_slugs: list[str] | None = None, toda
         for member, profile in members:
             signals = collect_signals(session, member.id, today)
             all_signals.append(signals)
-            requests.append(RankRequest(member.kind, ProfileQuery.from_profile(profile), learned_values(index, signals)))
+            requests.append(
+                RankRequest(member.kind, ProfileQuery.from_profile(profile), learned_values(index, signals))
+            )
         rankings = ranker.rank(requests)
-        for (member, profile), request, ranking, signals in zip(members, requests, rankings, all_signals):
-            decided = frozenset(session.exec(select(Match.programme_id).where(
-                Match.member_id == member.id, Match.state != MatchState.proposed)).all())
+        for (member, profile), request, ranking, signals in zip(members, requests, rankings, all_signals, strict=False):
+            decided = frozenset(
+                session.exec(
+                    select(Match.programme_id).where(Match.member_id == member.id, Match.state != MatchState.proposed)
+                ).all()
+            )
             chosen = ranking.proposals(index, request.query, decided=decided, groups=groups)
-            proposals = {index.programmes[r].id: (round(float(ranking.scores[r]), 1), ranker.explain(ranking, request, r))
-                         for r in chosen}
+            proposals = {
+                index.programmes[r].id: (round(float(ranking.scores[r]), 1), ranker.explain(ranking, request, r))
+                for r in chosen
+            }
             _store(session, member, proposals)
             if signals or profile.learned:
                 profile.learned = learned_summary(signals, today)
@@ -115,10 +127,21 @@ def linked_groups(session: Session) -> dict[int, int]:
 def _store(session: Session, member: Member, proposals: dict[int, tuple[float, dict]]) -> None:
     """Upsert this member's proposed matches; delete proposals that no longer pass."""
     now = utcnow()
-    existing = {m.programme_id: m for m in session.exec(
-        select(Match).where(Match.member_id == member.id, Match.state == MatchState.proposed)).all()}
-    with_feedback = set(session.exec(select(Feedback.match_id).where(
-        col(Feedback.match_id).in_([m.id for m in existing.values()]))).all()) if existing else set()
+    existing = {
+        m.programme_id: m
+        for m in session.exec(
+            select(Match).where(Match.member_id == member.id, Match.state == MatchState.proposed)
+        ).all()
+    }
+    with_feedback = (
+        set(
+            session.exec(
+                select(Feedback.match_id).where(col(Feedback.match_id).in_([m.id for m in existing.values()]))
+            ).all()
+        )
+        if existing
+        else set()
+    )
     for programme_id, match in existing.items():
         if programme_id not in proposals and match.id not in with_feedback:
             session.delete(match)
@@ -134,9 +157,13 @@ def _store(session: Session, member: Member, proposals: dict[int, tuple[float, d
 
 
 def _count(session: Session, member_id: int) -> int:
-    return len(session.exec(select(Match.id).where(
-        Match.member_id == member_id,
-        col(Match.state).in_([MatchState.proposed, MatchState.approved]))).all())
+    return len(
+        session.exec(
+            select(Match.id).where(
+                Match.member_id == member_id, col(Match.state).in_([MatchState.proposed, MatchState.approved])
+            )
+        ).all()
+    )
 
 
 @dataclass
@@ -151,15 +178,18 @@ class ProgrammeVerdict:
     explanation: dict
 
 
-def explain_programme(engine: Engine, member_slug: str, programme_id: int, *, today: date | None = None) -> ProgrammeVerdict:
+def explain_programme(
+    engine: Engine, member_slug: str, programme_id: int, *, today: date | None = None
+) -> ProgrammeVerdict:
     """Score one programme for one member as a run would, including the filter that stops it.
 
     Raises ``LookupError`` naming the member or programme that does not exist.
     """
     today = today or utcnow().date()
     with Session(engine, expire_on_commit=False) as session:
-        found = session.exec(select(Member, Profile).join(Profile, Profile.member_id == Member.id)
-                             .where(Member.slug == member_slug)).first()
+        found = session.exec(
+            select(Member, Profile).join(Profile, Profile.member_id == Member.id).where(Member.slug == member_slug)
+        ).first()
         if found is None:
             raise LookupError(f"Mitglied {member_slug!r} nicht gefunden oder ohne Profil")
         target = session.get(Programme, programme_id)
@@ -170,11 +200,20 @@ def explain_programme(engine: Engine, member_slug: str, programme_id: int, *, to
         if all(p.id != programme_id for p in programmes):
             programmes.append(target)
         index = ProgrammeIndex.fit(programmes)
-        request = RankRequest(member.kind, ProfileQuery.from_profile(profile),
-                              learned_values(index, collect_signals(session, member.id, today)))
+        request = RankRequest(
+            member.kind,
+            ProfileQuery.from_profile(profile),
+            learned_values(index, collect_signals(session, member.id, today)),
+        )
         ranker = Ranker(index, today)
         ranking = ranker.rank([request])[0]
         row = next(i for i, p in enumerate(index.programmes) if p.id == programme_id)
         reason = "entfernt" if target.removed_at else ranker.reason(request, row)
-        return ProgrammeVerdict(programme_id, target.title, reason, round(float(ranking.scores[row]), 1),
-                                profile.min_score, ranker.explain(ranking, request, row))
+        return ProgrammeVerdict(
+            programme_id,
+            target.title,
+            reason,
+            round(float(ranking.scores[row]), 1),
+            profile.min_score,
+            ranker.explain(ranking, request, row),
+        )

@@ -63,19 +63,27 @@ class ProfileQuery:
     max_items: int = 20
 
     @classmethod
-    def from_profile(cls, profile: Any) -> "ProfileQuery":
-        return cls(interests=profile.interests or "", keywords=list(profile.keywords or []),
-                   exclude=list(profile.exclude or []), topics=list(profile.topics or []),
-                   funding_types=list(profile.funding_types or []), min_score=profile.min_score,
-                   max_items=profile.max_items)
+    def from_profile(cls, profile: Any) -> ProfileQuery:
+        return cls(
+            interests=profile.interests or "",
+            keywords=list(profile.keywords or []),
+            exclude=list(profile.exclude or []),
+            topics=list(profile.topics or []),
+            funding_types=list(profile.funding_types or []),
+            min_score=profile.min_score,
+            max_items=profile.max_items,
+        )
 
     def topic_labels(self) -> list[str]:
         return [label(SUBAREAS, t) if "." in t else label(FUNDING_AREAS, t) for t in self.topics]
 
     def query_fields(self) -> list[tuple[str, float]]:
         """Weighted query texts; English glossary terms bridge to calls published in English."""
-        fields = [(self.interests, 1.0), (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
-                  (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY)]
+        fields = [
+            (self.interests, 1.0),
+            (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
+            (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY),
+        ]
         return _with_english(fields)
 
     def phrases(self) -> list[str]:
@@ -100,8 +108,9 @@ def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) ->
                 owners.append(number)
                 texts.append(text)
                 weights.append(weight)
-    combine = sp.csr_matrix((np.array(weights, dtype=np.float32), (owners, range(len(texts)))),
-                            shape=(len(queries), len(texts)))
+    combine = sp.csr_matrix(
+        (np.array(weights, dtype=np.float32), (owners, range(len(texts)))), shape=(len(queries), len(texts))
+    )
     vectors = []
     for channel, matrix in ((index.word, index.word_matrix), (index.char, index.char_matrix)):
         counts = channel.query_counts(texts) if texts else sp.csr_matrix((0, matrix.shape[1]), dtype=np.float32)
@@ -109,7 +118,9 @@ def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) ->
     return vectors[0], vectors[1]
 
 
-def _best_phrase_similarities(index: ProgrammeIndex, queries: list[ProfileQuery]) -> tuple[np.ndarray, np.ndarray, list[sp.csr_matrix]]:
+def _best_phrase_similarities(
+    index: ProgrammeIndex, queries: list[ProfileQuery]
+) -> tuple[np.ndarray, np.ndarray, list[sp.csr_matrix]]:
     """Per profile and programme, the best word and char similarity of any single interest phrase.
 
     A profile that lists twelve interests should meet a programme about one of them as well as a
@@ -180,8 +191,9 @@ def _char_value(similarity: np.ndarray, reference: float) -> np.ndarray:
     return np.clip((similarity - CHAR_FLOOR) / (reference - CHAR_FLOOR), 0.0, 1.0)
 
 
-def score_profiles(index: ProgrammeIndex, queries: list[ProfileQuery],
-                   learned: list[np.ndarray | None] | None = None) -> list[ScoreTable]:
+def score_profiles(
+    index: ProgrammeIndex, queries: list[ProfileQuery], learned: list[np.ndarray | None] | None = None
+) -> list[ScoreTable]:
     """Score every programme for every query with a few sparse products.
 
     Each channel gives a value in [0, 1]; the word and character channels take the better of the
@@ -197,10 +209,14 @@ def score_profiles(index: ProgrammeIndex, queries: list[ProfileQuery],
     tables = []
     for i, query in enumerate(queries):
         channels = {
-            "word": np.maximum(np.minimum(1.0, word_sim[i] / WORD_REFERENCE),
-                               PHRASE_WEIGHT * np.minimum(1.0, phrase_word[i] / PHRASE_WORD_REFERENCE)),
-            "char": np.maximum(_char_value(char_sim[i], CHAR_REFERENCE),
-                               PHRASE_WEIGHT * _char_value(phrase_char[i], PHRASE_CHAR_REFERENCE)),
+            "word": np.maximum(
+                np.minimum(1.0, word_sim[i] / WORD_REFERENCE),
+                PHRASE_WEIGHT * np.minimum(1.0, phrase_word[i] / PHRASE_WORD_REFERENCE),
+            ),
+            "char": np.maximum(
+                _char_value(char_sim[i], CHAR_REFERENCE),
+                PHRASE_WEIGHT * _char_value(phrase_char[i], PHRASE_CHAR_REFERENCE),
+            ),
         }
         available = np.full(len(index.programmes), POINTS["word"] + POINTS["char"], dtype=np.float32)
         if query.topics:

@@ -34,15 +34,29 @@ DEFAULTS = {
     "kreisangehoerige_gemeinde": dict(
         interests=MUNICIPAL_INTERESTS,
         keywords=["Kommune", "Klimaschutz", "Radverkehr", "Sanierung", "Digitalisierung"],
-        topics=["energieeffizienz_erneuerbare_energien", "infrastruktur", "mobilitaet",
-                "staedtebau_stadterneuerung", "umwelt_naturschutz", "digitalisierung"],
+        topics=[
+            "energieeffizienz_erneuerbare_energien",
+            "infrastruktur",
+            "mobilitaet",
+            "staedtebau_stadterneuerung",
+            "umwelt_naturschutz",
+            "digitalisierung",
+        ],
     ),
     "kreisfreie_stadt": dict(
         interests=MUNICIPAL_INTERESTS + " Quartiersentwicklung, Wohnungsbau, Wirtschaftsförderung und "
         "Strukturwandel, Wissenschaft und Innovation, Gesundheit und Pflege.",
         keywords=["Kommune", "Stadtentwicklung", "Klimaschutz", "Smart City", "Quartier"],
-        topics=["energieeffizienz_erneuerbare_energien", "infrastruktur", "mobilitaet", "smart_cities_regionen",
-                "staedtebau_stadterneuerung", "umwelt_naturschutz", "digitalisierung", "gesundheit_soziales"],
+        topics=[
+            "energieeffizienz_erneuerbare_energien",
+            "infrastruktur",
+            "mobilitaet",
+            "smart_cities_regionen",
+            "staedtebau_stadterneuerung",
+            "umwelt_naturschutz",
+            "digitalisierung",
+            "gesundheit_soziales",
+        ],
     ),
     "kreis": dict(
         interests="Förderung für Kreise: öffentlicher Personennahverkehr und Mobilität, Breitband und "
@@ -50,8 +64,14 @@ DEFAULTS = {
         "Klimaschutz und Klimaanpassung, Naturschutz und Landschaftspflege, Regionalentwicklung, "
         "Wirtschaftsförderung und Arbeitsmarkt.",
         keywords=["Kreis", "Mobilität", "Breitband", "Gesundheit", "Regionalentwicklung"],
-        topics=["digitalisierung", "gesundheit_soziales", "mobilitaet", "regionalfoerderung", "umwelt_naturschutz",
-                "aus_weiterbildung"],
+        topics=[
+            "digitalisierung",
+            "gesundheit_soziales",
+            "mobilitaet",
+            "regionalfoerderung",
+            "umwelt_naturschutz",
+            "aus_weiterbildung",
+        ],
     ),
     "verband": dict(
         interests="Förderung für regionale Zusammenarbeit in der Metropole Ruhr: Regionalentwicklung und "
@@ -59,10 +79,17 @@ DEFAULTS = {
         "und Klimaanpassung, Tourismus und Industriekultur, Digitalisierung und Smart Region, europäische "
         "Zusammenarbeit.",
         keywords=["Region", "Strukturwandel", "Metropole Ruhr", "Freiraum", "Tourismus"],
-        topics=["regionalfoerderung", "infrastruktur", "mobilitaet", "umwelt_naturschutz", "smart_cities_regionen",
-                "kultur_medien_sport"],
+        topics=[
+            "regionalfoerderung",
+            "infrastruktur",
+            "mobilitaet",
+            "umwelt_naturschutz",
+            "smart_cities_regionen",
+            "kultur_medien_sport",
+        ],
     ),
 }
+
 
 def _bezirk(name: str, kreis: str = "") -> str:
     for bezirk, names in BEZIRKSREGIERUNG.items():
@@ -72,8 +99,15 @@ def _bezirk(name: str, kreis: str = "") -> str:
 
 
 def _doc(name: str, kind: str, *, kreis: str = "", ags: str = "") -> ProfileDoc:
-    return ProfileDoc(slug=slugify(name), name=name, kind=kind, kreis=kreis, ags=ags,
-                      bezirksregierung=_bezirk(name, kreis), **DEFAULTS[kind])
+    return ProfileDoc(
+        slug=slugify(name),
+        name=name,
+        kind=kind,
+        kreis=kreis,
+        ags=ags,
+        bezirksregierung=_bezirk(name, kreis),
+        **DEFAULTS[kind],
+    )
 
 
 def seed_docs(reference: dict) -> list[ProfileDoc]:
@@ -92,8 +126,16 @@ def main(reference_path: str) -> None:
     reference = yaml.safe_load(Path(reference_path).read_text(encoding="utf-8"))
     SEED_DIR.mkdir(exist_ok=True)
     for doc in seed_docs(reference):
-        data = doc.model_dump(exclude={"recipients", "min_score", "max_items", "send_nothing_new",
-                                       "auto_approve_score", "digest_frequency"})
+        data = doc.model_dump(
+            exclude={
+                "recipients",
+                "min_score",
+                "max_items",
+                "send_nothing_new",
+                "auto_approve_score",
+                "digest_frequency",
+            }
+        )
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
         (SEED_DIR / f"{doc.slug}.yaml").write_text(text, encoding="utf-8")
 

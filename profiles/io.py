@@ -68,7 +68,9 @@ def parse_profiles(text: str, source: str = "<eingabe>") -> list[ProfileDoc]:
         path = prefix + (() if single else (index,))
         if not isinstance(entry, dict):
             line = _node_line(root, path)
-            raise ProfileFileError(f"{source}, Zeile {line}: Eintrag {index + 1} ist kein Profil (Schlüssel: Wert erwartet)")
+            raise ProfileFileError(
+                f"{source}, Zeile {line}: Eintrag {index + 1} ist kein Profil (Schlüssel: Wert erwartet)"
+            )
         try:
             docs.append(ProfileDoc.model_validate(entry))
         except ValidationError as exc:
@@ -117,14 +119,23 @@ def apply_profiles(session: Session, docs: list[ProfileDoc], *, replace_recipien
             report.created.append(doc.slug)
         else:
             report.updated.append(doc.slug)
-        for name in ("name", "kind", "kreis", "ags", "bezirksregierung", "digest_frequency",
-                     "send_nothing_new", "auto_approve_score"):
+        for name in (
+            "name",
+            "kind",
+            "kreis",
+            "ags",
+            "bezirksregierung",
+            "digest_frequency",
+            "send_nothing_new",
+            "auto_approve_score",
+        ):
             setattr(member, name, getattr(doc, name))
         member.updated_at = now
         session.add(member)
         session.flush()
         profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first() or Profile(
-            member_id=member.id)
+            member_id=member.id
+        )
         for name in ("interests", "keywords", "exclude", "topics", "funding_types", "min_score", "max_items"):
             setattr(profile, name, getattr(doc, name))
         profile.updated_at = now
@@ -155,14 +166,27 @@ def _sync_recipients(session: Session, member: Member, wanted: list[RecipientDoc
 
 def profile_doc(session: Session, member: Member) -> ProfileDoc:
     """The document form of a stored member (for export and the web form)."""
-    profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first() or Profile(member_id=member.id)
+    profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first() or Profile(
+        member_id=member.id
+    )
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
     return ProfileDoc(
-        slug=member.slug, name=member.name, kind=member.kind, kreis=member.kreis, ags=member.ags,
-        bezirksregierung=member.bezirksregierung, interests=profile.interests, keywords=profile.keywords,
-        exclude=profile.exclude, topics=profile.topics, funding_types=profile.funding_types,
-        min_score=profile.min_score, max_items=profile.max_items, digest_frequency=member.digest_frequency,
-        send_nothing_new=member.send_nothing_new, auto_approve_score=member.auto_approve_score,
+        slug=member.slug,
+        name=member.name,
+        kind=member.kind,
+        kreis=member.kreis,
+        ags=member.ags,
+        bezirksregierung=member.bezirksregierung,
+        interests=profile.interests,
+        keywords=profile.keywords,
+        exclude=profile.exclude,
+        topics=profile.topics,
+        funding_types=profile.funding_types,
+        min_score=profile.min_score,
+        max_items=profile.max_items,
+        digest_frequency=member.digest_frequency,
+        send_nothing_new=member.send_nothing_new,
+        auto_approve_score=member.auto_approve_score,
         recipients=[RecipientDoc(email=r.email, name=r.name, topics=r.topics) for r in recipients],
     )
 

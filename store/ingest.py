@@ -24,22 +24,70 @@ from store.types import utcnow
 # Fields a source may set. Anything else in an item is an error in the spider.
 ITEM_FIELDS = frozenset(
     {
-        "natural_key", "url", "kind", "title", "teaser_text", "description_text", "eligibility_text",
-        "legal_text", "deadline_text", "status_note", "keywords", "raw", "level", "funder",
-        "funding_types", "funding_areas", "funding_subareas", "regions", "eligible_applicants",
-        "municipal_signals", "contact", "links", "funding_rate", "budget_eur", "status", "opens_on",
-        "next_deadline", "last_deadline", "deadlines", "rolling", "closed", "deadline_sentence",
-        "attribution", "extra",
+        "natural_key",
+        "url",
+        "kind",
+        "title",
+        "teaser_text",
+        "description_text",
+        "eligibility_text",
+        "legal_text",
+        "deadline_text",
+        "status_note",
+        "keywords",
+        "raw",
+        "level",
+        "funder",
+        "funding_types",
+        "funding_areas",
+        "funding_subareas",
+        "regions",
+        "eligible_applicants",
+        "municipal_signals",
+        "contact",
+        "links",
+        "funding_rate",
+        "budget_eur",
+        "status",
+        "opens_on",
+        "next_deadline",
+        "last_deadline",
+        "deadlines",
+        "rolling",
+        "closed",
+        "deadline_sentence",
+        "attribution",
+        "extra",
     }
 )
 
 # Fields whose change is a real change of the programme (and so a revision). ``raw`` is left out on
 # purpose: it carries editorial noise (ticket ids, markup) that is not a change for a reader.
 HASHED_FIELDS = (
-    "title", "url", "teaser_text", "description_text", "eligibility_text", "legal_text",
-    "deadline_text", "status_note", "funder", "funding_types", "funding_areas", "funding_subareas",
-    "regions", "eligible_applicants", "municipal_signals", "funding_rate", "budget_eur", "status",
-    "opens_on", "next_deadline", "last_deadline", "deadlines", "rolling", "closed",
+    "title",
+    "url",
+    "teaser_text",
+    "description_text",
+    "eligibility_text",
+    "legal_text",
+    "deadline_text",
+    "status_note",
+    "funder",
+    "funding_types",
+    "funding_areas",
+    "funding_subareas",
+    "regions",
+    "eligible_applicants",
+    "municipal_signals",
+    "funding_rate",
+    "budget_eur",
+    "status",
+    "opens_on",
+    "next_deadline",
+    "last_deadline",
+    "deadlines",
+    "rolling",
+    "closed",
 )
 
 # A complete run that sees fewer items than this share of the previous complete run is suspect.
@@ -94,8 +142,14 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
             clean[name] = _as_date(clean[name], name, key)
     if "deadlines" in clean:
         clean["deadlines"] = sorted({_as_date(d, "deadlines", key).isoformat() for d in clean["deadlines"] if d})
-    for name in ("funding_types", "funding_areas", "funding_subareas", "regions", "eligible_applicants",
-                 "municipal_signals"):
+    for name in (
+        "funding_types",
+        "funding_areas",
+        "funding_subareas",
+        "regions",
+        "eligible_applicants",
+        "municipal_signals",
+    ):
         if name in clean:
             clean[name] = sorted({str(v) for v in clean[name] or [] if v})
     return clean
@@ -106,15 +160,23 @@ def classify_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     types: list[str] = []
     old_last, new_last = old.get("last_deadline"), new.get("last_deadline")
     old_next, new_next = old.get("next_deadline"), new.get("next_deadline")
-    if old_last and new_last and new_last > old_last and set(old.get("deadlines") or []) - set(new.get("deadlines") or []):
+    if (
+        old_last
+        and new_last
+        and new_last > old_last
+        and set(old.get("deadlines") or []) - set(new.get("deadlines") or [])
+    ):
         types.append("deadline_extended")
     elif new_next and (not old_next or new_next > old_next) and new_next not in (old.get("deadlines") or []):
         types.append("new_call" if old.get("closed") or old.get("status") == "closed" else "deadline_extended")
     if new.get("closed") and not old.get("closed") or (new.get("status") == "closed" and old.get("status") != "closed"):
         types.append("closed")
-    elif (old.get("closed") or old.get("status") == "closed") and not new.get("closed") and new.get("status") in ("open", "forthcoming"):
-        if "new_call" not in types:
-            types.append("new_call")
+    elif (
+        (old.get("closed") or old.get("status") == "closed")
+        and not new.get("closed")
+        and new.get("status") in ("open", "forthcoming")
+    ) and "new_call" not in types:
+        types.append("new_call")
     if old.get("funding_rate") != new.get("funding_rate") and (old.get("funding_rate") or new.get("funding_rate")):
         types.append("rate_changed")
     return sorted(set(types))
@@ -141,8 +203,16 @@ def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
 class Ingest:
     """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
 
-    def __init__(self, engine: Engine, source_key: str, *, source_name: str = "", level: str = "other",
-                 source_url: str = "", attribution: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        source_key: str,
+        *,
+        source_name: str = "",
+        level: str = "other",
+        source_url: str = "",
+        attribution: str = "",
+    ) -> None:
         self.engine = engine
         self.source_key = source_key
         self.errors: list[str] = []
@@ -152,8 +222,9 @@ class Ingest:
         with Session(engine) as session:
             source = session.get(Source, source_key)
             if source is None:
-                source = Source(key=source_key, name=source_name or source_key, level=level,
-                                url=source_url, attribution=attribution)
+                source = Source(
+                    key=source_key, name=source_name or source_key, level=level, url=source_url, attribution=attribution
+                )
             else:
                 source.name = source_name or source.name
                 source.url = source_url or source.url
@@ -166,8 +237,9 @@ class Ingest:
             session.refresh(run)
             self.run = run
             rows = session.exec(
-                select(Programme.id, Programme.natural_key, Programme.content_hash, Programme.removed_at)
-                .where(Programme.source_key == source_key)
+                select(Programme.id, Programme.natural_key, Programme.content_hash, Programme.removed_at).where(
+                    Programme.source_key == source_key
+                )
             ).all()
         self._known = {key: (pid, digest, removed) for pid, key, digest, removed in rows}
         self._session = Session(engine, expire_on_commit=False)
@@ -193,8 +265,16 @@ class Ingest:
         now = utcnow()
         known = self._known.get(key)
         if known is None:
-            self._new_rows.append(_programme_row(clean, source_key=self.source_key, content_hash=digest,
-                                                 first_seen_at=now, last_seen_at=now, updated_at=now))
+            self._new_rows.append(
+                _programme_row(
+                    clean,
+                    source_key=self.source_key,
+                    content_hash=digest,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    updated_at=now,
+                )
+            )
             self.run.new += 1
             outcome = "new"
         else:
@@ -218,11 +298,16 @@ class Ingest:
             programme.last_seen_at = now
             programme.updated_at = now
             self._session.add(programme)
-            self._session.add(ProgrammeRevision(
-                programme_id=pid, crawl_run_id=self.run.id, changed_fields=changed,
-                old_values={n: _jsonable(old[n]) for n in changed},
-                new_values={n: _jsonable(new[n]) for n in changed}, change_types=types,
-            ))
+            self._session.add(
+                ProgrammeRevision(
+                    programme_id=pid,
+                    crawl_run_id=self.run.id,
+                    changed_fields=changed,
+                    old_values={n: _jsonable(old[n]) for n in changed},
+                    new_values={n: _jsonable(new[n]) for n in changed},
+                    change_types=types,
+                )
+            )
             self._known[key] = (pid, digest, None)
             self.run.changed += 1
             outcome = "changed"
@@ -248,14 +333,22 @@ class Ingest:
 
     def _previous_complete_count(self, session: Session) -> int | None:
         previous = session.exec(
-            select(CrawlRun).where(CrawlRun.source_key == self.source_key, CrawlRun.id != self.run.id,
-                                   col(CrawlRun.complete).is_(True))
-            .order_by(col(CrawlRun.id).desc()).limit(1)
+            select(CrawlRun)
+            .where(CrawlRun.source_key == self.source_key, CrawlRun.id != self.run.id, col(CrawlRun.complete).is_(True))
+            .order_by(col(CrawlRun.id).desc())
+            .limit(1)
         ).first()
         return previous.seen if previous else None
 
-    def finish(self, *, complete: bool, error: str = "", alarms: list[str] | None = None,
-               stats: dict | None = None, partial_source: bool = False) -> CrawlRun:
+    def finish(
+        self,
+        *,
+        complete: bool,
+        error: str = "",
+        alarms: list[str] | None = None,
+        stats: dict | None = None,
+        partial_source: bool = False,
+    ) -> CrawlRun:
         """Close the run. ``complete`` means the source was read to the end without loss.
 
         ``partial_source`` is for sources that never list everything (programmes imported by hand):
@@ -266,7 +359,7 @@ class Ingest:
         now = utcnow()
         if self._unchanged_ids:
             for start in range(0, len(self._unchanged_ids), 900):
-                chunk = self._unchanged_ids[start:start + 900]
+                chunk = self._unchanged_ids[start : start + 900]
                 session.exec(update(Programme).where(col(Programme.id).in_(chunk)).values(last_seen_at=now))
         run = session.merge(self.run)
         run.alarms = list(alarms or [])
@@ -279,7 +372,9 @@ class Ingest:
             run.alarms = run.alarms + ["0 Programme gelesen"]
         elif previous and not partial_source and run.seen < previous * (1 - MAX_DROP):
             drop = round(100 * (1 - run.seen / previous))
-            run.alarms = run.alarms + [f"Rückgang um {drop} % gegenüber dem letzten vollständigen Lauf ({previous} → {run.seen})"]
+            run.alarms = run.alarms + [
+                f"Rückgang um {drop} % gegenüber dem letzten vollständigen Lauf ({previous} → {run.seen})"
+            ]
         trusted = complete and not error and not run.alarms
         if trusted and not partial_source:
             run.removed = self._mark_removed(session, now)
@@ -304,14 +399,21 @@ class Ingest:
         return self.finish(complete=False, error=error or "Lauf fehlgeschlagen", stats=stats)
 
     def _mark_removed(self, session: Session, now: datetime) -> int:
-        gone = [pid for key, (pid, _digest, removed) in self._known.items()
-                if pid not in self._seen_ids and removed is None]
+        gone = [
+            pid for key, (pid, _digest, removed) in self._known.items() if pid not in self._seen_ids and removed is None
+        ]
         for pid in gone:
             programme = session.get(Programme, pid)
             programme.removed_at = now
             programme.updated_at = now
             session.add(programme)
-            session.add(ProgrammeRevision(programme_id=pid, crawl_run_id=self.run.id,
-                                          changed_fields=["removed_at"], change_types=["removed"],
-                                          new_values={"removed_at": now.isoformat()}))
+            session.add(
+                ProgrammeRevision(
+                    programme_id=pid,
+                    crawl_run_id=self.run.id,
+                    changed_fields=["removed_at"],
+                    change_types=["removed"],
+                    new_values={"removed_at": now.isoformat()},
+                )
+            )
         return len(gone)

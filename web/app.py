@@ -30,17 +30,28 @@ SESSION_COOKIE = "foerderradar_session"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Förderradar Ruhr", version="0.1.0", docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json",
-                  description="JSON-API für Programme, Treffer und Mitglieder (Staff-Token erforderlich).")
+    app = FastAPI(
+        title="Förderradar Ruhr",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        description="JSON-API für Programme, Treffer und Mitglieder (Staff-Token erforderlich).",
+    )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
     app.state.rate_limits = RateLimits()
     app.state.preview_index = IndexCache()
 
-    app.add_middleware(SessionMiddleware, secret_key=settings.signing_key(), session_cookie=SESSION_COOKIE,
-                       max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.signing_key(),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -77,12 +88,19 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     headers = getattr(exc, "headers", None)
     if request.url.path.startswith("/api/") or request.headers.get("hx-request"):
         if request.headers.get("hx-request"):
-            return HTMLResponse(f'<p class="error" role="alert">{_escape(str(exc.detail))}</p>',
-                                status_code=exc.status_code, headers=headers)
+            return HTMLResponse(
+                f'<p class="error" role="alert">{_escape(str(exc.detail))}</p>',
+                status_code=exc.status_code,
+                headers=headers,
+            )
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": exc.status_code, "message": exc.detail},
-        status_code=exc.status_code, headers=headers)
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": exc.detail},
+        status_code=exc.status_code,
+        headers=headers,
+    )
 
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:

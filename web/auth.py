@@ -55,7 +55,9 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
     return user
 
 
-def add_staff(session: Session, email: str, password: str, *, role: str = StaffRole.curator, name: str = "") -> StaffUser:
+def add_staff(
+    session: Session, email: str, password: str, *, role: str = StaffRole.curator, name: str = ""
+) -> StaffUser:
     """Create a staff account, or set a new password/role for an existing one."""
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):

@@ -39,14 +39,15 @@ def bar_chart(chart_id: str, title: str, labels: list[str], series: dict[str, li
         parts.append(f'<text class="axis" x="{LABEL_WIDTH}" y="{legend_height + 15}">Keine Daten</text>')
     for row, text in enumerate(labels):
         y0 = legend_height + row * row_height
-        parts.append(f'<text class="axis" x="{LABEL_WIDTH - 6}" y="{y0 + row_height / 2 + 4}" '
-                     f'text-anchor="end">{escape(_short(text))}</text>')
+        parts.append(
+            f'<text class="axis" x="{LABEL_WIDTH - 6}" y="{y0 + row_height / 2 + 4}" '
+            f'text-anchor="end">{escape(_short(text))}</text>'
+        )
         for index, name in enumerate(names):
             value = series[name][row]
             width = plot_width * value / top
             y = y0 + 4 + index * (BAR + 2)
-            parts.append(f'<rect class="series-{index}" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
-                         f'height="{BAR}"/>')
+            parts.append(f'<rect class="series-{index}" x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR}"/>')
             parts.append(f'<text class="value" x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR - 2}">{value:g}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

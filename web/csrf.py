@@ -50,7 +50,7 @@ def check_same_origin(request: Request) -> None:
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None:
         if fetch_site not in ("same-origin", "none"):
-            raise HTTPException(403, "Anfrage von fremder Seite abgelehnt (Sec-Fetch-Site: %s)." % fetch_site)
+            raise HTTPException(403, f"Anfrage von fremder Seite abgelehnt (Sec-Fetch-Site: {fetch_site}).")
         return
     origin = request.headers.get("origin") or ""
     if origin and origin != "null":
@@ -74,4 +74,6 @@ async def verify_csrf(request: Request) -> None:
     ):
         sent = str((await request.form()).get(FORM_FIELD) or "")
     if not expected or not hmac.compare_digest(expected, sent):
-        raise HTTPException(403, "Sicherheitsmerkmal (CSRF-Token) fehlt oder ist abgelaufen. Bitte laden Sie die Seite neu.")
+        raise HTTPException(
+            403, "Sicherheitsmerkmal (CSRF-Token) fehlt oder ist abgelaufen. Bitte laden Sie die Seite neu."
+        )

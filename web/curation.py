@@ -33,9 +33,15 @@ def _require_proposed(match: Match) -> None:
 
 
 def _audit(session: Session, actor: StaffUser, action: str, match: Match, **details) -> None:
-    session.add(AuditLog(actor=actor.email, action=action, object_type="match", object_id=str(match.id),
-                         details={"member_id": match.member_id, "programme_id": match.programme_id,
-                                  "score": match.score, **details}))
+    session.add(
+        AuditLog(
+            actor=actor.email,
+            action=action,
+            object_type="match",
+            object_id=str(match.id),
+            details={"member_id": match.member_id, "programme_id": match.programme_id, "score": match.score, **details},
+        )
+    )
 
 
 def approve(session: Session, match: Match, actor: StaffUser) -> Match:

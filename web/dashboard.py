@@ -48,16 +48,23 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
     first_week = _week_start(today) - timedelta(weeks=WEEKS - 1)
     weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS)]
     since = datetime.combine(first_week, datetime.min.time(), tzinfo=UTC)
-    created = Counter(_week_start(at.date()) for at in session.exec(
-        select(Match.created_at).where(Match.created_at >= since)).all())
+    created = Counter(
+        _week_start(at.date()) for at in session.exec(select(Match.created_at).where(Match.created_at >= since)).all()
+    )
     approved_states = (MatchState.approved, MatchState.sent)
-    decided = Counter(_week_start(at.date()) for at in session.exec(
-        select(Match.decided_at).where(col(Match.state).in_(approved_states), Match.decided_at >= since)).all())
+    decided = Counter(
+        _week_start(at.date())
+        for at in session.exec(
+            select(Match.decided_at).where(col(Match.state).in_(approved_states), Match.decided_at >= since)
+        ).all()
+    )
 
     topic_total, topic_ok, source_total, source_ok = Counter(), Counter(), Counter(), Counter()
     for state, areas, source in session.exec(
-            select(Match.state, Programme.funding_areas, Programme.source_key)
-            .join(Programme, Programme.id == Match.programme_id)).all():
+        select(Match.state, Programme.funding_areas, Programme.source_key).join(
+            Programme, Programme.id == Match.programme_id
+        )
+    ).all():
         ok = state in approved_states
         source_total[source] += 1
         source_ok[source] += ok
@@ -69,21 +76,33 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
 
     latest = dict(session.exec(select(Match.member_id, func.max(Match.created_at)).group_by(Match.member_id)).all())
     cutoff = utcnow() - timedelta(weeks=SILENT_WEEKS)
-    silent = [SilentMember(m, latest.get(m.id)) for m in session.exec(select(Member).order_by(Member.name)).all()
-              if latest.get(m.id) is None or latest[m.id] < cutoff]
+    silent = [
+        SilentMember(m, latest.get(m.id))
+        for m in session.exec(select(Member).order_by(Member.name)).all()
+        if latest.get(m.id) is None or latest[m.id] < cutoff
+    ]
 
     horizon = today + timedelta(weeks=DEADLINE_WEEKS)
     upcoming = session.exec(
-        select(Programme, func.count(Match.id)).join(Match, Match.programme_id == Programme.id)
+        select(Programme, func.count(Match.id))
+        .join(Match, Match.programme_id == Programme.id)
         .where(col(Programme.next_deadline).between(today, horizon), Match.state != MatchState.rejected)
-        .group_by(Programme.id).order_by(Programme.next_deadline)).all()
+        .group_by(Programme.id)
+        .order_by(Programme.next_deadline)
+    ).all()
     deadline_weeks = Counter(_week_start(p.next_deadline) for p, _ in upcoming)
     first = _week_start(today)
-    deadline_rows = [(f"ab {(first + timedelta(weeks=i)).strftime('%d.%m.')}", deadline_weeks[first + timedelta(weeks=i)])
-                     for i in range(DEADLINE_WEEKS + 1)]
+    deadline_rows = [
+        (f"ab {(first + timedelta(weeks=i)).strftime('%d.%m.')}", deadline_weeks[first + timedelta(weeks=i)])
+        for i in range(DEADLINE_WEEKS + 1)
+    ]
     return Dashboard(
         week_labels=[f"KW {w.isocalendar().week:02d}" for w in weeks],
-        matches_per_week=[created[w] for w in weeks], approvals_per_week=[decided[w] for w in weeks],
-        topics=topics, sources=sources, silent_members=silent, deadline_weeks=deadline_rows,
+        matches_per_week=[created[w] for w in weeks],
+        approvals_per_week=[decided[w] for w in weeks],
+        topics=topics,
+        sources=sources,
+        silent_members=silent,
+        deadline_weeks=deadline_rows,
         upcoming=[(p, n) for p, n in upcoming],
     )

@@ -89,11 +89,14 @@ MemberDep = Annotated[Member, Depends(current_member)]
 _bearer = HTTPBearer(auto_error=False, description="Staff-API-Token (foerderradar staff token EMAIL)")
 
 
-def api_staff(session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> StaffUser:
+def api_staff(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> StaffUser:
     user = user_for_api_token(session, credentials.credentials) if credentials else None
     if user is None:
-        raise HTTPException(401, "Gültiges API-Token erforderlich (Authorization: Bearer ...).",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "Gültiges API-Token erforderlich (Authorization: Bearer ...).", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

@@ -6,8 +6,12 @@ from crawler.spiders.foerderdatenbank import vocab
 
 LEVEL_LABELS = {"bund": "Bund", "land": "Land NRW", "eu": "EU", "other": "Sonstige"}
 STATE_LABELS = {"proposed": "vorgeschlagen", "approved": "freigegeben", "rejected": "abgelehnt", "sent": "versendet"}
-FREQUENCY_LABELS = {"weekly": "wöchentlich", "biweekly": "alle zwei Wochen", "monthly": "monatlich",
-                    "paused": "pausiert"}
+FREQUENCY_LABELS = {
+    "weekly": "wöchentlich",
+    "biweekly": "alle zwei Wochen",
+    "monthly": "monatlich",
+    "paused": "pausiert",
+}
 
 
 def label(kind: str, code: str) -> str:

@@ -57,11 +57,24 @@ def preview(session: Session, cache: IndexCache, member: Member, doc: ProfileDoc
     index = cache.get(session)
     if index is None:
         return []
-    query = ProfileQuery(interests=doc.interests, keywords=doc.keywords, exclude=doc.exclude, topics=doc.topics,
-                         funding_types=doc.funding_types, min_score=doc.min_score, max_items=doc.max_items)
+    query = ProfileQuery(
+        interests=doc.interests,
+        keywords=doc.keywords,
+        exclude=doc.exclude,
+        topics=doc.topics,
+        funding_types=doc.funding_types,
+        min_score=doc.min_score,
+        max_items=doc.max_items,
+    )
     ranker = Ranker(index, today)
     request = RankRequest(member.kind, query, learned_values(index, collect_signals(session, member.id, today)))
     ranking = ranker.rank([request])[0]
-    return [PreviewItem(index.programmes[row], float(round(ranking.scores[row], 1)),
-                        ranker.explain(ranking, request, row), bool(ranking.scores[row] >= query.min_score))
-            for row in ranking.rows[:PREVIEW_ITEMS]]
+    return [
+        PreviewItem(
+            index.programmes[row],
+            float(round(ranking.scores[row], 1)),
+            ranker.explain(ranking, request, row),
+            bool(ranking.scores[row] >= query.min_score),
+        )
+        for row in ranking.rows[:PREVIEW_ITEMS]
+    ]

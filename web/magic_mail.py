@@ -33,8 +33,14 @@ def login_message(settings: Settings, member: Member, recipient: Recipient, link
     message["To"] = formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email
     message["Message-ID"] = make_msgid(domain=config.mail_domain)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(BODY.format(name=f" {recipient.name}" if recipient.name else "", member=member.name,
-                                    minutes=settings.magic_link_max_age_seconds // 60, link=link))
+    message.set_content(
+        BODY.format(
+            name=f" {recipient.name}" if recipient.name else "",
+            member=member.name,
+            minutes=settings.magic_link_max_age_seconds // 60,
+            link=link,
+        )
+    )
     return message
 
 

@@ -14,9 +14,16 @@ from starlette.datastructures import FormData
 from profiles.schema import ProfileDoc
 from web.labels import labels
 
-FIELD_NAMES = {"interests": "Interessen", "keywords": "Stichwörter", "exclude": "Ausschlüsse",
-               "topics": "Förderbereiche", "funding_types": "Förderarten", "digest_frequency": "Rhythmus",
-               "recipients": "Empfänger", "email": "E-Mail-Adresse"}
+FIELD_NAMES = {
+    "interests": "Interessen",
+    "keywords": "Stichwörter",
+    "exclude": "Ausschlüsse",
+    "topics": "Förderbereiche",
+    "funding_types": "Förderarten",
+    "digest_frequency": "Rhythmus",
+    "recipients": "Empfänger",
+    "email": "E-Mail-Adresse",
+}
 MAX_INTERESTS = 5000
 _SPLIT = re.compile(r"[\n,;]+")
 

@@ -19,8 +19,13 @@ from sqlmodel import Session, col, select
 from store.models import Match, MatchState, Member, Programme
 
 PER_PAGE = 50
-DEADLINE_CHOICES = {"14": "in 2 Wochen", "30": "in 30 Tagen", "56": "in 8 Wochen", "90": "in 3 Monaten",
-                    "none": "ohne Frist / laufend"}
+DEADLINE_CHOICES = {
+    "14": "in 2 Wochen",
+    "30": "in 30 Tagen",
+    "56": "in 8 Wochen",
+    "90": "in 3 Monaten",
+    "none": "ohne Frist / laufend",
+}
 GROUP_CHOICES = {"member": "nach Mitglied", "programme": "nach Programm"}
 
 
@@ -40,7 +45,7 @@ class QueueFilters:
     page: int = 1
 
     @classmethod
-    def from_query(cls, params: dict[str, str]) -> "QueueFilters":
+    def from_query(cls, params: dict[str, str]) -> QueueFilters:
         try:
             min_score = float(params["min_score"]) if params.get("min_score") else None
         except ValueError:
@@ -55,14 +60,29 @@ class QueueFilters:
         group = params.get("group") or "member"
         if group not in GROUP_CHOICES:
             raise FilterError(f"Gruppierung {group!r} ist unbekannt.")
-        return cls(source=params.get("source", ""), min_score=min_score, topic=params.get("topic", ""),
-                   deadline=deadline, level=params.get("level", ""), q=params.get("q", "").strip(),
-                   group=group, page=page)
+        return cls(
+            source=params.get("source", ""),
+            min_score=min_score,
+            topic=params.get("topic", ""),
+            deadline=deadline,
+            level=params.get("level", ""),
+            q=params.get("q", "").strip(),
+            group=group,
+            page=page,
+        )
 
     def query_string(self, **overrides: Any) -> str:
-        values = {"source": self.source, "min_score": "" if self.min_score is None else f"{self.min_score:g}",
-                  "topic": self.topic, "deadline": self.deadline, "level": self.level, "q": self.q,
-                  "group": self.group, "page": self.page, **overrides}
+        values = {
+            "source": self.source,
+            "min_score": "" if self.min_score is None else f"{self.min_score:g}",
+            "topic": self.topic,
+            "deadline": self.deadline,
+            "level": self.level,
+            "q": self.q,
+            "group": self.group,
+            "page": self.page,
+            **overrides,
+        }
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1) or k == "group"})
 
 
@@ -98,18 +118,28 @@ def _filtered(statement, filters: QueueFilters, today: date):
     if filters.deadline == "none":
         statement = statement.where(col(Programme.next_deadline).is_(None))
     elif filters.deadline:
-        statement = statement.where(col(Programme.next_deadline).between(
-            today, today + timedelta(days=int(filters.deadline))))
+        statement = statement.where(
+            col(Programme.next_deadline).between(today, today + timedelta(days=int(filters.deadline)))
+        )
     if filters.q:
         pattern = f"%{filters.q}%"
-        statement = statement.where(or_(col(Programme.title).ilike(pattern), col(Member.name).ilike(pattern),
-                                        col(Programme.funder).ilike(pattern)))
+        statement = statement.where(
+            or_(
+                col(Programme.title).ilike(pattern),
+                col(Member.name).ilike(pattern),
+                col(Programme.funder).ilike(pattern),
+            )
+        )
     return statement
 
 
 def _joined(*columns):
-    return (select(*columns).select_from(Match).join(Programme, Programme.id == Match.programme_id)
-            .join(Member, Member.id == Match.member_id))
+    return (
+        select(*columns)
+        .select_from(Match)
+        .join(Programme, Programme.id == Match.programme_id)
+        .join(Member, Member.id == Match.member_id)
+    )
 
 
 def count_queue(session: Session, filters: QueueFilters, *, today: date) -> int:
@@ -126,10 +156,22 @@ def load_queue(session: Session, filters: QueueFilters, *, today: date) -> Queue
         order = (Programme.title, Programme.id, col(Match.score).desc(), Match.id)
     else:
         order = (Member.name, col(Match.score).desc(), Match.id)
-    ids = list(session.exec(_filtered(_joined(Match.id), filters, today).order_by(*order)
-                            .offset((filters.page - 1) * PER_PAGE).limit(PER_PAGE)).all())
-    loaded = {m.id: QueueRow(m, p, mem) for m, p, mem in session.exec(
-        _joined(Match, Programme, Member).where(col(Match.id).in_(ids))).all()} if ids else {}
+    ids = list(
+        session.exec(
+            _filtered(_joined(Match.id), filters, today)
+            .order_by(*order)
+            .offset((filters.page - 1) * PER_PAGE)
+            .limit(PER_PAGE)
+        ).all()
+    )
+    loaded = (
+        {
+            m.id: QueueRow(m, p, mem)
+            for m, p, mem in session.exec(_joined(Match, Programme, Member).where(col(Match.id).in_(ids))).all()
+        }
+        if ids
+        else {}
+    )
     rows = [loaded[i] for i in ids]
     key = (lambda r: r.programme.title) if filters.group == "programme" else (lambda r: r.member.name)
     groups = [(name, list(items)) for name, items in groupby(rows, key=key)]

@@ -41,7 +41,8 @@ class RateLimiter:
             if not self.hit(key):
                 raise HTTPException(
                     429,
-                    "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
+                    "Zu viele Versuche in kurzer Zeit. "
+                    "Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
                     headers={"Retry-After": str(int(self.window))},
                 )
 

@@ -85,9 +85,15 @@ class MatchPage(BaseModel):
 
 
 @router.get("/programmes", response_model=ProgrammePage, summary="Programme auflisten")
-def list_programmes(session: SessionDep, _: ApiStaffDep, source: str = "", level: str = "",
-                    include_removed: bool = False, offset: Annotated[int, Query(ge=0)] = 0,
-                    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100) -> dict:
+def list_programmes(
+    session: SessionDep,
+    _: ApiStaffDep,
+    source: str = "",
+    level: str = "",
+    include_removed: bool = False,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+) -> dict:
     statement = select(Programme)
     if source:
         statement = statement.where(Programme.source_key == source)
@@ -109,9 +115,14 @@ def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: int) -> Pro
 
 
 @router.get("/matches", response_model=MatchPage, summary="Treffer auflisten")
-def list_matches(session: SessionDep, _: ApiStaffDep, member: str = "", state: str = "",
-                 offset: Annotated[int, Query(ge=0)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100) -> dict:
+def list_matches(
+    session: SessionDep,
+    _: ApiStaffDep,
+    member: str = "",
+    state: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+) -> dict:
     statement = select(Match, Member.slug).join(Member, Member.id == Match.member_id)
     if member:
         statement = statement.where(Member.slug == member)
@@ -119,30 +130,43 @@ def list_matches(session: SessionDep, _: ApiStaffDep, member: str = "", state: s
         statement = statement.where(Match.state == state)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(Match.id).offset(offset).limit(limit)).all()
-    items = [MatchOut(member_slug=slug, **match.model_dump(include=set(MatchOut.model_fields) - {"member_slug"}))
-             for match, slug in rows]
+    items = [
+        MatchOut(member_slug=slug, **match.model_dump(include=set(MatchOut.model_fields) - {"member_slug"}))
+        for match, slug in rows
+    ]
     return {"total": total, "items": items}
 
 
 def _member_out(member: Member, profile: Profile | None) -> MemberOut:
     profile = profile or Profile(member_id=member.id or 0)
-    return MemberOut(id=member.id, slug=member.slug, name=member.name, kind=member.kind, kreis=member.kreis,
-                     digest_frequency=member.digest_frequency, interests=profile.interests,
-                     keywords=profile.keywords, exclude=profile.exclude, topics=profile.topics,
-                     funding_types=profile.funding_types)
+    return MemberOut(
+        id=member.id,
+        slug=member.slug,
+        name=member.name,
+        kind=member.kind,
+        kreis=member.kreis,
+        digest_frequency=member.digest_frequency,
+        interests=profile.interests,
+        keywords=profile.keywords,
+        exclude=profile.exclude,
+        topics=profile.topics,
+        funding_types=profile.funding_types,
+    )
 
 
 @router.get("/members", response_model=list[MemberOut], summary="Mitglieder mit Profil")
 def list_members(session: SessionDep, _: ApiStaffDep) -> list[MemberOut]:
-    rows = session.exec(select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id)
-                        .order_by(Member.slug)).all()
+    rows = session.exec(
+        select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id).order_by(Member.slug)
+    ).all()
     return [_member_out(m, p) for m, p in rows]
 
 
 @router.get("/members/{slug}", response_model=MemberOut, summary="Ein Mitglied mit Profil")
 def get_member(session: SessionDep, _: ApiStaffDep, slug: str) -> MemberOut:
-    row = session.exec(select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id)
-                       .where(Member.slug == slug)).first()
+    row = session.exec(
+        select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id).where(Member.slug == slug)
+    ).first()
     if row is None:
         raise HTTPException(404, f"Mitglied {slug!r} gibt es nicht.")
     return _member_out(*row)

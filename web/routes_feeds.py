@@ -32,9 +32,14 @@ def _member_for(session: Session, token: str) -> Member:
 
 
 def _approved(session: Session, member: Member) -> list[tuple[Match, Programme]]:
-    return list(session.exec(select(Match, Programme).join(Programme, Programme.id == Match.programme_id)
-                             .where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
-                             .order_by(col(Match.decided_at).desc(), col(Match.id).desc())).all())
+    return list(
+        session.exec(
+            select(Match, Programme)
+            .join(Programme, Programme.id == Match.programme_id)
+            .where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
+            .order_by(col(Match.decided_at).desc(), col(Match.id).desc())
+        ).all()
+    )
 
 
 @router.get("/{token}/fristen.ics")
@@ -46,9 +51,11 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
     calendar.add("x-wr-calname", f"Förderfristen {member.name}")
     today = date.today()
     stamp = datetime.now(UTC)
-    for match, programme in _approved(session, member):
-        for deadline in sorted({date.fromisoformat(d) for d in programme.deadlines} |
-                               ({programme.next_deadline} if programme.next_deadline else set())):
+    for _match, programme in _approved(session, member):
+        for deadline in sorted(
+            {date.fromisoformat(d) for d in programme.deadlines}
+            | ({programme.next_deadline} if programme.next_deadline else set())
+        ):
             if deadline < today:
                 continue
             event = Event()
@@ -57,7 +64,9 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
             event.add("dtstart", deadline)
             event.add("dtend", deadline + timedelta(days=1))
             event.add("summary", f"Frist: {programme.title}")
-            event.add("description", f"{programme.deadline_sentence or programme.deadline_text}\n{programme.url}".strip())
+            event.add(
+                "description", f"{programme.deadline_sentence or programme.deadline_text}\n{programme.url}".strip()
+            )
             if safe_url(programme.url):
                 event.add("url", programme.url)
             event.add("transp", "TRANSPARENT")
@@ -68,8 +77,9 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
                 alarm.add("trigger", timedelta(days=-days))
                 event.add_component(alarm)
             calendar.add_component(event)
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=900"})
+    return Response(
+        calendar.to_ical(), media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, max-age=900"}
+    )
 
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -101,9 +111,14 @@ def matches_feed(session: SessionDep, settings: SettingsDep, token: str) -> Resp
         _sub(entry, "updated", (match.decided_at or match.updated_at).isoformat())
         if safe_url(programme.url):
             _sub(entry, "link", href=programme.url, rel="alternate")
-        lines = [match.explanation.get("summary", ""), match.explanation.get("deadline", ""),
-                 programme.teaser_text, programme.attribution]
+        lines = [
+            match.explanation.get("summary", ""),
+            match.explanation.get("deadline", ""),
+            programme.teaser_text,
+            programme.attribution,
+        ]
         _sub(entry, "summary", "\n".join(line for line in lines if line), type="text")
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, media_type="application/atom+xml; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=900"})
+    return Response(
+        body, media_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "private, max-age=900"}
+    )

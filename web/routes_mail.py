@@ -55,8 +55,9 @@ def _recipient(session: Session, settings, token: str) -> Recipient | HTMLRespon
         return _token_error(exc)
     recipient = session.get(Recipient, recipient_id)
     if recipient is None:
-        return _page("invalid.html", status_code=404,
-                     message="Diese Adresse ist im Förderradar nicht mehr eingetragen.")
+        return _page(
+            "invalid.html", status_code=404, message="Diese Adresse ist im Förderradar nicht mehr eingetragen."
+        )
     return recipient
 
 
@@ -65,8 +66,7 @@ def unsubscribe_confirm(token: str, session: SessionDep, settings: SettingsDep):
     found = _recipient(session, settings, token)
     if isinstance(found, HTMLResponse):
         return found
-    return _page("unsubscribe_confirm.html", email=found.email,
-                 already=found.status == RecipientStatus.unsubscribed)
+    return _page("unsubscribe_confirm.html", email=found.email, already=found.status == RecipientStatus.unsubscribed)
 
 
 @router.post("/m/abmelden/{token}", response_class=HTMLResponse)
@@ -78,9 +78,15 @@ def unsubscribe(token: str, session: SessionDep, settings: SettingsDep):
         found.status = RecipientStatus.unsubscribed
         found.status_changed_at = utcnow()
         session.add(found)
-        session.add(AuditLog(actor=f"recipient:{found.id}", action="recipient.unsubscribe",
-                             object_type="recipient", object_id=str(found.id),
-                             details={"email": found.email, "member_id": found.member_id}))
+        session.add(
+            AuditLog(
+                actor=f"recipient:{found.id}",
+                action="recipient.unsubscribe",
+                object_type="recipient",
+                object_id=str(found.id),
+                details={"email": found.email, "member_id": found.member_id},
+            )
+        )
         session.commit()
     return _page("unsubscribe_done.html", email=found.email)
 
@@ -125,13 +131,24 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
         return target
     # One verdict per recipient and programme: a second click (or a change of mind) replaces
     # the first, so repeated clicks do not weigh more in the matcher's learning.
-    existing = session.exec(select(Feedback).where(
-        Feedback.recipient_id == target.recipient.id, Feedback.programme_id == target.programme.id,
-        Feedback.channel == "mail")).first()
+    existing = session.exec(
+        select(Feedback).where(
+            Feedback.recipient_id == target.recipient.id,
+            Feedback.programme_id == target.programme.id,
+            Feedback.channel == "mail",
+        )
+    ).first()
     if existing is None:
-        session.add(Feedback(member_id=target.claim.member_id, programme_id=target.programme.id,
-                             recipient_id=target.recipient.id, match_id=target.claim.match_id, fits=target.fits,
-                             channel="mail"))
+        session.add(
+            Feedback(
+                member_id=target.claim.member_id,
+                programme_id=target.programme.id,
+                recipient_id=target.recipient.id,
+                match_id=target.claim.match_id,
+                fits=target.fits,
+                channel="mail",
+            )
+        )
     else:
         existing.fits = target.fits
         existing.created_at = utcnow()

@@ -32,10 +32,10 @@ from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_ma
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
-SENT_NOTICE = ("Wenn die Adresse bei uns für ein Mitglied eingetragen ist, haben wir Ihnen soeben einen "
-               "Anmeldelink geschickt. Bitte sehen Sie in Ihr Postfach.")
-
-
+SENT_NOTICE = (
+    "Wenn die Adresse bei uns für ein Mitglied eingetragen ist, haben wir Ihnen soeben einen "
+    "Anmeldelink geschickt. Bitte sehen Sie in Ihr Postfach."
+)
 
 
 # ------------------------------------------------------------------------------------- login
@@ -47,11 +47,14 @@ def login_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/login")
-def request_link(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]) -> HTMLResponse:
+def request_link(
+    request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]
+) -> HTMLResponse:
     address = email.strip().lower()
     request.app.state.rate_limits.magic_link.check(f"link-ip:{client_ip(request)}", f"link-email:{address}")
-    recipients = session.exec(select(Recipient).where(func.lower(Recipient.email) == address,
-                                                      Recipient.status != RecipientStatus.suppressed)).all()
+    recipients = session.exec(
+        select(Recipient).where(func.lower(Recipient.email) == address, Recipient.status != RecipientStatus.suppressed)
+    ).all()
     for recipient in recipients:  # an address may serve several members; each gets its own link
         member = session.get(Member, recipient.member_id)
         token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
@@ -83,10 +86,15 @@ def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, to
     recipient = session.get(Recipient, link.recipient_id)
     if recipient is None or recipient.member_id != link.member_id:
         session.rollback()
-        return render(request, "member_login.html", {"notice": "", "error": "Diese Adresse ist nicht mehr eingetragen."},
-                       status_code=400)
-    session.add(AuditLog(actor=recipient.email, action="member.login", object_type="member",
-                         object_id=str(link.member_id)))
+        return render(
+            request,
+            "member_login.html",
+            {"notice": "", "error": "Diese Adresse ist nicht mehr eingetragen."},
+            status_code=400,
+        )
+    session.add(
+        AuditLog(actor=recipient.email, action="member.login", object_type="member", object_id=str(link.member_id))
+    )
     session.commit()
     return start_session(request, "/member/", member_id=link.member_id, member_email=recipient.email)
 
@@ -99,15 +107,29 @@ def logout(request: Request) -> RedirectResponse:
 # ----------------------------------------------------------------------------------- profile
 
 
-def _page(request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200) -> HTMLResponse:
+def _page(
+    request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200
+) -> HTMLResponse:
     doc = doc or profile_doc(session, member)
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
-    return render(request, "member_profile.html", {
-        "member": member, "doc": doc, "keywords": join_terms(doc.keywords), "exclude": join_terms(doc.exclude),
-        "recipients": recipients, "topic_labels": labels("foerderbereich"), "type_labels": labels("foerderart"),
-        "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES}, "errors": errors or [],
-        "saved": saved, "base_url": request.app.state.settings.public_base_url.rstrip("/")},
-        status_code=status_code)
+    return render(
+        request,
+        "member_profile.html",
+        {
+            "member": member,
+            "doc": doc,
+            "keywords": join_terms(doc.keywords),
+            "exclude": join_terms(doc.exclude),
+            "recipients": recipients,
+            "topic_labels": labels("foerderbereich"),
+            "type_labels": labels("foerderart"),
+            "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES},
+            "errors": errors or [],
+            "saved": saved,
+            "base_url": request.app.state.settings.public_base_url.rstrip("/"),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/")
@@ -123,11 +145,22 @@ async def save_profile(request: Request, session: SessionDep, member: MemberDep)
     except ProfileFormError as exc:
         return _page(request, session, member, errors=exc.errors, status_code=400)
     apply_profiles(session, [doc])
-    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="profile.update",
-                         object_type="member", object_id=str(member.id),
-                         details={"interests": doc.interests[:200], "keywords": doc.keywords, "exclude": doc.exclude,
-                                  "topics": doc.topics, "funding_types": doc.funding_types,
-                                  "digest_frequency": doc.digest_frequency}))
+    session.add(
+        AuditLog(
+            actor=request.session.get("member_email", f"member:{member.slug}"),
+            action="profile.update",
+            object_type="member",
+            object_id=str(member.id),
+            details={
+                "interests": doc.interests[:200],
+                "keywords": doc.keywords,
+                "exclude": doc.exclude,
+                "topics": doc.topics,
+                "funding_types": doc.funding_types,
+                "digest_frequency": doc.digest_frequency,
+            },
+        )
+    )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
 
@@ -150,16 +183,26 @@ async def add_recipient(request: Request, session: SessionDep, member: MemberDep
     form = await request.form()
     doc = profile_doc(session, member)
     try:
-        new = RecipientDoc(email=str(form.get("email") or ""), name=str(form.get("name") or "").strip(),
-                           topics=[str(t) for t in form.getlist("topics")])
+        new = RecipientDoc(
+            email=str(form.get("email") or ""),
+            name=str(form.get("name") or "").strip(),
+            topics=[str(t) for t in form.getlist("topics")],
+        )
         doc = validated(doc, recipients=[r.model_dump() for r in doc.recipients] + [new.model_dump()])
     except ProfileFormError as exc:
         return _page(request, session, member, errors=exc.errors, status_code=400)
     except ValueError as exc:
         return _page(request, session, member, errors=[f"Empfänger: {_first_error(exc)}"], status_code=400)
     apply_profiles(session, [doc])
-    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="recipient.add",
-                         object_type="member", object_id=str(member.id), details={"email": new.email}))
+    session.add(
+        AuditLog(
+            actor=request.session.get("member_email", f"member:{member.slug}"),
+            action="recipient.add",
+            object_type="member",
+            object_id=str(member.id),
+            details={"email": new.email},
+        )
+    )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
 
@@ -184,11 +227,23 @@ def remove_recipient(request: Request, session: SessionDep, member: MemberDep, r
     doc = profile_doc(session, member)
     remaining = [r for r in doc.recipients if r.email.casefold() != recipient.email.casefold()]
     if not remaining:
-        return _page(request, session, member, status_code=400,
-                     errors=["Empfänger: Mindestens eine Adresse muss eingetragen bleiben."])
+        return _page(
+            request,
+            session,
+            member,
+            status_code=400,
+            errors=["Empfänger: Mindestens eine Adresse muss eingetragen bleiben."],
+        )
     apply_profiles(session, [validated(doc, recipients=[r.model_dump() for r in remaining])])
-    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="recipient.remove",
-                         object_type="member", object_id=str(member.id), details={"email": recipient.email}))
+    session.add(
+        AuditLog(
+            actor=request.session.get("member_email", f"member:{member.slug}"),
+            action="recipient.remove",
+            object_type="member",
+            object_id=str(member.id),
+            details={"email": recipient.email},
+        )
+    )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
 
@@ -199,7 +254,13 @@ def new_feed_token(request: Request, session: SessionDep, member: MemberDep) -> 
     member.feed_token = secrets.token_urlsafe(32)
     member.updated_at = utcnow()
     session.add(member)
-    session.add(AuditLog(actor=request.session.get("member_email", f"member:{member.slug}"), action="feed.token",
-                         object_type="member", object_id=str(member.id)))
+    session.add(
+        AuditLog(
+            actor=request.session.get("member_email", f"member:{member.slug}"),
+            action="feed.token",
+            object_type="member",
+            object_id=str(member.id),
+        )
+    )
     session.commit()
     return RedirectResponse("/member/#feeds", status_code=303)

@@ -46,11 +46,9 @@ AUDIT_PER_PAGE = 100
 RUNS_PER_SOURCE = 10
 
 
-
 def _back(target: str) -> str:
     """Only our own queue URLs are followed after a decision (no open redirect)."""
     return target if target.startswith("/staff/") and not target.startswith("//") else "/staff/queue"
-
 
 
 # ------------------------------------------------------------------------------------- login
@@ -62,12 +60,18 @@ def login_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
+def login(
+    request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Response:
     request.app.state.rate_limits.login.check(f"staff-ip:{client_ip(request)}", f"staff-email:{email.strip().lower()}")
     user = authenticate(session, email, password)
     if user is None:
-        return render(request, "staff_login.html",
-                       {"error": "E-Mail-Adresse oder Passwort ist falsch.", "email": email}, status_code=400)
+        return render(
+            request,
+            "staff_login.html",
+            {"error": "E-Mail-Adresse oder Passwort ist falsch.", "email": email},
+            status_code=400,
+        )
     session.commit()
     return start_session(request, "/staff/queue", staff_id=user.id)
 
@@ -88,10 +92,22 @@ def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespons
         raise HTTPException(400, str(exc)) from None
     page = load_queue(session, filters, today=date.today())
     sources = session.exec(select(Source).order_by(Source.name)).all()
-    return render(request, "staff_queue.html", {
-        "staff": staff, "active": "queue", "page": page, "filters": filters, "sources": sources,
-        "levels": LEVEL_LABELS, "topics": labels("foerderbereich"), "deadline_choices": DEADLINE_CHOICES,
-        "group_choices": GROUP_CHOICES, "back": f"/staff/queue?{filters.query_string()}"})
+    return render(
+        request,
+        "staff_queue.html",
+        {
+            "staff": staff,
+            "active": "queue",
+            "page": page,
+            "filters": filters,
+            "sources": sources,
+            "levels": LEVEL_LABELS,
+            "topics": labels("foerderbereich"),
+            "deadline_choices": DEADLINE_CHOICES,
+            "group_choices": GROUP_CHOICES,
+            "back": f"/staff/queue?{filters.query_string()}",
+        },
+    )
 
 
 def _decided(request: Request, session, match: Match, back: str) -> Response:
@@ -114,8 +130,9 @@ def _proposed_match(session, match_id: int) -> Match:
 
 
 @router.post("/matches/{match_id}/approve")
-def approve(request: Request, session: SessionDep, staff: StaffDep, match_id: int,
-            back: Annotated[str, Form()] = "/staff/queue") -> Response:
+def approve(
+    request: Request, session: SessionDep, staff: StaffDep, match_id: int, back: Annotated[str, Form()] = "/staff/queue"
+) -> Response:
     match = _proposed_match(session, match_id)
     try:
         curation.approve(session, match, staff)
@@ -126,9 +143,15 @@ def approve(request: Request, session: SessionDep, staff: StaffDep, match_id: in
 
 
 @router.post("/matches/{match_id}/reject")
-def reject(request: Request, session: SessionDep, staff: StaffDep, match_id: int,
-           reason: Annotated[str, Form()], note: Annotated[str, Form()] = "",
-           back: Annotated[str, Form()] = "/staff/queue") -> Response:
+def reject(
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    match_id: int,
+    reason: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/staff/queue",
+) -> Response:
     match = _proposed_match(session, match_id)
     try:
         curation.reject(session, match, staff, reason=reason, note=note)
@@ -139,8 +162,12 @@ def reject(request: Request, session: SessionDep, staff: StaffDep, match_id: int
 
 
 @router.post("/matches/bulk-approve")
-def bulk_approve(session: SessionDep, staff: StaffDep, match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
-                 back: Annotated[str, Form()] = "/staff/queue") -> RedirectResponse:
+def bulk_approve(
+    session: SessionDep,
+    staff: StaffDep,
+    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    back: Annotated[str, Form()] = "/staff/queue",
+) -> RedirectResponse:
     if not match_ids:
         raise HTTPException(400, "Bitte wählen Sie mindestens einen Treffer aus.")
     curation.bulk_approve(session, match_ids, staff)
@@ -153,13 +180,19 @@ def bulk_approve(session: SessionDep, staff: StaffDep, match_ids: Annotated[list
 
 def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, ProgrammeLink]]:
     """The other records of the same programme (the crawler's rule, staff vetoes respected) and why."""
-    links = session.exec(select(ProgrammeLink).where(
-        or_(ProgrammeLink.programme_id == programme.id, ProgrammeLink.other_id == programme.id))).all()
+    links = session.exec(
+        select(ProgrammeLink).where(
+            or_(ProgrammeLink.programme_id == programme.id, ProgrammeLink.other_id == programme.id)
+        )
+    ).all()
     reasons: dict[int, ProgrammeLink] = {}
     for link in sorted(links, key=lambda link: link.method == "staff"):  # staff links win
         reasons[link.other_id if link.programme_id == programme.id else link.programme_id] = link
-    return [(other, reasons[other.id]) for other_id in linked_programme_ids(session, programme.id)
-            if (other := session.get(Programme, other_id)) is not None]
+    return [
+        (other, reasons[other.id])
+        for other_id in linked_programme_ids(session, programme.id)
+        if (other := session.get(Programme, other_id)) is not None
+    ]
 
 
 @router.get("/programmes/{programme_id}")
@@ -167,15 +200,31 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
-    revisions = session.exec(select(ProgrammeRevision).where(ProgrammeRevision.programme_id == programme_id)
-                             .order_by(col(ProgrammeRevision.created_at).desc())).all()
-    matches = session.exec(select(Match, Member, StaffUser).join(Member, Member.id == Match.member_id)
-                           .outerjoin(StaffUser, StaffUser.id == Match.reviewer_id)
-                           .where(Match.programme_id == programme_id).order_by(col(Match.score).desc())).all()
-    return render(request, "staff_programme.html", {
-        "staff": staff, "active": "queue", "programme": programme, "source": session.get(Source, programme.source_key),
-        "linked": _linked_programmes(session, programme),
-        "revisions": [(r, revision_diff(r)) for r in revisions], "matches": matches})
+    revisions = session.exec(
+        select(ProgrammeRevision)
+        .where(ProgrammeRevision.programme_id == programme_id)
+        .order_by(col(ProgrammeRevision.created_at).desc())
+    ).all()
+    matches = session.exec(
+        select(Match, Member, StaffUser)
+        .join(Member, Member.id == Match.member_id)
+        .outerjoin(StaffUser, StaffUser.id == Match.reviewer_id)
+        .where(Match.programme_id == programme_id)
+        .order_by(col(Match.score).desc())
+    ).all()
+    return render(
+        request,
+        "staff_programme.html",
+        {
+            "staff": staff,
+            "active": "queue",
+            "programme": programme,
+            "source": session.get(Source, programme.source_key),
+            "linked": _linked_programmes(session, programme),
+            "revisions": [(r, revision_diff(r)) for r in revisions],
+            "matches": matches,
+        },
+    )
 
 
 # ------------------------------------------------------------------------------------ digests
@@ -190,25 +239,54 @@ def _member(session, slug: str) -> Member:
 
 @router.get("/digests")
 def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
-    counts = dict(session.exec(select(Match.member_id, func.count(Match.id)).where(
-        Match.state == MatchState.approved, col(Match.released_at).is_(None)).group_by(Match.member_id)).all())
-    proposed = dict(session.exec(select(Match.member_id, func.count(Match.id)).where(
-        Match.state == MatchState.proposed).group_by(Match.member_id)).all())
+    counts = dict(
+        session.exec(
+            select(Match.member_id, func.count(Match.id))
+            .where(Match.state == MatchState.approved, col(Match.released_at).is_(None))
+            .group_by(Match.member_id)
+        ).all()
+    )
+    proposed = dict(
+        session.exec(
+            select(Match.member_id, func.count(Match.id))
+            .where(Match.state == MatchState.proposed)
+            .group_by(Match.member_id)
+        ).all()
+    )
     members = session.exec(select(Member).order_by(Member.name)).all()
-    return render(request, "staff_digests.html", {
-        "staff": staff, "active": "digests", "period": current_period(date.today()),
-        "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members]})
+    return render(
+        request,
+        "staff_digests.html",
+        {
+            "staff": staff,
+            "active": "digests",
+            "period": current_period(date.today()),
+            "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members],
+        },
+    )
 
 
 @router.get("/members/{slug}/digest")
 def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
     member = _member(session, slug)
-    pending = session.exec(select(func.count(Match.id)).where(
-        Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None))).one()
+    pending = session.exec(
+        select(func.count(Match.id)).where(
+            Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None)
+        )
+    ).one()
     rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
-    return render(request, "staff_digest_preview.html", {
-        "staff": staff, "active": "digests", "member": member, "rendered": rendered, "pending": pending,
-        "period": current_period(date.today())})
+    return render(
+        request,
+        "staff_digest_preview.html",
+        {
+            "staff": staff,
+            "active": "digests",
+            "member": member,
+            "rendered": rendered,
+            "pending": pending,
+            "period": current_period(date.today()),
+        },
+    )
 
 
 @router.get("/members/{slug}/digest.html")
@@ -232,45 +310,82 @@ def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse
 @router.get("/sources")
 def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
     health = source_health(session)
-    runs = {h.key: session.exec(select(CrawlRun).where(CrawlRun.source_key == h.key)
-                                .order_by(col(CrawlRun.started_at).desc()).limit(RUNS_PER_SOURCE)).all()
-            for h in health}
-    return render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health,
-                                                   "runs": runs})
+    runs = {
+        h.key: session.exec(
+            select(CrawlRun)
+            .where(CrawlRun.source_key == h.key)
+            .order_by(col(CrawlRun.started_at).desc())
+            .limit(RUNS_PER_SOURCE)
+        ).all()
+        for h in health
+    }
+    return render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health, "runs": runs})
 
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
     data = build_dashboard(session, today=date.today())
     charts = {
-        "weeks": bar_chart("chart-weeks", "Treffer und Freigaben je Kalenderwoche", data.week_labels,
-                           {"Treffer": data.matches_per_week, "Freigaben": data.approvals_per_week}),
-        "topics": bar_chart("chart-topics", "Treffer und Freigaben je Förderbereich", [t[0] for t in data.topics],
-                            {"Treffer": [t[1] for t in data.topics], "Freigaben": [t[2] for t in data.topics]}),
-        "sources": bar_chart("chart-sources", "Treffer und Freigaben je Quelle", [s[0] for s in data.sources],
-                             {"Treffer": [s[1] for s in data.sources], "Freigaben": [s[2] for s in data.sources]}),
-        "deadlines": bar_chart("chart-deadlines", "Programme mit Frist in den nächsten 8 Wochen",
-                               [d[0] for d in data.deadline_weeks], {"Programme": [d[1] for d in data.deadline_weeks]}),
+        "weeks": bar_chart(
+            "chart-weeks",
+            "Treffer und Freigaben je Kalenderwoche",
+            data.week_labels,
+            {"Treffer": data.matches_per_week, "Freigaben": data.approvals_per_week},
+        ),
+        "topics": bar_chart(
+            "chart-topics",
+            "Treffer und Freigaben je Förderbereich",
+            [t[0] for t in data.topics],
+            {"Treffer": [t[1] for t in data.topics], "Freigaben": [t[2] for t in data.topics]},
+        ),
+        "sources": bar_chart(
+            "chart-sources",
+            "Treffer und Freigaben je Quelle",
+            [s[0] for s in data.sources],
+            {"Treffer": [s[1] for s in data.sources], "Freigaben": [s[2] for s in data.sources]},
+        ),
+        "deadlines": bar_chart(
+            "chart-deadlines",
+            "Programme mit Frist in den nächsten 8 Wochen",
+            [d[0] for d in data.deadline_weeks],
+            {"Programme": [d[1] for d in data.deadline_weeks]},
+        ),
     }
-    return render(request, "staff_dashboard.html", {"staff": staff, "active": "dashboard", "data": data,
-                                                     "charts": charts})
+    return render(
+        request, "staff_dashboard.html", {"staff": staff, "active": "dashboard", "data": data, "charts": charts}
+    )
 
 
 @router.get("/audit")
-def audit(request: Request, session: SessionDep, staff: StaffDep, page: int = 1, actor: str = "",
-          action: str = "") -> HTMLResponse:
+def audit(
+    request: Request, session: SessionDep, staff: StaffDep, page: int = 1, actor: str = "", action: str = ""
+) -> HTMLResponse:
     statement = select(AuditLog)
     if actor:
         statement = statement.where(col(AuditLog.actor).ilike(f"%{actor}%"))
     if action:
         statement = statement.where(AuditLog.action == action)
     page = max(1, page)
-    entries = session.exec(statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-                           .offset((page - 1) * AUDIT_PER_PAGE).limit(AUDIT_PER_PAGE + 1)).all()
+    entries = session.exec(
+        statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+        .offset((page - 1) * AUDIT_PER_PAGE)
+        .limit(AUDIT_PER_PAGE + 1)
+    ).all()
     actions = session.exec(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
-    return render(request, "staff_audit.html", {
-        "staff": staff, "active": "audit", "entries": entries[:AUDIT_PER_PAGE], "page": page,
-        "has_next": len(entries) > AUDIT_PER_PAGE, "actor": actor, "action": action, "actions": actions})
+    return render(
+        request,
+        "staff_audit.html",
+        {
+            "staff": staff,
+            "active": "audit",
+            "entries": entries[:AUDIT_PER_PAGE],
+            "page": page,
+            "has_next": len(entries) > AUDIT_PER_PAGE,
+            "actor": actor,
+            "action": action,
+            "actions": actions,
+        },
+    )
 
 
 # ------------------------------------------------------------------------------ staff accounts
@@ -291,7 +406,14 @@ def set_active(session: SessionDep, staff: AdminDep, user_id: int, active: Annot
         raise HTTPException(400, "Sie können Ihr eigenes Konto nicht sperren.")
     account.active = active
     session.add(account)
-    session.add(AuditLog(actor=staff.email, action="staff.activate" if active else "staff.deactivate",
-                         object_type="staffuser", object_id=str(account.id), details={"email": account.email}))
+    session.add(
+        AuditLog(
+            actor=staff.email,
+            action="staff.activate" if active else "staff.deactivate",
+            object_type="staffuser",
+            object_id=str(account.id),
+            details={"email": account.email},
+        )
+    )
     session.commit()
     return RedirectResponse("/staff/users", status_code=303)

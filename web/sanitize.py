@@ -12,8 +12,33 @@ import nh3
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "abbr", "sub", "sup", "dl", "dt", "dd",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "abbr",
+    "sub",
+    "sup",
+    "dl",
+    "dt",
+    "dd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}

@@ -40,8 +40,14 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
     env.globals.update(csrf_token=csrf_token, label=label, reason_labels=REASON_LABELS)
-    env.filters.update(de_date=de_date, de_datetime=de_datetime, clean_html=clean_html, safe_url=safe_url,
-                       level_label=level_label, state_label=state_label)
+    env.filters.update(
+        de_date=de_date,
+        de_datetime=de_datetime,
+        clean_html=clean_html,
+        safe_url=safe_url,
+        level_label=level_label,
+        state_label=state_label,
+    )
     return templates
 
 

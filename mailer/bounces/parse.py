@@ -60,8 +60,9 @@ def _blocks(part: Message) -> list[Message]:
 def _from_delivery_status(part: Message, original_id: str) -> list[Failure]:
     failures = []
     for block in _blocks(part):
-        original_id = original_id or str(block.get("Original-Message-ID") or block.get("X-Original-Message-ID")
-                                         or "").strip()
+        original_id = (
+            original_id or str(block.get("Original-Message-ID") or block.get("X-Original-Message-ID") or "").strip()
+        )
         recipient = block.get("Final-Recipient") or block.get("Original-Recipient")
         action = (block.get("Action") or "").strip().lower()
         if not recipient or action not in ("failed", "delayed"):
@@ -93,8 +94,11 @@ def _from_text(message: Message, original_id: str) -> list[Failure]:
             status, address = STATUS_CODE.search(line), ADDRESS.search(line)
             if status and address and status.group(1) in "45":
                 code = ".".join(status.groups())
-                return [Failure(address.group(1).lower(), code.startswith("5"), code, " ".join(line.split())[:2000],
-                                original_id)]
+                return [
+                    Failure(
+                        address.group(1).lower(), code.startswith("5"), code, " ".join(line.split())[:2000], original_id
+                    )
+                ]
         return []
     return []
 

@@ -42,9 +42,15 @@ def process_bounce_maildir(engine: Engine, path: Path) -> BounceReport:
             with Session(engine) as session:
                 for failure in failures:
                     report.failures += 1
-                    for recipient in record_bounce(session, failure.email, permanent=failure.permanent,
-                                                   status_code=failure.status_code, diagnostic=failure.diagnostic,
-                                                   message_id=failure.message_id, source="dsn"):
+                    for recipient in record_bounce(
+                        session,
+                        failure.email,
+                        permanent=failure.permanent,
+                        status_code=failure.status_code,
+                        diagnostic=failure.diagnostic,
+                        message_id=failure.message_id,
+                        source="dsn",
+                    ):
                         if recipient.status == RecipientStatus.suppressed and recipient.email not in report.suppressed:
                             report.suppressed.append(recipient.email)
                 session.commit()

@@ -54,8 +54,9 @@ def test_config_masks_secrets(settings_env, monkeypatch):
 
 def test_bad_setting_fails_at_start_naming_the_variable(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "FOERDERRADAR_SMTP_PORT": "zweihundert", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "foerderradar", "config"], capture_output=True, text=True,
-                            env=env, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "foerderradar", "config"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "FOERDERRADAR_SMTP_PORT" in result.stderr
 
@@ -74,8 +75,11 @@ def test_init_twice_is_harmless(settings_env):
 def test_profiles_seed_import_bad_file_changes_nothing(settings_env, tmp_path):
     assert invoke("profiles", "seed").exit_code == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- slug: selm\n  name: Selm\n  kind: kreisangehoerige_gemeinde\n  interests: neu\n"
-                   "- slug: werne\n  name: Werne\n  kind: dorf\n", encoding="utf-8")
+    bad.write_text(
+        "- slug: selm\n  name: Selm\n  kind: kreisangehoerige_gemeinde\n  interests: neu\n"
+        "- slug: werne\n  name: Werne\n  kind: dorf\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["profiles", "import", str(bad)])
     assert result.exit_code == 2
     assert "bad.yaml, Zeile 7" in result.output and "dorf" in result.output
@@ -92,7 +96,8 @@ def test_programmes_import_skips_bad_rows_and_upserts_by_url(settings_env, tmp_p
         "31.12.2099;Förderung von Quartierskonzepten\n"
         ";https://ministerium.example/ohne-titel;land;;;;\n"
         "Veranstaltung Fördermittel;https://ministerium.example/event;bund;_bundesweit;kommune;kein Datum;\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["programmes", "import", str(csv_file)])
     assert result.exit_code == 0, result.output
     assert "Zeile 3: Spalte title" in result.output and "Zeile 4: Spalte deadline" in result.output
@@ -100,5 +105,9 @@ def test_programmes_import_skips_bad_rows_and_upserts_by_url(settings_env, tmp_p
     assert "0 neu" in again.output and "1 unverändert" in again.output
     with Session(make_engine(settings_env.database_url)) as session:
         programme = session.exec(select(Programme)).one()
-        assert (programme.source_key, programme.status, str(programme.next_deadline)) == ("manual", "open", "2099-12-31")
+        assert (programme.source_key, programme.status, str(programme.next_deadline)) == (
+            "manual",
+            "open",
+            "2099-12-31",
+        )
         assert all(run.status == "success" for run in session.exec(select(CrawlRun)))

@@ -27,23 +27,54 @@ from web.app import create_app
 from web.auth import add_staff
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 STAFF_EMAIL, STAFF_PASSWORD = "kuratorin@rvr.ruhr", "e2e-passwort-lang-genug"
 
 PROGRAMMES = [
-    ("radverkehr", "Förderung kommunaler Radverkehrsinfrastruktur", "mobilitaet",
-     "Zuschüsse für Radwege, Fahrradstraßen und Abstellanlagen in Städten und Gemeinden.", 25),
-    ("klimaanpassung", "Klimaanpassung in sozialen Einrichtungen", "umwelt_naturschutz",
-     "Förderung von Maßnahmen zur Klimaanpassung, Hitzeschutz und Begrünung kommunaler Gebäude.", 50),
-    ("sportstaetten", "Sanierung kommunaler Sportstätten", "kultur_medien_sport",
-     "Zuschüsse für die Sanierung von Sporthallen, Sportplätzen und Schwimmbädern der Kommunen.", 80),
-    ("waermeplanung", "Kommunale Wärmeplanung", "energieeffizienz_erneuerbare_energien",
-     "Förderung der kommunalen Wärmeplanung und Energieberatung für Kommunen.", None),
-    ("digitalschule", "Digitale Ausstattung kommunaler Schulen", "digitalisierung",
-     "Zuschüsse für WLAN, Endgeräte und digitale Lernumgebungen in Schulen kommunaler Träger.", 120),
+    (
+        "radverkehr",
+        "Förderung kommunaler Radverkehrsinfrastruktur",
+        "mobilitaet",
+        "Zuschüsse für Radwege, Fahrradstraßen und Abstellanlagen in Städten und Gemeinden.",
+        25,
+    ),
+    (
+        "klimaanpassung",
+        "Klimaanpassung in sozialen Einrichtungen",
+        "umwelt_naturschutz",
+        "Förderung von Maßnahmen zur Klimaanpassung, Hitzeschutz und Begrünung kommunaler Gebäude.",
+        50,
+    ),
+    (
+        "sportstaetten",
+        "Sanierung kommunaler Sportstätten",
+        "kultur_medien_sport",
+        "Zuschüsse für die Sanierung von Sporthallen, Sportplätzen und Schwimmbädern der Kommunen.",
+        80,
+    ),
+    (
+        "waermeplanung",
+        "Kommunale Wärmeplanung",
+        "energieeffizienz_erneuerbare_energien",
+        "Förderung der kommunalen Wärmeplanung und Energieberatung für Kommunen.",
+        None,
+    ),
+    (
+        "digitalschule",
+        "Digitale Ausstattung kommunaler Schulen",
+        "digitalisierung",
+        "Zuschüsse für WLAN, Endgeräte und digitale Lernumgebungen in Schulen kommunaler Träger.",
+        120,
+    ),
 ]
 
 
@@ -68,26 +99,62 @@ class Site:
 def _seed(engine) -> None:
     today = date.today()
     with Session(engine) as session:
-        session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund",
-                           attribution="Förderdatenbank des Bundes, CC BY-ND 4.0"))
+        session.add(
+            Source(
+                key="foerderdatenbank",
+                name="Förderdatenbank des Bundes",
+                level="bund",
+                attribution="Förderdatenbank des Bundes, CC BY-ND 4.0",
+            )
+        )
         session.flush()
         for key, title, area, teaser, days in PROGRAMMES:
-            session.add(Programme(
-                source_key="foerderdatenbank", natural_key=key, url=f"https://www.foerderdatenbank.de/{key}",
-                title=title, teaser_text=teaser, description_text=teaser, level="bund", funder="Bund",
-                funding_areas=[area], funding_types=["zuschuss"], regions=["_bundesweit"],
-                eligible_applicants=["kommune"], status="open", rolling=days is None,
-                next_deadline=today + timedelta(days=days) if days else None,
-                deadlines=[(today + timedelta(days=days)).isoformat()] if days else [],
-                attribution="Förderdatenbank des Bundes, CC BY-ND 4.0"))
-        apply_profiles(session, [
-            ProfileDoc(slug="schermbeck", name="Gemeinde Schermbeck", kind="kreisangehoerige_gemeinde",
-                       kreis="Kreis Wesel", interests="Radwege, Radverkehr und Klimaanpassung", min_score=1,
-                       keywords=["Radweg", "Klimaanpassung"], recipients=[{"email": "kaemmerei@schermbeck.example"}]),
-            ProfileDoc(slug="selm", name="Stadt Selm", kind="kreisangehoerige_gemeinde", kreis="Kreis Unna",
-                       interests="Sanierung von Sportstätten und Schulen", min_score=1,
-                       keywords=["Sporthalle", "Schule"], recipients=[{"email": "bauamt@selm.example"}]),
-        ])
+            session.add(
+                Programme(
+                    source_key="foerderdatenbank",
+                    natural_key=key,
+                    url=f"https://www.foerderdatenbank.de/{key}",
+                    title=title,
+                    teaser_text=teaser,
+                    description_text=teaser,
+                    level="bund",
+                    funder="Bund",
+                    funding_areas=[area],
+                    funding_types=["zuschuss"],
+                    regions=["_bundesweit"],
+                    eligible_applicants=["kommune"],
+                    status="open",
+                    rolling=days is None,
+                    next_deadline=today + timedelta(days=days) if days else None,
+                    deadlines=[(today + timedelta(days=days)).isoformat()] if days else [],
+                    attribution="Förderdatenbank des Bundes, CC BY-ND 4.0",
+                )
+            )
+        apply_profiles(
+            session,
+            [
+                ProfileDoc(
+                    slug="schermbeck",
+                    name="Gemeinde Schermbeck",
+                    kind="kreisangehoerige_gemeinde",
+                    kreis="Kreis Wesel",
+                    interests="Radwege, Radverkehr und Klimaanpassung",
+                    min_score=1,
+                    keywords=["Radweg", "Klimaanpassung"],
+                    recipients=[{"email": "kaemmerei@schermbeck.example"}],
+                ),
+                ProfileDoc(
+                    slug="selm",
+                    name="Stadt Selm",
+                    kind="kreisangehoerige_gemeinde",
+                    kreis="Kreis Unna",
+                    interests="Sanierung von Sportstätten und Schulen",
+                    min_score=1,
+                    keywords=["Sporthalle", "Schule"],
+                    recipients=[{"email": "bauamt@selm.example"}],
+                ),
+            ],
+        )
         add_staff(session, STAFF_EMAIL, STAFF_PASSWORD, role="curator", name="Kira Kuratorin")
         session.commit()
     match_members(engine, today=today)
@@ -134,8 +201,9 @@ def _in_browser(site: Site, scenario, **context_options) -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
-                    context = browser.new_context(base_url=site.url, locale="de-DE",
-                                                  viewport={"width": 1280, "height": 900}, **context_options)
+                    context = browser.new_context(
+                        base_url=site.url, locale="de-DE", viewport={"width": 1280, "height": 900}, **context_options
+                    )
                     page = context.new_page()
                     page.set_default_timeout(15000)
                     scenario(page)
@@ -184,5 +252,8 @@ def serious_violations(page) -> list[str]:
     """
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

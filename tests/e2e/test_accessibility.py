@@ -7,8 +7,16 @@ import re
 import pytest
 
 ANONYMOUS_PAGES = ["/staff/login", "/member/login"]
-STAFF_PAGES = ["/staff/", "/staff/queue", "/staff/queue?group=programme", "/staff/digests",
-               "/staff/members/schermbeck/digest", "/staff/sources", "/staff/audit", "/api/docs"]
+STAFF_PAGES = [
+    "/staff/",
+    "/staff/queue",
+    "/staff/queue?group=programme",
+    "/staff/digests",
+    "/staff/members/schermbeck/digest",
+    "/staff/sources",
+    "/staff/audit",
+    "/api/docs",
+]
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/member/login/\S+)")
 
 

@@ -34,22 +34,25 @@ def test_member_logs_in_by_magic_link_edits_previews_and_saves(browse, site, sho
         preview = page.locator("#preview")
         expect(preview.locator("li").first).to_contain_text("Kommunale Wärmeplanung", timeout=20000)
         page.get_by_role("group", name="Förderbereiche", exact=True).get_by_label(
-            "Energieeffizienz & Erneuerbare Energien").check()
+            "Energieeffizienz & Erneuerbare Energien"
+        ).check()
         page.get_by_label("alle zwei Wochen").check()
         shot(page, "2-live-preview")
 
         page.get_by_role("button", name="Profil speichern").click()
         expect(page.get_by_role("status").first).to_contain_text("Ihre Änderungen sind gespeichert")
         expect(page.get_by_label("Wofür suchen Sie Fördermittel?")).to_have_value(
-            "Wärmeplanung und Energieberatung für die Stadt")
+            "Wärmeplanung und Energieberatung für die Stadt"
+        )
         shot(page, "3-saved")
 
     browse(scenario)
     with Session(site.engine) as session:
         member = session.exec(select(Member).where(Member.slug == "selm")).one()
         profile = session.exec(select(Profile).where(Profile.member_id == member.id)).one()
-        other = session.exec(select(Profile).join(Member, Member.id == Profile.member_id)
-                             .where(Member.slug == "schermbeck")).one()
+        other = session.exec(
+            select(Profile).join(Member, Member.id == Profile.member_id).where(Member.slug == "schermbeck")
+        ).one()
     assert profile.interests == "Wärmeplanung und Energieberatung für die Stadt"
     assert profile.topics == ["energieeffizienz_erneuerbare_energien"] and member.digest_frequency == "biweekly"
     assert other.interests == "Radwege, Radverkehr und Klimaanpassung"

@@ -11,9 +11,12 @@ from store.models import AuditLog, Match, Member, Programme
 
 def _match(site, slug: str, title_start: str) -> Match:
     with Session(site.engine) as session:
-        return session.exec(select(Match).join(Member, Member.id == Match.member_id)
-                            .join(Programme, Programme.id == Match.programme_id)
-                            .where(Member.slug == slug, Programme.title.startswith(title_start))).one()
+        return session.exec(
+            select(Match)
+            .join(Member, Member.id == Match.member_id)
+            .join(Programme, Programme.id == Match.programme_id)
+            .where(Member.slug == slug, Programme.title.startswith(title_start))
+        ).one()
 
 
 @pytest.mark.e2e
@@ -47,8 +50,9 @@ def test_curator_reviews_previews_and_releases(browse, site, shot):
         expect(page.locator("#digest-subject")).not_to_be_empty()
         desktop = page.frame_locator("iframe.mail-desktop")
         expect(desktop.get_by_text("Förderung kommunaler Radverkehrsinfrastruktur").first).to_be_visible()
-        expect(page.frame_locator("iframe.mail-mobile").get_by_text(
-            "Förderung kommunaler Radverkehrsinfrastruktur").first).to_be_attached()
+        expect(
+            page.frame_locator("iframe.mail-mobile").get_by_text("Förderung kommunaler Radverkehrsinfrastruktur").first
+        ).to_be_attached()
         page.wait_for_load_state("load")  # both frames with their styles
         shot(page, "4-preview")
 

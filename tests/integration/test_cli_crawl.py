@@ -19,18 +19,30 @@ CAPTCHA = b"<html><head><title>Radware Captcha Page</title></head><body></body><
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, FOERDERRADAR_CRAWL_DOWNLOAD_DELAY="0", FOERDERRADAR_CRAWL_AUTOTHROTTLE="false",
-               FOERDERRADAR_CRAWL_RETRY_TIMES="0", COLUMNS="200")
-    return subprocess.run([sys.executable, "-c", "from foerderradar.cli import app; app()", *args],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env = dict(
+        os.environ,
+        FOERDERRADAR_CRAWL_DOWNLOAD_DELAY="0",
+        FOERDERRADAR_CRAWL_AUTOTHROTTLE="false",
+        FOERDERRADAR_CRAWL_RETRY_TIMES="0",
+        COLUMNS="200",
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "from foerderradar.cli import app; app()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def stored(database_url: str) -> list[tuple[str, str, object]]:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            return [(p.natural_key, p.content_hash, p.removed_at)
-                    for p in session.exec(select(Programme).order_by(Programme.natural_key)).all()]
+            return [
+                (p.natural_key, p.content_hash, p.removed_at)
+                for p in session.exec(select(Programme).order_by(Programme.natural_key)).all()
+            ]
     finally:
         engine.dispose()
 

@@ -18,15 +18,19 @@ from aiosmtpd.handlers import Message
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "foerderradar", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "foerderradar", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
 
 
 @pytest.fixture
 def demo_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOERDERRADAR_")}
-    env |= {"FOERDERRADAR_DATA_DIR": str(tmp_path / "data"), "FOERDERRADAR_DATABASE_URL": database_url,
-            "FOERDERRADAR_SECRET_KEY": "demo-test-secret"}
+    env |= {
+        "FOERDERRADAR_DATA_DIR": str(tmp_path / "data"),
+        "FOERDERRADAR_DATABASE_URL": database_url,
+        "FOERDERRADAR_SECRET_KEY": "demo-test-secret",
+    }
     return env
 
 
@@ -75,8 +79,11 @@ def test_demo_over_smtp_delivers_once_and_digest_send_delivers_none(demo_env, tm
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        env = demo_env | {"FOERDERRADAR_MAIL_BACKEND": "smtp", "FOERDERRADAR_SMTP_HOST": "127.0.0.1",
-                          "FOERDERRADAR_SMTP_PORT": str(port)}
+        env = demo_env | {
+            "FOERDERRADAR_MAIL_BACKEND": "smtp",
+            "FOERDERRADAR_SMTP_HOST": "127.0.0.1",
+            "FOERDERRADAR_SMTP_PORT": str(port),
+        }
         result = run_cli("demo", "--json", env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         summary = json.loads(result.stdout)

@@ -46,12 +46,14 @@ async def test_partial_walk_stores_programmes_but_is_never_complete(engine, data
     # page 1 repeats as "page 2" (the saved page is all we have): the loop guard stops the walk
     assert any("Seitenschleife" in alarm for alarm in run.alarms)
     assert run.status == "incomplete" and not run.complete and run.removed == 0
-    assert all(not path.startswith("/FDB/") or path.startswith("/FDB/Content/DE/Foerderprogramm/")
-               for path in requested)
+    assert all(
+        not path.startswith("/FDB/") or path.startswith("/FDB/Content/DE/Foerderprogramm/") for path in requested
+    )
     with Session(engine) as session:
         stored = session.exec(select(Programme)).all()
     assert [p.natural_key for p in stored] == [
-        "/FDB/Content/DE/Foerderprogramm/Land/Thueringen/beteiligungen-thueringen-mbg-express"]
+        "/FDB/Content/DE/Foerderprogramm/Land/Thueringen/beteiligungen-thueringen-mbg-express"
+    ]
     assert stored[0].url.startswith("https://www.foerderdatenbank.de/")  # public URL, not the test server
     assert run.seen == 1 and spider.crawl_stats["fdb_html/pages"] == 2  # page 1, then the repeat
 

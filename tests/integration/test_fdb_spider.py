@@ -58,13 +58,17 @@ async def test_export_is_ingested_with_resolved_documents(engine, database_url):
     assert run.stats["fdb/stripped_control_bytes"] == 1
     stored = {p.extra["slug"]: p for p in programmes(engine)}
     film = stored["deutsch-franzoesische-kooperationen-film-ffa"]
-    assert film.url == ("https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BKM/"
-                        "deutsch-franzoesische-kooperationen-film-ffa.html")
+    assert film.url == (
+        "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BKM/"
+        "deutsch-franzoesische-kooperationen-film-ffa.html"
+    )
     assert film.regions == ["_bundesweit"] and film.funding_types == ["buergschaft", "darlehen"]
     assert film.funder == "Der Beauftragte der Bundesregierung für Kultur und Medien (BKM)"
     assert film.contact["city"] == "Berlin" and film.contact["email"] == "info@ffa.de"
-    assert {"title": "FFA ? Informationen zur Förderung",
-            "url": "https://www.ffa.de/deutsch-franzoesische-koproduktionsfonds.html"} in film.links
+    assert {
+        "title": "FFA ? Informationen zur Förderung",
+        "url": "https://www.ffa.de/deutsch-franzoesische-koproduktionsfonds.html",
+    } in film.links
     assert "Filmförderungsgesetz ? FFG" in film.legal_text and "<h5>Rechtsgrundlage</h5>" in film.raw["bodyText"]
     assert film.attribution.startswith("Quelle: Förderdatenbank des Bundes, BMWE, CC BY-ND 4.0")
     assert film.attribution.endswith(film.url)

@@ -9,8 +9,13 @@ from store.models import CrawlRun, Programme, ProgrammeRevision
 
 
 def _item(key: str, **fields) -> dict:
-    return {"natural_key": key, "title": f"Programm {key}", "url": f"https://example.org/{key}",
-            "description_text": "Förderung von Radwegen", "regions": ["_bundesweit"]} | fields
+    return {
+        "natural_key": key,
+        "title": f"Programm {key}",
+        "url": f"https://example.org/{key}",
+        "description_text": "Förderung von Radwegen",
+        "regions": ["_bundesweit"],
+    } | fields
 
 
 def _crawl(engine, items, complete=True, error=""):

@@ -23,23 +23,37 @@ def write_judgments(tmp_path: Path) -> Path:
     P@5 = 1/5, P@10 = 1/10, nDCG@10 = 1, MAP = 1, ineligible in top 10 = 0.
     The baselines rank all four, so both ineligible programmes are in their top 10 (2) and P@5 = 1/5.
     """
-    wanted = ("NeueWege.IN.NRW", "Bundesförderung für effiziente Gebäude (BEG) für Kommunen",
-              "Ergänzende Nahverkehrsangebote", "Agrar- und Ernährungswirtschaft")
+    wanted = (
+        "NeueWege.IN.NRW",
+        "Bundesförderung für effiziente Gebäude (BEG) für Kommunen",
+        "Ergänzende Nahverkehrsangebote",
+        "Agrar- und Ernährungswirtschaft",
+    )
     records = [r for r in json.loads(FIXTURE.read_text("utf-8")) if r["title"].startswith(wanted)]
     assert len(records) == 4
     (tmp_path / "programmes.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     neue_wege = next(r["url"] for r in records if r["title"].startswith("NeueWege"))
-    judgments = {"today": "2024-01-01", "programmes": "programmes.json", "profiles": [
-        {"slug": "schermbeck", "kind": "kreisangehoerige_gemeinde",
-         "interests": "nachhaltige Mobilität und Logistik, Radverkehr, Nahverkehr", "relevance": {neue_wege: 2}}]}
+    judgments = {
+        "today": "2024-01-01",
+        "programmes": "programmes.json",
+        "profiles": [
+            {
+                "slug": "schermbeck",
+                "kind": "kreisangehoerige_gemeinde",
+                "interests": "nachhaltige Mobilität und Logistik, Radverkehr, Nahverkehr",
+                "relevance": {neue_wege: 2},
+            }
+        ],
+    }
     path = tmp_path / "judgments.json"
     path.write_text(json.dumps(judgments, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def test_evaluate_json_gives_hand_computed_metrics(tmp_path):
-    result = CliRunner().invoke(app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path)),
-                                      "--json", "--no-learning"])
+    result = CliRunner().invoke(
+        app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path)), "--json", "--no-learning"]
+    )
     assert result.exit_code == 0, result.output
     systems = json.loads(result.stdout)["systems"]
     assert systems["matcher"]["P@5"] == pytest.approx(0.2)
@@ -53,8 +67,9 @@ def test_evaluate_json_gives_hand_computed_metrics(tmp_path):
 
 
 def test_evaluate_table_names_all_three_systems(tmp_path):
-    result = CliRunner().invoke(app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path))],
-                                env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path))], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     for word in ("matcher", "tfidf", "bm25", "nDCG@10", "MAP", "P@5", "Unpassend in Top 10"):
         assert word in result.output

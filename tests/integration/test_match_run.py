@@ -45,8 +45,7 @@ def add_member(engine, slug: str, kind: str = "kreisangehoerige_gemeinde", **pro
 
 def matches_of(engine, member_id: int) -> list[Match]:
     with Session(engine) as session:
-        return list(session.exec(select(Match).where(Match.member_id == member_id)
-                                 .order_by(Match.score.desc())).all())
+        return list(session.exec(select(Match).where(Match.member_id == member_id).order_by(Match.score.desc())).all())
 
 
 def pid(ids: dict[str, int], prefix: str) -> int:
@@ -67,8 +66,15 @@ def test_mobility_profile_gets_the_nrw_mobility_programme_first_and_nothing_inel
     found = matches_of(engine, member_id)
     titles = [title_of(ids, m.programme_id) for m in found]
     assert titles[0].startswith("NeueWege.IN.NRW")
-    never = ("Ergänzende Nahverkehrsangebote", "Agrar- und Ernährungswirtschaft", "Ausfallbürgschaften",
-             "Beteiligungskapital", "Förderung von Forschungsverb", "E-Sport", "Förderung von Maßnahmen zur Anpas")
+    never = (
+        "Ergänzende Nahverkehrsangebote",
+        "Agrar- und Ernährungswirtschaft",
+        "Ausfallbürgschaften",
+        "Beteiligungskapital",
+        "Förderung von Forschungsverb",
+        "E-Sport",
+        "Förderung von Maßnahmen zur Anpas",
+    )
     assert not [t for t in titles if t.startswith(never)]
     assert report.per_member == {"schermbeck": len(found)}
     assert report.excluded["schermbeck"]["anderes Bundesland"] >= 3
@@ -98,7 +104,7 @@ def test_passed_deadline_never_appears(engine):
 
 
 def test_rerun_keeps_decisions_and_drops_proposals_that_no_longer_pass(engine):
-    ids = seed_programmes(engine)
+    seed_programmes(engine)
     member_id = add_member(engine, "schermbeck", **MOBILITY)
     match_members(engine, today=TODAY)
     first = matches_of(engine, member_id)
@@ -172,7 +178,9 @@ def test_linked_records_of_one_programme_are_proposed_once_unless_staff_unlinked
     proposed = {m.programme_id for m in matches_of(engine, member_id)}
     assert len(proposed & {kredit, nwg}) == 1
     with Session(engine) as session:
-        session.add(ProgrammeLink(programme_id=nwg, other_id=kredit, method="staff", linked=False, reason="verschieden"))
+        session.add(
+            ProgrammeLink(programme_id=nwg, other_id=kredit, method="staff", linked=False, reason="verschieden")
+        )
         session.commit()
     match_members(engine, today=TODAY)
     assert {kredit, nwg} <= {m.programme_id for m in matches_of(engine, member_id)}
@@ -249,11 +257,27 @@ def test_cli_errors_name_the_bad_input(settings_env):
 
 def test_cli_explain_shows_the_lines_people_read(settings_env):
     ids = seeded_settings(settings_env)
-    shown = cli("match", "explain", "--member", "schermbeck", "--programme", str(pid(ids, "NeueWege.IN.NRW")),
-                "--stichtag", "2024-01-01")
+    shown = cli(
+        "match",
+        "explain",
+        "--member",
+        "schermbeck",
+        "--programme",
+        str(pid(ids, "NeueWege.IN.NRW")),
+        "--stichtag",
+        "2024-01-01",
+    )
     assert shown.exit_code == 0, shown.output
     assert "wird vorgeschlagen" in shown.output
     assert "Fördergebiet: Nordrhein-Westfalen" in shown.output and "Nächste Frist: 30.04.2024" in shown.output
-    stopped = cli("match", "explain", "--member", "schermbeck", "--programme",
-                  str(pid(ids, "Agrar- und Ernährungswirtschaft")), "--stichtag", "2024-01-01")
+    stopped = cli(
+        "match",
+        "explain",
+        "--member",
+        "schermbeck",
+        "--programme",
+        str(pid(ids, "Agrar- und Ernährungswirtschaft")),
+        "--stichtag",
+        "2024-01-01",
+    )
     assert "ausgeschlossen: nicht für Kommunen" in stopped.output

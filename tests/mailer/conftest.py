@@ -47,12 +47,25 @@ class World:
             session.add(Source(key="eu_sedia", name="EU Funding & Tenders Portal", level="eu"))
             session.commit()
 
-    def member(self, slug: str, name: str | None = None, *, recipients=(), frequency: str = "weekly",
-               send_nothing_new: bool = False, auto_approve_score: float | None = None) -> int:
+    def member(
+        self,
+        slug: str,
+        name: str | None = None,
+        *,
+        recipients=(),
+        frequency: str = "weekly",
+        send_nothing_new: bool = False,
+        auto_approve_score: float | None = None,
+    ) -> int:
         with Session(self.engine) as session:
-            member = Member(slug=slug, name=name or slug.title(), kind="kreisangehoerige_gemeinde",
-                            digest_frequency=frequency, send_nothing_new=send_nothing_new,
-                            auto_approve_score=auto_approve_score)
+            member = Member(
+                slug=slug,
+                name=name or slug.title(),
+                kind="kreisangehoerige_gemeinde",
+                digest_frequency=frequency,
+                send_nothing_new=send_nothing_new,
+                auto_approve_score=auto_approve_score,
+            )
             session.add(member)
             session.flush()
             session.add(Profile(member_id=member.id, interests="Radverkehr"))
@@ -66,25 +79,46 @@ class World:
         with Session(self.engine) as session:
             self.count += 1
             key = f"programme-{self.count}"
-            programme = Programme(source_key=fields.pop("source_key", "foerderdatenbank"), natural_key=key,
-                                  url=fields.pop("url", f"https://www.foerderdatenbank.de/p/{self.count}"),
-                                  title=title, next_deadline=deadline, funding_areas=list(areas),
-                                  funder=fields.pop("funder", "Bundesministerium für Verkehr"),
-                                  level=fields.pop("level", "bund"), status="open",
-                                  attribution=fields.pop("attribution",
-                                                         "Quelle: Förderdatenbank des Bundes, BMWE, CC BY-ND 4.0"),
-                                  **fields)
+            programme = Programme(
+                source_key=fields.pop("source_key", "foerderdatenbank"),
+                natural_key=key,
+                url=fields.pop("url", f"https://www.foerderdatenbank.de/p/{self.count}"),
+                title=title,
+                next_deadline=deadline,
+                funding_areas=list(areas),
+                funder=fields.pop("funder", "Bundesministerium für Verkehr"),
+                level=fields.pop("level", "bund"),
+                status="open",
+                attribution=fields.pop("attribution", "Quelle: Förderdatenbank des Bundes, BMWE, CC BY-ND 4.0"),
+                **fields,
+            )
             session.add(programme)
             session.commit()
             return programme.id
 
-    def match(self, member_id: int, programme_id: int, *, score: float = 50.0, state: str = "approved",
-              released: bool = True, sent_at: dt.datetime | None = None, summary: str = "Passt zu Ihren Interessen: Radverkehr") -> int:
+    def match(
+        self,
+        member_id: int,
+        programme_id: int,
+        *,
+        score: float = 50.0,
+        state: str = "approved",
+        released: bool = True,
+        sent_at: dt.datetime | None = None,
+        summary: str = "Passt zu Ihren Interessen: Radverkehr",
+    ) -> int:
         now = utcnow()
         with Session(self.engine) as session:
-            match = Match(member_id=member_id, programme_id=programme_id, score=score, state=state,
-                          explanation={"summary": summary}, released_at=now if released else None,
-                          decided_at=now, sent_at=sent_at)
+            match = Match(
+                member_id=member_id,
+                programme_id=programme_id,
+                score=score,
+                state=state,
+                explanation={"summary": summary},
+                released_at=now if released else None,
+                decided_at=now,
+                sent_at=sent_at,
+            )
             session.add(match)
             session.commit()
             return match.id
@@ -97,8 +131,12 @@ def world(engine) -> World:
 
 @pytest.fixture
 def mail_config(tmp_path: Path) -> MailConfig:
-    return MailConfig(secret_key="test-secret", maildir_path=tmp_path / "outbox",
-                      bounce_maildir_path=tmp_path / "bounces", public_base_url="https://foerderradar.example.org")
+    return MailConfig(
+        secret_key="test-secret",
+        maildir_path=tmp_path / "outbox",
+        bounce_maildir_path=tmp_path / "bounces",
+        public_base_url="https://foerderradar.example.org",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,7 +165,7 @@ class RecordingHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.behaviour.refuse:
-            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -153,24 +191,35 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = directory / "smtp-cert.pem", directory / "smtp-key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_file, key_file
 
 
 def _authenticator(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == SMTP_USER.encode() \
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == SMTP_USER.encode()
         and auth_data.password == SMTP_PASSWORD.encode()
+    )
     return AuthResult(success=ok)
 
 
@@ -180,8 +229,15 @@ class TLSController(Controller):
         super().__init__(handler, **kwargs)
 
     def factory(self):
-        return SMTP(self.handler, tls_context=self.tls_context, require_starttls=True, auth_require_tls=True,
-                    authenticator=_authenticator, auth_required=True, hostname="localhost")
+        return SMTP(
+            self.handler,
+            tls_context=self.tls_context,
+            require_starttls=True,
+            auth_require_tls=True,
+            authenticator=_authenticator,
+            auth_required=True,
+            hostname="localhost",
+        )
 
 
 def _free_port() -> int:
@@ -241,5 +297,11 @@ def smtp_kit():
     """The building blocks of ``smtp_server`` for tests that need a differently configured server."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(RecordingHandler=RecordingHandler, authenticator=_authenticator, free_port=_free_port,
-                           self_signed=_self_signed, user=SMTP_USER, password=SMTP_PASSWORD)
+    return SimpleNamespace(
+        RecordingHandler=RecordingHandler,
+        authenticator=_authenticator,
+        free_port=_free_port,
+        self_signed=_self_signed,
+        user=SMTP_USER,
+        password=SMTP_PASSWORD,
+    )

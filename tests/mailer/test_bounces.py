@@ -21,22 +21,54 @@ def _fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-@pytest.mark.parametrize(("name", "email", "permanent", "code", "message_id"), [
-    ("postfix_user_unknown.eml", "alt.kaemmerei@schermbeck.example", True, "5.1.1",
-     "<digest.2026-W48.r7.3f1a9c0b2d4e@rvr.ruhr>"),
-    ("postfix_delayed.eml", "klimaschutz@selm.example", False, "4.4.1",
-     "<digest.2026-W48.r12.a0b1c2d3e4f5@rvr.ruhr>"),
-    ("exchange_ndr_recipient_not_found.eml", "stadtplanung@gelsenkirchen.example", True, "5.1.10",
-     "<digest.2026-W48.r21.77aa88bb99cc@rvr.ruhr>"),
-    ("gmail_mailbox_full.eml", "buergermeister.bottrop@gmail.example", False, "4.2.2",
-     "<digest.2026-W48.r30.0123456789ab@rvr.ruhr>"),
-    ("exim_text_only.eml", "foerdermittel@herne.example", True, "5.2.1",
-     "<digest.2026-W48.r44.5566778899aa@rvr.ruhr>"),
-])
+@pytest.mark.parametrize(
+    ("name", "email", "permanent", "code", "message_id"),
+    [
+        (
+            "postfix_user_unknown.eml",
+            "alt.kaemmerei@schermbeck.example",
+            True,
+            "5.1.1",
+            "<digest.2026-W48.r7.3f1a9c0b2d4e@rvr.ruhr>",
+        ),
+        (
+            "postfix_delayed.eml",
+            "klimaschutz@selm.example",
+            False,
+            "4.4.1",
+            "<digest.2026-W48.r12.a0b1c2d3e4f5@rvr.ruhr>",
+        ),
+        (
+            "exchange_ndr_recipient_not_found.eml",
+            "stadtplanung@gelsenkirchen.example",
+            True,
+            "5.1.10",
+            "<digest.2026-W48.r21.77aa88bb99cc@rvr.ruhr>",
+        ),
+        (
+            "gmail_mailbox_full.eml",
+            "buergermeister.bottrop@gmail.example",
+            False,
+            "4.2.2",
+            "<digest.2026-W48.r30.0123456789ab@rvr.ruhr>",
+        ),
+        (
+            "exim_text_only.eml",
+            "foerdermittel@herne.example",
+            True,
+            "5.2.1",
+            "<digest.2026-W48.r44.5566778899aa@rvr.ruhr>",
+        ),
+    ],
+)
 def test_dsn_fixtures_parse_to_the_failed_address(name, email, permanent, code, message_id):
     [failure] = parse_bounce(_fixture(name))
-    assert (failure.email, failure.permanent, failure.status_code, failure.message_id) == \
-        (email, permanent, code, message_id)
+    assert (failure.email, failure.permanent, failure.status_code, failure.message_id) == (
+        email,
+        permanent,
+        code,
+        message_id,
+    )
 
 
 def test_an_out_of_office_reply_is_not_a_bounce():

@@ -37,8 +37,9 @@ def _outbox(settings) -> int:
 
 def test_digest_send_twice_in_one_week_delivers_once(migrated, settings_env, request):
     world = request.getfixturevalue("world_on")(migrated)
-    member = world.member("schermbeck", "Gemeinde Schermbeck", recipients=["a@schermbeck.example",
-                                                                         "b@schermbeck.example"])
+    member = world.member(
+        "schermbeck", "Gemeinde Schermbeck", recipients=["a@schermbeck.example", "b@schermbeck.example"]
+    )
     world.match(member, world.programme("Dorfentwicklung"), released=False)
 
     released = runner.invoke(app, ["digest", "release", "--member", "schermbeck"])
@@ -82,8 +83,9 @@ def _wait_for(predicate, timeout: float = 60.0) -> bool:
     return False
 
 
-def test_scheduler_catches_up_after_a_restart_and_never_sends_twice(migrated, settings_env, request, monkeypatch,
-                                                                   tmp_path):
+def test_scheduler_catches_up_after_a_restart_and_never_sends_twice(
+    migrated, settings_env, request, monkeypatch, tmp_path
+):
     world = request.getfixturevalue("world_on")(migrated)
     addresses = [f"person{n}@dorsten.example" for n in range(12)]
     member = world.member("dorsten", "Stadt Dorsten", recipients=addresses)

@@ -20,6 +20,7 @@ def _content(engine, member_id, period, today, config, recipient_email=None):
         recipient = None
         if recipient_email:
             from sqlmodel import select
+
             recipient = session.exec(select(Recipient).where(Recipient.email == recipient_email)).one()
         return assemble_digest(session, member, period, today=today, recipient=recipient, config=config)
 
@@ -38,8 +39,7 @@ def test_items_are_ranked_and_only_released_approved_ones_count(engine, world, m
 
 
 def test_recipient_topics_filter_items(engine, world, mail_config, today, period):
-    member = world.member("selm", recipients=[("alle@selm.example", "", []),
-                                              ("bau@selm.example", "", ["staedtebau"])])
+    member = world.member("selm", recipients=[("alle@selm.example", "", []), ("bau@selm.example", "", ["staedtebau"])])
     world.match(member, world.programme("Radwege", areas=("infrastruktur",)))
     world.match(member, world.programme("Stadtumbau", areas=("staedtebau",)))
 
@@ -79,8 +79,14 @@ def test_typed_changes_of_programmes_already_sent(engine, world, mail_config, to
     programme = world.programme("Sportstätten", deadline=today + dt.timedelta(days=90))
     world.match(member, programme, state="sent", sent_at=utcnow() - dt.timedelta(days=10))
     with Session(engine) as session:
-        session.add(ProgrammeRevision(programme_id=programme, change_types=["deadline_extended"],
-                                      changed_fields=["next_deadline"], new_values={"next_deadline": "2027-03-31"}))
+        session.add(
+            ProgrammeRevision(
+                programme_id=programme,
+                change_types=["deadline_extended"],
+                changed_fields=["next_deadline"],
+                new_values={"next_deadline": "2027-03-31"},
+            )
+        )
         session.add(ProgrammeRevision(programme_id=programme, change_types=["closed"], changed_fields=["closed"]))
         session.commit()
 
@@ -109,14 +115,18 @@ def test_nothing_new_sends_nothing_unless_asked(engine, world, mail_config, toda
     content = _content(engine, wants_note, period, today, mail_config)
     text = render_digest(content, mail_config).text
     assert "keine neuen passenden Förderangebote" in text
-    assert ("Diese Woche geprüft: Förderdatenbank des Bundes; nicht erreichbar: EU Funding & Tenders Portal."
-            in text)
+    assert "Diese Woche geprüft: Förderdatenbank des Bundes; nicht erreichbar: EU Funding & Tenders Portal." in text
 
 
 def test_scraped_markup_is_neutralised_and_attribution_shown(engine, world, mail_config, today, period):
     member = world.member("unna", recipients=["a@unna.example"])
-    world.match(member, world.programme('<img src=x onerror=alert(1)>Böse <script>alert(2)</script>Förderung',
-                                        teaser_text="<b>fett</b> &amp; <a href='javascript:x'>klick</a>"))
+    world.match(
+        member,
+        world.programme(
+            "<img src=x onerror=alert(1)>Böse <script>alert(2)</script>Förderung",
+            teaser_text="<b>fett</b> &amp; <a href='javascript:x'>klick</a>",
+        ),
+    )
 
     rendered = render_digest(_content(engine, member, period, today, mail_config), mail_config)
 
@@ -131,11 +141,19 @@ def test_a_full_digest_stays_below_the_gmail_clipping_size(engine, world, mail_c
     member = world.member("gelsenkirchen", "Stadt Gelsenkirchen", recipients=[("a@ge.example", "Dr. Ä Ü")])
     long_text = "Förderung kommunaler Klimaschutzmaßnahmen mit sehr langer Beschreibung " * 60
     for n in range(30):
-        world.match(member, world.programme(f"{n} " + long_text[:600], teaser_text=long_text,
-                                            funder=long_text[:400], funding_rate="bis zu 90 % " * 20,
-                                            funding_types=["zuschuss", "darlehen"],
-                                            deadline=today + dt.timedelta(days=10 + n)),
-                    summary="Passt zu Ihren Interessen: " + long_text[:500], score=90 - n)
+        world.match(
+            member,
+            world.programme(
+                f"{n} " + long_text[:600],
+                teaser_text=long_text,
+                funder=long_text[:400],
+                funding_rate="bis zu 90 % " * 20,
+                funding_types=["zuschuss", "darlehen"],
+                deadline=today + dt.timedelta(days=10 + n),
+            ),
+            summary="Passt zu Ihren Interessen: " + long_text[:500],
+            score=90 - n,
+        )
 
     content = _content(engine, member, period, today, mail_config, "a@ge.example")
     rendered = render_digest(content, mail_config)

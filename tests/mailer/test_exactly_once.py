@@ -26,8 +26,9 @@ def _members(world, count: int, per_member: int) -> list[str]:
     return addresses
 
 
-def test_refused_recipient_is_marked_bouncing_and_others_are_delivered(engine, world, smtp_server, smtp_config,
-                                                                       today, period):
+def test_refused_recipient_is_marked_bouncing_and_others_are_delivered(
+    engine, world, smtp_server, smtp_config, today, period
+):
     handler, _, _ = smtp_server
     addresses = _members(world, 1, 3)
     handler.behaviour.refuse = {addresses[1]}
@@ -44,8 +45,9 @@ def test_refused_recipient_is_marked_bouncing_and_others_are_delivered(engine, w
         assert session.exec(select(Match)).one().state == "sent"  # the others received it
 
 
-def test_dropped_connection_mid_batch_is_completed_by_the_next_run(engine, world, smtp_server, smtp_config,
-                                                                   today, period):
+def test_dropped_connection_mid_batch_is_completed_by_the_next_run(
+    engine, world, smtp_server, smtp_config, today, period
+):
     handler, _, _ = smtp_server
     addresses = _members(world, 2, 3)
     handler.behaviour.drop_after = 2
@@ -113,17 +115,20 @@ def _send_and_die(database_url, config, period, today):
 
 
 def test_killed_between_send_and_mark_resends_at_most_once_with_the_same_message_id(
-        engine, database_url, world, smtp_server, smtp_config, today, period):
+    engine, database_url, world, smtp_server, smtp_config, today, period
+):
     handler, _, _ = smtp_server
     addresses = _members(world, 1, 5)
-    child = multiprocessing.get_context("fork").Process(target=_send_and_die,
-                                                         args=(database_url, smtp_config, period, today))
+    child = multiprocessing.get_context("fork").Process(
+        target=_send_and_die, args=(database_url, smtp_config, period, today)
+    )
     child.start()
     child.join(60)
     assert child.exitcode == 9 and len(handler.received) == 2
     with Session(engine) as session:
-        assert [s.state for s in session.exec(select(DigestSend).order_by(DigestSend.id)).all()] == \
-            ["sent"] + ["sending"] * 4  # the dead run had claimed a chunk
+        assert [s.state for s in session.exec(select(DigestSend).order_by(DigestSend.id)).all()] == ["sent"] + [
+            "sending"
+        ] * 4  # the dead run had claimed a chunk
 
     # The restart sees that the claimer is dead: everything is re-queued and finished now;
     # only the message that was accepted but not marked goes out a second time.

@@ -39,8 +39,9 @@ def _recipient(engine, rid):
         return session.get(Recipient, rid)
 
 
-def test_get_only_asks_and_one_click_post_unsubscribes_without_cookies(client, engine, world, secret, settings_env,
-                                                                       today, period):
+def test_get_only_asks_and_one_click_post_unsubscribes_without_cookies(
+    client, engine, world, secret, settings_env, today, period
+):
     member = world.member("hattingen", recipients=["amt@hattingen.example"])
     world.match(member, world.programme("Programm"))
     token = make_unsubscribe_token(secret, 1)
@@ -51,8 +52,11 @@ def test_get_only_asks_and_one_click_post_unsubscribes_without_cookies(client, e
     assert _recipient(engine, 1).status == "active"
 
     client.cookies.clear()
-    done = client.post(f"/m/abmelden/{token}", content="List-Unsubscribe=One-Click",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    done = client.post(
+        f"/m/abmelden/{token}",
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert done.status_code == 200 and "Sie sind abgemeldet" in done.text
     assert _recipient(engine, 1).status == "unsubscribed"
     with Session(engine) as session:

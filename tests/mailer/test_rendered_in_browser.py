@@ -23,18 +23,29 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture
 def digest_html(engine, world, mail_config, today, period, tmp_path) -> Path:
-    member = world.member("ennepe-ruhr-kreis", "Ennepe-Ruhr-Kreis", recipients=[("amt@en-kreis.example", "Frau Özdemir")])
-    lang = ("Gefördert werden investive Maßnahmen zur Verbesserung der kommunalen Radverkehrsinfrastruktur, "
-            "insbesondere Radschnellverbindungen-und-Fahrradparkhäuser-an-Verknüpfungspunkten ") * 4
+    member = world.member(
+        "ennepe-ruhr-kreis", "Ennepe-Ruhr-Kreis", recipients=[("amt@en-kreis.example", "Frau Özdemir")]
+    )
+    lang = (
+        "Gefördert werden investive Maßnahmen zur Verbesserung der kommunalen Radverkehrsinfrastruktur, "
+        "insbesondere Radschnellverbindungen-und-Fahrradparkhäuser-an-Verknüpfungspunkten "
+    ) * 4
     for n in range(20):
-        world.match(member, world.programme(f"Programm {n}: Sonderprogramm „Stadt und Land“ Radverkehrsinfrastruktur"
-                                            "förderungsrichtlinienumsetzungsverordnung",
-                                            teaser_text=lang, funding_rate="bis zu 75 %",
-                                            funding_types=["zuschuss"], deadline=today + dt.timedelta(days=5 + n),
-                                            url="https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/"
-                                                "Bund/BMV/sonderprogramm-stadt-land-sehr-lange-adresse.html"),
-                    summary="Passt zu Ihren Interessen: Radverkehr, Klimaschutz, Mobilität im ländlichen Raum",
-                    score=90 - n)
+        world.match(
+            member,
+            world.programme(
+                f"Programm {n}: Sonderprogramm „Stadt und Land“ Radverkehrsinfrastruktur"
+                "förderungsrichtlinienumsetzungsverordnung",
+                teaser_text=lang,
+                funding_rate="bis zu 75 %",
+                funding_types=["zuschuss"],
+                deadline=today + dt.timedelta(days=5 + n),
+                url="https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/"
+                "Bund/BMV/sonderprogramm-stadt-land-sehr-lange-adresse.html",
+            ),
+            summary="Passt zu Ihren Interessen: Radverkehr, Klimaschutz, Mobilität im ländlichen Raum",
+            score=90 - n,
+        )
     with Session(engine) as session:
         m = session.exec(select(Member)).one()
         r = session.exec(select(Recipient)).one()
@@ -53,8 +64,9 @@ def _in_browser(html: Path, width: int, scheme: str) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         try:
             page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
             requests: list[str] = []
@@ -68,7 +80,8 @@ def _in_browser(html: Path, width: int, scheme: str) -> dict:
                 "greeting": page.get_by_text("Guten Tag Frau Özdemir,").count(),
                 "external": [url for url in requests if not url.startswith("file:")],
                 "card_background": page.evaluate(
-                    "getComputedStyle(document.querySelector('.fr-card')).backgroundColor"),
+                    "getComputedStyle(document.querySelector('.fr-card')).backgroundColor"
+                ),
             }
         finally:
             browser.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_biweekly_alternates_across_a_year_with_53_weeks():
     periods = ["2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02"]
     assert [shift_period(p, 1) for p in periods[:-1]] == periods[1:]
     due = [is_due("biweekly", p) for p in periods]
-    assert all(a != b for a, b in zip(due, due[1:]))
+    assert all(a != b for a, b in zip(due, due[1:], strict=False))
 
 
 def test_monthly_is_due_once_per_month_and_paused_never():
@@ -64,26 +65,35 @@ def _fire_times(trigger, start: dt.datetime, end: dt.datetime) -> list[dt.dateti
 
 def test_send_job_fires_once_every_tuesday_at_eight_across_both_dst_changes(settings_env):
     send = next(spec for spec in job_specs(settings_env) if spec.id == "send-digests")
-    for start, end in ((dt.datetime(2026, 10, 1, tzinfo=BERLIN), dt.datetime(2026, 11, 30, tzinfo=BERLIN)),
-                       (dt.datetime(2027, 3, 1, tzinfo=BERLIN), dt.datetime(2027, 4, 30, tzinfo=BERLIN))):
+    for start, end in (
+        (dt.datetime(2026, 10, 1, tzinfo=BERLIN), dt.datetime(2026, 11, 30, tzinfo=BERLIN)),
+        (dt.datetime(2027, 3, 1, tzinfo=BERLIN), dt.datetime(2027, 4, 30, tzinfo=BERLIN)),
+    ):
         fires = _fire_times(send.trigger, start, end)
         local = [f.astimezone(BERLIN) for f in fires]
         assert all(t.weekday() == 1 and (t.hour, t.minute) == (8, 0) for t in local)  # "tue", not Monday=0
-        assert [(b.date() - a.date()).days for a, b in zip(local, local[1:])] == [7] * (len(local) - 1)
+        assert [(b.date() - a.date()).days for a, b in zip(local, local[1:], strict=False)] == [7] * (len(local) - 1)
         periods = [current_period(t.date()) for t in local]
         assert len(periods) == len(set(periods))  # no double Tuesday mail
-    october = _fire_times(send.trigger, dt.datetime(2026, 10, 19, tzinfo=BERLIN),
-                          dt.datetime(2026, 11, 2, tzinfo=BERLIN))
+    october = _fire_times(
+        send.trigger, dt.datetime(2026, 10, 19, tzinfo=BERLIN), dt.datetime(2026, 11, 2, tzinfo=BERLIN)
+    )
     assert [f.utcoffset() for f in october] == [dt.timedelta(hours=2), dt.timedelta(hours=1)]
 
 
 def test_crawl_runs_sunday_night_and_reminders_daily(settings_env):
     specs = {spec.id: spec for spec in job_specs(settings_env)}
-    crawl = _fire_times(specs["crawl-and-match"].trigger, dt.datetime(2026, 10, 20, tzinfo=BERLIN),
-                        dt.datetime(2026, 11, 3, tzinfo=BERLIN))
+    crawl = _fire_times(
+        specs["crawl-and-match"].trigger,
+        dt.datetime(2026, 10, 20, tzinfo=BERLIN),
+        dt.datetime(2026, 11, 3, tzinfo=BERLIN),
+    )
     assert [(t.astimezone(BERLIN).weekday(), t.astimezone(BERLIN).hour) for t in crawl] == [(6, 23), (6, 23)]
-    daily = _fire_times(specs["reminder-check"].trigger, dt.datetime(2026, 10, 24, tzinfo=BERLIN),
-                        dt.datetime(2026, 10, 27, tzinfo=BERLIN))
+    daily = _fire_times(
+        specs["reminder-check"].trigger,
+        dt.datetime(2026, 10, 24, tzinfo=BERLIN),
+        dt.datetime(2026, 10, 27, tzinfo=BERLIN),
+    )
     assert len(daily) == 3
 
 
@@ -95,8 +105,9 @@ def _counting_spec(calls: list, *, fail: bool = False) -> JobSpec:
         if fail:
             raise RuntimeError("boom")
 
-    return JobSpec("test-job", job, CronTrigger(hour=8, timezone=BERLIN), lease=dt.timedelta(hours=1),
-                   grace=dt.timedelta(hours=1))
+    return JobSpec(
+        "test-job", job, CronTrigger(hour=8, timezone=BERLIN), lease=dt.timedelta(hours=1), grace=dt.timedelta(hours=1)
+    )
 
 
 def test_two_schedulers_run_each_firing_once(engine, settings_env):
@@ -124,10 +135,8 @@ def test_two_schedulers_run_each_firing_once(engine, settings_env):
 def test_a_failed_firing_may_be_retried(engine, settings_env):
     calls: list = []
     fire = dt.datetime(2026, 11, 24, 8, tzinfo=BERLIN)
-    try:
+    with contextlib.suppress(RuntimeError):
         run_firing(engine, settings_env, _counting_spec(calls, fail=True), fire)
-    except RuntimeError:
-        pass
     assert run_firing(engine, settings_env, _counting_spec(calls), fire) is True
     assert len(calls) == 2
 
@@ -138,10 +147,12 @@ def test_a_lease_of_a_killed_scheduler_on_this_host_is_taken_over(engine):
     host = process_holder().rpartition(":")[0]
     with Session(engine) as session:
         now = utcnow()
-        session.add(JobLock(name="send@x", holder=f"{host}:{dead.pid}", acquired_at=now,
-                            expires_at=now + dt.timedelta(hours=2)))
-        session.add(JobLock(name="send@y", holder="other-host:1", acquired_at=now,
-                            expires_at=now + dt.timedelta(hours=2)))
+        session.add(
+            JobLock(name="send@x", holder=f"{host}:{dead.pid}", acquired_at=now, expires_at=now + dt.timedelta(hours=2))
+        )
+        session.add(
+            JobLock(name="send@y", holder="other-host:1", acquired_at=now, expires_at=now + dt.timedelta(hours=2))
+        )
         session.commit()
     assert acquire_lease(engine, "send@x", process_holder(), dt.timedelta(hours=1)) is True
     assert acquire_lease(engine, "send@y", process_holder(), dt.timedelta(hours=1)) is False  # alive elsewhere

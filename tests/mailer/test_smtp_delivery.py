@@ -11,8 +11,9 @@ from store.models import DigestSend, Match
 
 def test_digest_arrives_with_headers_parts_and_umlauts(engine, world, smtp_server, smtp_config, today, period):
     handler, _, _ = smtp_server
-    member = world.member("muelheim-an-der-ruhr", "Stadt Mülheim an der Ruhr",
-                          recipients=[("klaerwerk@muelheim.example", "Jürgen Weiß")])
+    member = world.member(
+        "muelheim-an-der-ruhr", "Stadt Mülheim an der Ruhr", recipients=[("klaerwerk@muelheim.example", "Jürgen Weiß")]
+    )
     programme = world.programme("Förderung von Radwegen „Stadt & Land“", deadline=today.replace(month=12, day=15))
     world.match(member, programme, summary="Passt zu Ihren Interessen: Radverkehr, Klimaschutz")
 
@@ -59,8 +60,9 @@ def test_second_run_in_the_same_week_sends_nothing(engine, world, smtp_server, s
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-def test_implicit_tls_with_auth_and_a_silent_server_times_out(engine, world, tmp_path, mail_config, smtp_kit, today,
-                                                               period):
+def test_implicit_tls_with_auth_and_a_silent_server_times_out(
+    engine, world, tmp_path, mail_config, smtp_kit, today, period
+):
     """FOERDERRADAR_SMTP_TLS (port 465 style) works; a server that never answers defers, not hangs."""
     import socket
     import ssl
@@ -76,8 +78,13 @@ def test_implicit_tls_with_auth_and_a_silent_server_times_out(engine, world, tmp
 
     class ImplicitTLS(Controller):
         def factory(self):
-            return SMTP(self.handler, authenticator=smtp_kit.authenticator, auth_required=True, auth_require_tls=False,
-                        hostname="localhost")
+            return SMTP(
+                self.handler,
+                authenticator=smtp_kit.authenticator,
+                auth_required=True,
+                auth_require_tls=False,
+                hostname="localhost",
+            )
 
     port = smtp_kit.free_port()
     controller = ImplicitTLS(handler, hostname="127.0.0.1", port=port, ssl_context=context)

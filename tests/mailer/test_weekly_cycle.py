@@ -27,10 +27,15 @@ def test_run_weekly_matches_auto_approves_and_sends_once(engine, world, settings
             session.add(profile)
         session.commit()
     for n in range(3):
-        world.programme(f"Förderung von Radwegen und Radverkehr {n}", teaser_text="Radwege, Radverkehr, Fahrradparkhaus",
-                        description_text="Kommunen erhalten Zuschüsse für Radwege und Radverkehrsanlagen.",
-                        eligible_applicants=["kommune"], regions=["_bundesweit"], funding_types=["zuschuss"],
-                        deadline=today + dt.timedelta(days=120))
+        world.programme(
+            f"Förderung von Radwegen und Radverkehr {n}",
+            teaser_text="Radwege, Radverkehr, Fahrradparkhaus",
+            description_text="Kommunen erhalten Zuschüsse für Radwege und Radverkehrsanlagen.",
+            eligible_applicants=["kommune"],
+            regions=["_bundesweit"],
+            funding_types=["zuschuss"],
+            deadline=today + dt.timedelta(days=120),
+        )
 
     report = run_weekly(settings_env, today, crawl=False)
     again = run_weekly(settings_env, today, crawl=False)
@@ -43,8 +48,10 @@ def test_run_weekly_matches_auto_approves_and_sends_once(engine, world, settings
     with Session(engine) as session:
         states = {(m.member_id, m.state) for m in session.exec(select(Match)).all()}
         assert states == {(auto, "sent"), (manual, "proposed")}
-        assert session.exec(select(AuditLog).where(AuditLog.actor == "system",
-                                                   AuditLog.action == "match.approve")).first() is not None
+        assert (
+            session.exec(select(AuditLog).where(AuditLog.actor == "system", AuditLog.action == "match.approve")).first()
+            is not None
+        )
 
 
 def test_daily_check_reminds_a_monthly_member_before_its_next_digest(engine, world, settings_env):
@@ -52,8 +59,12 @@ def test_daily_check_reminds_a_monthly_member_before_its_next_digest(engine, wor
     member = world.member("kamp-lintfort", recipients=["amt@kamp-lintfort.example"], frequency="monthly")
     weekly = world.member("moers", recipients=["amt@moers.example"])
     for who in (member, weekly):
-        world.match(who, world.programme("Quartiersfonds", deadline=monday + dt.timedelta(days=10)), state="sent",
-                    sent_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+        world.match(
+            who,
+            world.programme("Quartiersfonds", deadline=monday + dt.timedelta(days=10)),
+            state="sent",
+            sent_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        )
 
     report = daily_check(settings_env, monday)
     assert report is not None and report.per_member == {"kamp-lintfort": 1}  # weekly members wait for Tuesday

@@ -30,14 +30,24 @@ def test_seed_holds_all_58_members_with_unique_slugs():
     assert len(docs) == 58
     assert len({d.slug for d in docs}) == 58
     kinds = [d.kind for d in docs]
-    assert (kinds.count("kreisangehoerige_gemeinde"), kinds.count("kreisfreie_stadt"), kinds.count("kreis"),
-            kinds.count("verband")) == (42, 11, 4, 1)
+    assert (
+        kinds.count("kreisangehoerige_gemeinde"),
+        kinds.count("kreisfreie_stadt"),
+        kinds.count("kreis"),
+        kinds.count("verband"),
+    ) == (42, 11, 4, 1)
     assert all(d.interests and d.topics and not d.recipients for d in docs)
 
 
-@pytest.mark.parametrize("name, slug", [("Mülheim an der Ruhr", "muelheim-an-der-ruhr"),
-                                        ("Fröndenberg/Ruhr", "froendenberg-ruhr"),
-                                        ("Voerde (Niederrhein)", "voerde-niederrhein"), ("Hünxe", "huenxe")])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Mülheim an der Ruhr", "muelheim-an-der-ruhr"),
+        ("Fröndenberg/Ruhr", "froendenberg-ruhr"),
+        ("Voerde (Niederrhein)", "voerde-niederrhein"),
+        ("Hünxe", "huenxe"),
+    ],
+)
 def test_slugify_transliterates(name, slug):
     assert slugify(name) == slug
 
@@ -48,14 +58,17 @@ def test_parse_normalises_terms_and_emails():
     assert docs[0].recipients[0].email == "Kaemmerei@schermbeck.example"
 
 
-@pytest.mark.parametrize("text, expected", [
-    (GOOD.replace("kind: kreisangehoerige_gemeinde\n  kreis", "kind: dorf\n  kreis"), "Zeile 3"),
-    (GOOD.replace("Kaemmerei@Schermbeck.example", "kaemmerei(at)schermbeck"), "Zeile 9"),
-    (GOOD.replace("slug: selm", "slug: Selm City"), "Zeile 10"),
-    (GOOD + "  unknown_field: 1\n", "unknown_field"),
-    ("- slug: [unclosed\n", "kein gültiges YAML"),
-    (GOOD.replace("slug: selm", "slug: schermbeck"), "mehrfach"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (GOOD.replace("kind: kreisangehoerige_gemeinde\n  kreis", "kind: dorf\n  kreis"), "Zeile 3"),
+        (GOOD.replace("Kaemmerei@Schermbeck.example", "kaemmerei(at)schermbeck"), "Zeile 9"),
+        (GOOD.replace("slug: selm", "slug: Selm City"), "Zeile 10"),
+        (GOOD + "  unknown_field: 1\n", "unknown_field"),
+        ("- slug: [unclosed\n", "kein gültiges YAML"),
+        (GOOD.replace("slug: selm", "slug: schermbeck"), "mehrfach"),
+    ],
+)
 def test_bad_files_name_line_and_problem(text, expected):
     with pytest.raises(ProfileFileError) as error:
         parse_profiles(text, "profile.yaml")
@@ -69,7 +82,9 @@ def test_import_export_round_trip_and_recipient_sync(engine):
         session.commit()
         exported = export_profiles(session)
     assert parse_profiles(exported) == parse_profiles(GOOD)
-    fewer = GOOD.replace("  recipients:\n    - {email: Kaemmerei@Schermbeck.example, name: Kämmerei, topics: [mobilitaet]}\n", "")
+    fewer = GOOD.replace(
+        "  recipients:\n    - {email: Kaemmerei@Schermbeck.example, name: Kämmerei, topics: [mobilitaet]}\n", ""
+    )
     with Session(engine) as session:
         report = apply_profiles(session, parse_profiles(fewer))
         session.commit()

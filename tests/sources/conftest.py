@@ -15,8 +15,14 @@ from store.models import CrawlRun
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 # Fast and strict against 127.0.0.1: no delay, short timeout, two retries.
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "RETRY_TIMES": 2, "DOWNLOAD_TIMEOUT": 2, "LOG_LEVEL": "ERROR"}
+FAST = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_TIMEOUT": 2,
+    "LOG_LEVEL": "ERROR",
+}
 
 
 @pytest.fixture
@@ -56,7 +62,9 @@ def bulk_rows():
     """``bulk_rows(n)``: n distinct open topics, copies of a saved real row with their own identifiers."""
     import json
 
-    template = json.loads((FIXTURES / "eu-funding-tenders" / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))["results"][0]
+    template = json.loads((FIXTURES / "eu-funding-tenders" / "fundhunt_sedia_search.json").read_text(encoding="utf-8"))[
+        "results"
+    ][0]
 
     def make(count: int) -> list[dict]:
         rows = []
@@ -93,6 +101,9 @@ def stored(engine):
 
     def load(source_key: str) -> dict:
         with Session(engine) as session:
-            return {p.natural_key: p for p in session.exec(select(Programme).where(Programme.source_key == source_key)).all()}
+            return {
+                p.natural_key: p
+                for p in session.exec(select(Programme).where(Programme.source_key == source_key)).all()
+            }
 
     return load

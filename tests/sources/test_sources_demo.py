@@ -31,8 +31,11 @@ async def test_every_snapshot_source_ingests_successfully_and_records_link(serve
         run = await crawl(entry.spider_cls(), **{entry.url_argument: url})
         assert (key, run.status) == (key, "success") and run.seen > 0
     with Session(engine) as session:
-        open_eu = session.exec(select(func.count()).select_from(Programme).where(
-            Programme.source_key == "eu_sedia", Programme.status == "open")).one()
+        open_eu = session.exec(
+            select(func.count())
+            .select_from(Programme)
+            .where(Programme.source_key == "eu_sedia", Programme.status == "open")
+        ).one()
     assert open_eu >= 5  # shifted dates: the captured open calls are open in the demo too
     assert link_programmes(engine) >= 1  # Städtebauförderung at MHKBD and at BR Münster
     with Session(engine) as session:

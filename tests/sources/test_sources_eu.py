@@ -36,14 +36,17 @@ async def test_saved_page_becomes_six_deduplicated_calls_with_status_from_dates(
     assert "HORIZON-INFRA-2024-EOSC-01-03" not in stored  # archive copy, stale "forthcoming"
     soil = stored["HORIZON-MISS-2027-05-SOIL-01-two-stage"]
     assert (soil.status, soil.next_deadline.isoformat(), soil.deadlines) == (
-        "forthcoming", "2027-04-08", ["2027-04-08", "2027-09-14"])
+        "forthcoming",
+        "2027-04-08",
+        ["2027-04-08", "2027-09-14"],
+    )
     assert stored["HORIZON-CL3-2026-02-CS-ECCC-01"].status == "closed"  # stale "open" status
     governance = stored["HORIZON-CL6-2026-04-GOVERNANCE-01"]
     assert governance.budget_eur == 60_000_000 and governance.status == "open"
     assert governance.url.endswith("/topic-details/HORIZON-CL6-2026-04-GOVERNANCE-01")
     assert soil.funder == "Europäische Kommission – Horizon Europe (HORIZON)"
     assert "<p" not in soil.description_text and "Mission Soil" in soil.description_text
-    assert soil.raw["descriptionByte"].startswith("<p class=\"topicdescriptionkind\">")
+    assert soil.raw["descriptionByte"].startswith('<p class="topicdescriptionkind">')
 
 
 @pytest_twisted.ensureDeferred
@@ -53,8 +56,12 @@ async def test_request_is_multipart_with_json_parts_and_the_requested_filters(se
     searches = [r for r in server.requests if r.path == SEDIA_SEARCH_PATH]
     parts = json_parts(searches[0].headers["content-type"], searches[0].body)
     must = {next(iter(c["terms"])): next(iter(c["terms"].values())) for c in parts["query"]["bool"]["must"]}
-    assert must == {"type": ["1", "2", "8"], "status": ["31094501", "31094502"],
-                    "programmePeriod": ["2021 - 2027"], "DATASOURCE": ["SEDIA"]}
+    assert must == {
+        "type": ["1", "2", "8"],
+        "status": ["31094501", "31094502"],
+        "programmePeriod": ["2021 - 2027"],
+        "DATASOURCE": ["SEDIA"],
+    }
     assert parts["sort"] == {"field": "identifier", "order": "ASC"}
     assert searches[0].query["pageSize"] == ["100"]
 
@@ -148,16 +155,18 @@ async def test_timeouts_after_retries_fail_the_run_and_say_which_page(server, cr
         return SnapshotResponse(b"{}", "application/json")
 
     server.add_route("POST", SEDIA_SEARCH_PATH, slow)
-    run = await crawl(SediaSpider, {"DOWNLOAD_TIMEOUT": 0.5, "RETRY_TIMES": 1},
-                      search_url=server.url(SEDIA_SEARCH_PATH), today=TODAY)
+    run = await crawl(
+        SediaSpider, {"DOWNLOAD_TIMEOUT": 0.5, "RETRY_TIMES": 1}, search_url=server.url(SEDIA_SEARCH_PATH), today=TODAY
+    )
     assert run.status == "failed" and run.seen == 0
     assert any("nicht geladen" in alarm for alarm in run.alarms)
 
 
 @pytest_twisted.ensureDeferred
 async def test_facet_labels_name_the_programme(server, crawl, engine, serve_sedia):
-    facets = {"facets": [{"name": "frameworkProgramme",
-                          "values": [{"rawValue": "43108390", "value": "Horizon Europe"}]}]}
+    facets = {
+        "facets": [{"name": "frameworkProgramme", "values": [{"rawValue": "43108390", "value": "Horizon Europe"}]}]
+    }
     server.add_static("POST", "/search-api/prod/rest/facet", json.dumps(facets).encode(), "application/json")
     await crawl(SediaSpider, search_url=serve_sedia(saved_rows("fundhunt_sedia_search.json")), today=TODAY)
     assert {p.funder for p in programmes(engine).values()} == {"Europäische Kommission – Horizon Europe"}

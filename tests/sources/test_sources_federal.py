@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest_twisted
+
 from crawler.spiders.federal_calls.bmftr import BmftrSpider
 from crawler.spiders.federal_calls.nki import NkiSpider
 
@@ -17,7 +18,10 @@ async def test_each_kommunalrichtlinie_window_is_a_call(server, crawl, serve_sna
     key = "de/foerderung-der-nki/foerderprogramme/kommunalrichtlinie"
     strategic = items[f"{key}#strategische-foerderschwerpunkte-4-1"]
     assert (strategic.kind, strategic.opens_on.isoformat(), strategic.next_deadline.isoformat()) == (
-        "call", "2024-11-01", "2027-12-31")
+        "call",
+        "2024-11-01",
+        "2027-12-31",
+    )
     assert strategic.level == "bund" and strategic.regions == ["_bundesweit"]
     assert items[key].eligible_applicants == ["kommune"]
 

@@ -59,15 +59,24 @@ async def test_calls_without_deadlines_raise_a_coverage_alarm(crawl, serve_sedia
 
 def test_field_coverage_counts_missing_titles_links_and_deadlines():
     coverage = FieldCoverage()
-    for item in [{"title": "A", "url": "u", "kind": "programme"}, {"title": "", "url": "u"},
-                 {"title": "C", "url": "", "kind": "call", "rolling": True}, {"title": "D", "url": "u", "kind": "call"}]:
+    for item in [
+        {"title": "A", "url": "u", "kind": "programme"},
+        {"title": "", "url": "u"},
+        {"title": "C", "url": "", "kind": "call", "rolling": True},
+        {"title": "D", "url": "u", "kind": "call"},
+    ]:
         coverage.observe(item)
-    assert coverage.alarms() == ["25 % der Einträge ohne Titel (1 von 4)", "25 % der Einträge ohne Link (1 von 4)",
-                                 "50 % der Aufrufe ohne Frist (1 von 2)"]
+    assert coverage.alarms() == [
+        "25 % der Einträge ohne Titel (1 von 4)",
+        "25 % der Einträge ohne Link (1 von 4)",
+        "50 % der Aufrufe ohne Frist (1 von 2)",
+    ]
 
 
 @pytest_twisted.ensureDeferred
-async def test_sources_command_shows_a_broken_source_with_its_reason(server, crawl, engine, serve_sedia, bulk_rows, settings_env):
+async def test_sources_command_shows_a_broken_source_with_its_reason(
+    server, crawl, engine, serve_sedia, bulk_rows, settings_env
+):
     from foerderradar.cli import app
 
     await crawl(SediaSpider, search_url=serve_sedia(bulk_rows(4)), today=TODAY)
@@ -81,6 +90,8 @@ async def test_sources_command_shows_a_broken_source_with_its_reason(server, cra
     result = CliRunner().invoke(app, ["sources", "--json"])
     assert result.exit_code == 0, result.output
     listed = {entry["key"]: entry for entry in json.loads(result.output)}
-    assert listed["eu_sedia"]["status"] == "failed" and "es fehlen totalResults, results" in listed["eu_sedia"]["reason"]
+    assert (
+        listed["eu_sedia"]["status"] == "failed" and "es fehlen totalResults, results" in listed["eu_sedia"]["reason"]
+    )
     table = CliRunner().invoke(app, ["sources"], env={"COLUMNS": "200"})
     assert "fehlgeschlagen" in table.output and "Unerwartete Struktur" in table.output

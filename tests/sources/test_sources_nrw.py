@@ -45,7 +45,9 @@ async def test_catalogue_of_another_shape_fails_with_the_reason(server, crawl):
 
 
 @pytest_twisted.ensureDeferred
-async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar_entry(server, crawl, serve_snapshot, stored):
+async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar_entry(
+    server, crawl, serve_snapshot, stored
+):
     run = await crawl(MhkbdSpider, base_url=serve_snapshot("nrw_mhkbd"), today=TODAY)
     assert (run.status, run.seen) == ("success", 3)
     items = stored("nrw_mhkbd")
@@ -69,7 +71,9 @@ async def test_brms_field_labels_in_a_definition_list(server, crawl, serve_snaps
 
 
 @pytest_twisted.ensureDeferred
-async def test_efre_aufruf_is_a_call_with_its_stichtag_and_the_richtlinie_a_rolling_programme(server, crawl, serve_snapshot, stored):
+async def test_efre_aufruf_is_a_call_with_its_stichtag_and_the_richtlinie_a_rolling_programme(
+    server, crawl, serve_snapshot, stored
+):
     await crawl(EfreSpider, base_url=serve_snapshot("efre_nrw"), today=TODAY)
     items = stored("efre_nrw")
     regio = items["einfach-machen/foerderung-finden/regionrw-transformation"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +13,10 @@ from store.models import Programme
 
 def test_clean_removes_soft_hyphens_export_substitutions_and_folds_case():
     assert analysis.clean("Rad\u00adverkehrs\u00adförderung") == "radverkehrsförderung"
-    assert analysis.clean("Agrar- und Ernährungswirtschaft ? Betriebsmittel") == "agrar- und ernährungswirtschaft   betriebsmittel"
+    assert (
+        analysis.clean("Agrar- und Ernährungswirtschaft ? Betriebsmittel")
+        == "agrar- und ernährungswirtschaft   betriebsmittel"
+    )
     assert analysis.clean("Schiﬀfahrt STRASSE") == "schifffahrt strasse"  # NFKC ligature, casefold ß-free
 
 
@@ -78,4 +79,7 @@ def test_interest_phrases_drop_the_wish_and_keep_the_topic():
     from matcher.scoring import interest_phrases
 
     assert interest_phrases("Wir möchten unsere Grundschulen sanieren, Radwege bauen und die Innenstadt beleben.") == [
-        "Grundschulen sanieren", "Radwege bauen", "Innenstadt beleben"]
+        "Grundschulen sanieren",
+        "Radwege bauen",
+        "Innenstadt beleben",
+    ]

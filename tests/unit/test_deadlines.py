@@ -8,15 +8,23 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.deadlines import (MONTH_NAMES, DeadlineInfo, format_date, parse_deadlines, parse_german_date,
-                               split_sentences)
+from crawler.deadlines import (
+    MONTH_NAMES,
+    DeadlineInfo,
+    format_date,
+    parse_deadlines,
+    parse_german_date,
+    split_sentences,
+)
 
 TODAY = date(2026, 11, 26)
 
 
 def test_stichtage_of_esport_programme_are_read_and_past():
-    text = ("Reichen Sie bitte Ihren Antrag zu folgenden Stichtagen ein: für das Jahr 2023 bis spätestens "
-            "31.7.2023 für das Jahr 2024 bis spätestens 30.6.2024")
+    text = (
+        "Reichen Sie bitte Ihren Antrag zu folgenden Stichtagen ein: für das Jahr 2023 bis spätestens "
+        "31.7.2023 für das Jahr 2024 bis spätestens 30.6.2024"
+    )
     info = parse_deadlines(text, today=TODAY)
     assert info.deadlines == (date(2023, 7, 31), date(2024, 6, 30))
     assert info.next_deadline is None and info.last_deadline == date(2024, 6, 30)
@@ -24,8 +32,7 @@ def test_stichtage_of_esport_programme_are_read_and_past():
 
 
 def test_yearly_recurring_deadlines_take_next_occurrence():
-    text = ("Anträge sind jeweils bis zum 31. März oder bis zum 30. September eines jeden Jahres "
-            "einzureichen.")
+    text = "Anträge sind jeweils bis zum 31. März oder bis zum 30. September eines jeden Jahres einzureichen."
     info = parse_deadlines(text, today=TODAY)
     assert info.deadlines == (date(2027, 3, 31), date(2027, 9, 30))
     assert info.next_deadline == date(2027, 3, 31)
@@ -33,8 +40,10 @@ def test_yearly_recurring_deadlines_take_next_occurrence():
 
 
 def test_exist_women_prose_mixes_recurring_and_dated_deadline():
-    text = ("Sie können Anträge bis 2027 und dabei spätestens bis zum 30.09. jeden Jahres stellen. "
-            "Im Jahr 2024 ist die Antragstellung bis zum 06.12.2024 möglich.")
+    text = (
+        "Sie können Anträge bis 2027 und dabei spätestens bis zum 30.09. jeden Jahres stellen. "
+        "Im Jahr 2024 ist die Antragstellung bis zum 06.12.2024 möglich."
+    )
     info = parse_deadlines(text, today=TODAY)
     assert info.deadlines == (date(2024, 12, 6), date(2027, 9, 30))
     assert info.next_deadline == date(2027, 9, 30)
@@ -47,22 +56,27 @@ def test_range_gives_window_start_and_deadline_with_borrowed_year():
 
 
 def test_opens_on_from_ab_dem_and_two_digit_year():
-    info = parse_deadlines("Anträge können ab dem 1. März 2027 gestellt werden. Die Frist endet am 31.07.27.",
-                           today=TODAY)
+    info = parse_deadlines(
+        "Anträge können ab dem 1. März 2027 gestellt werden. Die Frist endet am 31.07.27.", today=TODAY
+    )
     assert info.opens_on == date(2027, 3, 1)
     assert info.deadlines == (date(2027, 7, 31),)
 
 
 def test_stichtage_list_and_bis_spaetestens():
     assert parse_deadlines("Stichtage: 15.01.2027, 15.07.2027", today=TODAY).deadlines == (
-        date(2027, 1, 15), date(2027, 7, 15))
+        date(2027, 1, 15),
+        date(2027, 7, 15),
+    )
     info = parse_deadlines("Projektskizzen konnten Sie bis spätestens 20.01.2021 einreichen.", today=TODAY)
     assert info.deadlines == (date(2021, 1, 20),) and info.next_deadline is None
 
 
 def test_numbered_rounds_are_not_taken_for_dates():
-    text = ("Reichen Sie Ihre Projektskizze bitte zu folgenden Terminen ein: 1. Einreichungsrunde: bis 5.7.2023 "
-            "2. Einreichungsrunde: bis 30.4.2024 3. Einreichungsrunde: bis 23.1.2025")
+    text = (
+        "Reichen Sie Ihre Projektskizze bitte zu folgenden Terminen ein: 1. Einreichungsrunde: bis 5.7.2023 "
+        "2. Einreichungsrunde: bis 30.4.2024 3. Einreichungsrunde: bis 23.1.2025"
+    )
     assert parse_deadlines(text, today=TODAY).deadlines == (date(2023, 7, 5), date(2024, 4, 30), date(2025, 1, 23))
 
 
@@ -74,15 +88,22 @@ def test_issue_date_of_a_richtlinie_is_not_a_deadline():
 
 
 def test_rolling_words():
-    for text in ("Sie können Ihren Antrag jederzeit stellen.", "Die Antragstellung ist fortlaufend möglich.",
-                 "Es gibt keine Frist."):
+    for text in (
+        "Sie können Ihren Antrag jederzeit stellen.",
+        "Die Antragstellung ist fortlaufend möglich.",
+        "Es gibt keine Frist.",
+    ):
         assert parse_deadlines(text, today=TODAY).rolling, text
     assert not parse_deadlines("Die Förderung ist auslaufend gestaltet.", today=TODAY).rolling
 
 
 def test_status_note_closes_including_real_misspellings():
-    for note in ("Förderprogramm aktiv, Antragstellung nicht mehr möglich", "Antagstellung nicht merh möglich",
-                 "Antragstellung derzeit nicht möglich", "Förderprogramm ausgelaufen"):
+    for note in (
+        "Förderprogramm aktiv, Antragstellung nicht mehr möglich",
+        "Antagstellung nicht merh möglich",
+        "Antragstellung derzeit nicht möglich",
+        "Förderprogramm ausgelaufen",
+    ):
         assert parse_deadlines("", today=TODAY, status_note=note).closed, note
     assert not parse_deadlines("", today=TODAY, status_note="Förderleistungsbeschreibung in Erstellung").closed
 
@@ -103,7 +124,10 @@ def test_parse_german_date_forms():
 
 def test_sentences_keep_ordinals_and_abbreviations():
     assert split_sentences("Das gilt z. B. hier. Frist ist der 31. März. Danach nicht.") == [
-        "Das gilt z. B. hier.", "Frist ist der 31. März.", "Danach nicht."]
+        "Das gilt z. B. hier.",
+        "Frist ist der 31. März.",
+        "Danach nicht.",
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -117,8 +141,30 @@ def test_never_raises_and_dates_come_from_the_sentence(text, note, today):
     parse_german_date(text)
 
 
-_WORDS = st.sampled_from(["Antrag", "bis", "zum", "Stichtag", "spätestens", "ab", "vom", "Frist", ".", ":",
-                          "jederzeit", "31.", "12.", "2026", "März", "Juli", "1.1.", "30.09.", "\n", "z. B."])
+_WORDS = st.sampled_from(
+    [
+        "Antrag",
+        "bis",
+        "zum",
+        "Stichtag",
+        "spätestens",
+        "ab",
+        "vom",
+        "Frist",
+        ".",
+        ":",
+        "jederzeit",
+        "31.",
+        "12.",
+        "2026",
+        "März",
+        "Juli",
+        "1.1.",
+        "30.09.",
+        "\n",
+        "z. B.",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -145,8 +191,10 @@ def test_formatted_date_parses_back(when, written):
 
 
 def test_running_subsidies_are_not_rolling_applications():
-    text = ("Sie erhalten die Förderung als zinsverbilligtes Darlehen in Verbindung mit laufenden und "
-            "einmaligen Zuschüssen.")
+    text = (
+        "Sie erhalten die Förderung als zinsverbilligtes Darlehen in Verbindung mit laufenden und "
+        "einmaligen Zuschüssen."
+    )
     assert not parse_deadlines(text, today=TODAY).rolling
     assert parse_deadlines("Laufend", today=TODAY).rolling
 

@@ -28,8 +28,11 @@ def test_archive_rows_are_dropped_and_duplicates_collapse_to_six_topics():
 
 
 def test_keywords_held_as_json_text_on_archive_rows_become_a_list():
-    archive = next(r for r in load("aarhusai_portal_search_page.json")["results"]
-                   if rows.first(r, "DATASOURCE") == "SEDIA_PRD_CENTRICITY")
+    archive = next(
+        r
+        for r in load("aarhusai_portal_search_page.json")["results"]
+        if rows.first(r, "DATASOURCE") == "SEDIA_PRD_CENTRICITY"
+    )
     words = rows.keywords(archive)
     assert len(words) > 1 and not any(word.startswith("[") for word in words)
 
@@ -66,24 +69,35 @@ def test_two_stage_topic_closes_with_its_first_cut_off_although_stage_two_lies_a
 def test_multi_cut_off_cascade_call_alerts_the_next_cut_off_and_closes_with_the_last():
     umx = load("fundhunt_sedia_cascade.json")["results"][3]
     item = rows.row_to_item(umx, today=date(2025, 10, 1), facet_labels={})
-    assert (item["status"], item["next_deadline"], item["last_deadline"]) == ("open", date(2026, 9, 29), date(2026, 9, 29))
+    assert (item["status"], item["next_deadline"], item["last_deadline"]) == (
+        "open",
+        date(2026, 9, 29),
+        date(2026, 9, 29),
+    )
     assert item["deadlines"] == ["2025-09-30", "2026-09-29"] and item["budget_eur"] == 4_000_000
 
 
 def test_types_of_action_whitespace_is_collapsed():
     soil = load("aarhusai_portal_search_page.json")["results"][0]
-    assert "HORIZON Research and Innovation Actions" in rows.row_to_item(
-        soil, today=date(2026, 11, 26), facet_labels={})["extra"]["types_of_action"]
+    assert (
+        "HORIZON Research and Innovation Actions"
+        in rows.row_to_item(soil, today=date(2026, 11, 26), facet_labels={})["extra"]["types_of_action"]
+    )
 
 
 def test_municipal_signals_are_found_in_conditions():
     assert rows.municipal_signals("Eligible: local and regional authorities, public bodies, cities.") == [
-        "local authorities", "public bodies", "cities"]
+        "local authorities",
+        "public bodies",
+        "cities",
+    ]
     assert rows.municipal_signals("Applicants: SMEs and universities.") == []
 
 
 def test_programme_labels_prefer_the_facet_api_and_fall_back_to_the_table():
-    facets = {"facets": [{"name": "frameworkProgramme", "values": [{"rawValue": "43252405", "value": "LIFE Programme"}]}]}
+    facets = {
+        "facets": [{"name": "frameworkProgramme", "values": [{"rawValue": "43252405", "value": "LIFE Programme"}]}]
+    }
     labels = labels_from_facets(facets)
     assert programme_label("43252405", labels) == "LIFE Programme"
     assert programme_label("43251589", labels) == "CERV"
@@ -105,7 +119,11 @@ def test_multipart_body_has_json_parts_the_server_accepts_and_urlencoded_is_refu
 days = st.integers(min_value=-400, max_value=400)
 
 
-@given(st.lists(days, max_size=5), st.one_of(st.none(), days), st.sampled_from(["single-stage", "two-stage", "multiple cut-off"]))
+@given(
+    st.lists(days, max_size=5),
+    st.one_of(st.none(), days),
+    st.sampled_from(["single-stage", "two-stage", "multiple cut-off"]),
+)
 def test_derived_status_is_consistent_with_the_dates(offsets, start, model):
     today = date(2026, 11, 26)
     deadlines = sorted({today + timedelta(days=o) for o in offsets})

@@ -37,8 +37,9 @@ def test_control_byte_document_parses_after_stripping():
 
 def test_public_url_natural_key_and_correlaid_ids(items):
     item = items["eingliederungszuschuss-bund"]
-    assert item["url"] == ("https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BA/"
-                           "eingliederungszuschuss-bund.html")
+    assert item["url"] == (
+        "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BA/eingliederungszuschuss-bund.html"
+    )
     assert item["natural_key"] == "/FDB/Content/DE/Foerderprogramm/Bund/BA/eingliederungszuschuss-bund"
     assert item["extra"]["id_url"] == "bund-ba-eingliederungszuschuss-bund"
     assert item["level"] == "bund"
@@ -51,15 +52,22 @@ def test_category_codes_with_alias_normalised_and_subareas_with_parent(items):
     assert film["funding_types"] == ["darlehen", "buergschaft"]
     assert film["funding_subareas"] == ["kultur_medien_sport.film_fernsehen"]
     assert items["eingliederungszuschuss-bund"]["eligible_applicants"] == [
-        "unternehmen", "verband_vereinigung", "oeffentliche_einrichtung"]
+        "unternehmen",
+        "verband_vereinigung",
+        "oeffentliche_einrichtung",
+    ]
     assert items["einstiegsgeld"]["funding_subareas"] == [
-        "existenzgruendung_festigung.lebensunterhalt_soziale_sicherung", "existenzgruendung_festigung.betriebsmittel"]
+        "existenzgruendung_festigung.lebensunterhalt_soziale_sicherung",
+        "existenzgruendung_festigung.betriebsmittel",
+    ]
 
 
 def test_texts_unmodified_with_question_mark_substitution_and_raw_kept(items):
     film = items["deutsch-franzoesische-kooperationen-film-ffa"]
-    assert film["title"] == ("Förderung Deutsch-Französischer Koproduktionen im Rahmen des "
-                             "Filmförderungsgesetzes 2025 (Minitraité-Förderung)")
+    assert film["title"] == (
+        "Förderung Deutsch-Französischer Koproduktionen im Rahmen des "
+        "Filmförderungsgesetzes 2025 (Minitraité-Förderung)"
+    )
     assert "(Filmförderungsgesetz ? FFG)" in film["legal_text"]
     assert film["raw"]["bodyText"].startswith('<div xmlns:xlink="http://www.w3.org/1999/xlink"><h5>Rechtsgrundlage')
     assert film["teaser_text"] == "" and "teaserText" not in film["raw"]  # empty RichText
@@ -70,9 +78,17 @@ def test_texts_unmodified_with_question_mark_substitution_and_raw_kept(items):
 def test_linked_contact_address_links_and_funding_body(items):
     film = items["deutsch-franzoesische-kooperationen-film-ffa"]
     assert film["contact"] == {
-        "name": "FFA Filmförderungsanstalt", "email": "info@ffa.de", "phone": "+49 30 27577-0",
-        "fax": "+49 30 27577-111", "website": "https://www.ffa.de/", "road": "Große Präsidentenstraße",
-        "house_id": "9", "zip_code": "10178", "city": "Berlin", "unit": "FFA Filmförderungsanstalt"}
+        "name": "FFA Filmförderungsanstalt",
+        "email": "info@ffa.de",
+        "phone": "+49 30 27577-0",
+        "fax": "+49 30 27577-111",
+        "website": "https://www.ffa.de/",
+        "road": "Große Präsidentenstraße",
+        "house_id": "9",
+        "zip_code": "10178",
+        "city": "Berlin",
+        "unit": "FFA Filmförderungsanstalt",
+    }
     assert film["links"][1] == {"title": "Serviceportal für Antragsstellung", "url": "https://portal.ffa.de/start"}
     assert film["funder"] == "Der Beauftragte der Bundesregierung für Kultur und Medien (BKM)"
     bund = items["eingliederungszuschuss-bund"]
@@ -92,11 +108,15 @@ def _programme(name: str, title: str, procinfluence: str = "", header: str = "")
     document.richtext("gsb:title", paragraph(title))
     document.richtext("gsb:procInfluence", paragraph(procinfluence))
     document.richtext("gsb:header", paragraph(header))
-    document.classified("gsb:cl2Processes", [
-        ("Foerdergebiet", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerdergebiet/schlesig_holstein"]),
-        ("Foerderberechtigte", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerderberechtigte/kommune"]),
-        ("Foerderberechtigte", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerderberechtigte/kommune"]),
-        ("Foerderorganisation", ["target:/BMWI/FDB/Schulung/_Schulungsleiter"])])
+    document.classified(
+        "gsb:cl2Processes",
+        [
+            ("Foerdergebiet", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerdergebiet/schlesig_holstein"]),
+            ("Foerderberechtigte", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerderberechtigte/kommune"]),
+            ("Foerderberechtigte", ["target:/BMWI/SiteGlobals/Categories/FDB/Foerderberechtigte/kommune"]),
+            ("Foerderorganisation", ["target:/BMWI/FDB/Schulung/_Schulungsleiter"]),
+        ],
+    )
     return document
 
 

@@ -9,8 +9,13 @@ import pytest
 
 from crawler.spiders.foerderdatenbank.export_parser import parse_export
 from crawler.spiders.foerderdatenbank.export_writer import ExportWriter
-from crawler.spiders.foerderdatenbank.html_parser import (BotPageError, page_number, parse_detail_page,
-                                                          parse_search_page, split_labels)
+from crawler.spiders.foerderdatenbank.html_parser import (
+    BotPageError,
+    page_number,
+    parse_detail_page,
+    parse_search_page,
+    split_labels,
+)
 
 HTML = Path(__file__).resolve().parents[1] / "fixtures" / "foerderdatenbank" / "html"
 EXPORT_XML = HTML.parent / "export_xml"
@@ -23,9 +28,11 @@ def detail(name: str) -> dict:
 
 
 def test_search_page_cards_hits_and_next_link_joined_against_base_url():
-    page = parse_search_page((HTML / "overview.html").read_text(encoding="utf-8"),
-                             url=LOCAL + "SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html",
-                             base_url=LOCAL)
+    page = parse_search_page(
+        (HTML / "overview.html").read_text(encoding="utf-8"),
+        url=LOCAL + "SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html",
+        base_url=LOCAL,
+    )
     assert page.hits == 2395 and len(page.cards) == 10
     assert all(card.url.startswith(LOCAL + "FDB/Content/DE/Foerderprogramm/") for card in page.cards)
     guw = next(card for card in page.cards if "guw-thueringen" in card.url)
@@ -49,8 +56,12 @@ def test_layout_a_tabs_give_teaser_description_eligibility():
 def test_layout_b_with_full_contact_card_and_recurring_deadline():
     item = detail("detail_single_desc.html")
     assert item["extra"]["layout"] == "B" and item["legal_text"].startswith("Rechtsgrundlage")
-    assert item["funding_areas"] == ["beratung", "existenzgruendung_festigung", "frauenfoerderung",
-                                     "forschung_innovation_themenoffen"]
+    assert item["funding_areas"] == [
+        "beratung",
+        "existenzgruendung_festigung",
+        "frauenfoerderung",
+        "forschung_innovation_themenoffen",
+    ]
     assert item["contact"]["unit"] == "Forschungszentrum Jülich GmbH Geschäftsstelle Berlin"
     assert (item["contact"]["zip_code"], item["contact"]["city"]) == ("10785", "Berlin")
     assert date(2027, 9, 30) in [date.fromisoformat(d) for d in item["deadlines"]]
@@ -72,34 +83,55 @@ def test_code_variant_maps_to_codes():
     item = detail("detail_fail_19_12.html")
     assert item["extra"]["code_variant"]
     assert (item["funding_types"], item["funding_areas"], item["regions"], item["eligible_applicants"]) == (
-        ["zuschuss"], ["forschung_innovation_themenspezifisch"], ["hessen"], ["unternehmen"])
-    assert item["links"] == [{"title": "Kundenportal der WIBank",
-                              "url": "https://foerderportal.wibank.de/site/#/public/home"}]
+        ["zuschuss"],
+        ["forschung_innovation_themenspezifisch"],
+        ["hessen"],
+        ["unternehmen"],
+    )
+    assert item["links"] == [
+        {"title": "Kundenportal der WIBank", "url": "https://foerderportal.wibank.de/site/#/public/home"}
+    ]
 
 
 def test_labels_with_comma_are_re_merged():
     assert split_labels("Kultur, Medien & Sport, Digitalisierung", "foerderbereich") == [
-        "kultur_medien_sport", "digitalisierung"]
+        "kultur_medien_sport",
+        "digitalisierung",
+    ]
     assert split_labels("bundesweit", "foerdergebiet") == ["_bundesweit"]
 
 
 def test_html_and_export_of_the_same_programme_agree_on_key_and_codes():
     writer = ExportWriter()
     writer.add_tree(EXPORT_XML)
-    exported = next(item for item in parse_export(writer.to_zip(), today=TODAY).items
-                    if item["extra"]["slug"] == "deutsch-franzoesische-kooperationen-film-ffa")
+    exported = next(
+        item
+        for item in parse_export(writer.to_zip(), today=TODAY).items
+        if item["extra"]["slug"] == "deutsch-franzoesische-kooperationen-film-ffa"
+    )
     page = detail("detail_fail_07_25.html")
-    for field in ("natural_key", "url", "funding_types", "funding_areas", "regions", "eligible_applicants",
-                  "keywords", "level"):
+    for field in (
+        "natural_key",
+        "url",
+        "funding_types",
+        "funding_areas",
+        "regions",
+        "eligible_applicants",
+        "keywords",
+        "level",
+    ):
         assert page[field] == exported[field], field
     assert [link["title"] for link in page["links"]] == ["FFA – Informationen zur Förderung", "FFA – Serviceportal"]
 
 
-@pytest.mark.parametrize("html, url", [
-    ("<html><head><title>Radware Captcha Page</title></head><body></body></html>", LOCAL + "x.html"),
-    ("<html><head><title>Förderdatenbank</title></head><body><p>leer</p></body></html>", LOCAL + "x.html"),
-    ("<html><body><h1 class='title'>x</h1></body></html>", "https://validate.perfdrive.com/?ssc=https%3A%2F%2Fx"),
-])
+@pytest.mark.parametrize(
+    "html, url",
+    [
+        ("<html><head><title>Radware Captcha Page</title></head><body></body></html>", LOCAL + "x.html"),
+        ("<html><head><title>Förderdatenbank</title></head><body><p>leer</p></body></html>", LOCAL + "x.html"),
+        ("<html><body><h1 class='title'>x</h1></body></html>", "https://validate.perfdrive.com/?ssc=https%3A%2F%2Fx"),
+    ],
+)
 def test_bot_pages_are_detected(html, url):
     with pytest.raises(BotPageError, match="Bot-Schutz"):
         parse_detail_page(html, url=url, today=TODAY)

@@ -17,7 +17,11 @@ MONTHS = ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.
 
 def test_window_line_gives_opening_and_closing_date():
     info = window("Strategische Förderschwerpunkte: 01. Nov. 2024 bis 31. Dez. 2027", today=TODAY)
-    assert (info.opens_on, info.next_deadline, info.last_deadline) == (date(2024, 11, 1), date(2027, 12, 31), date(2027, 12, 31))
+    assert (info.opens_on, info.next_deadline, info.last_deadline) == (
+        date(2024, 11, 1),
+        date(2027, 12, 31),
+        date(2027, 12, 31),
+    )
     assert window("Kommunen sowie Zusammenschlüsse von Kommunen.", today=TODAY) is None
 
 
@@ -40,9 +44,14 @@ def test_any_written_window_round_trips(start, end, written):
 def test_yearly_date_becomes_a_calendar_entry_with_the_next_occurrence():
     sentence = "Anträge für das nächste Programmjahr sind in der Regel bis zum 30. September zu stellen."
     info = parse_deadlines(sentence, today=TODAY)
-    programme = {"natural_key": "foerderprogramme/staedtebaufoerderung", "title": "Städtebauförderung",
-                 "url": "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung", "level": "land",
-                 "regions": ["nordrhein_westfalen"], "eligible_applicants": ["kommune"]}
+    programme = {
+        "natural_key": "foerderprogramme/staedtebaufoerderung",
+        "title": "Städtebauförderung",
+        "url": "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung",
+        "level": "land",
+        "regions": ["nordrhein_westfalen"],
+        "eligible_applicants": ["kommune"],
+    }
     entry = calendar_item(programme, info, today=TODAY)
     assert entry["kind"] == "calendar" and entry["next_deadline"] == date(2027, 9, 30)
     assert entry["natural_key"].endswith("#jaehrlich") and entry["title"] == "Jährliche Frist: Städtebauförderung"

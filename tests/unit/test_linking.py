@@ -24,23 +24,61 @@ def ids(engine) -> dict[tuple[str, str], int]:
 
 
 def seed(engine) -> dict[tuple[str, str], int]:
-    ingest(engine, "foerderdatenbank",
-           {"natural_key": "gz", "title": "Gründungszuschuss", "level": "bund", "funder": "Bundesagentur für Arbeit",
-            "url": "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BMAS/gruendungszuschuss.html"},
-           {"natural_key": "sbf", "title": "Städtebauförderung", "level": "bund",
-            "url": "https://www.foerderdatenbank.de/sbf.html"},
-           {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/a"})
-    ingest(engine, "nrwbank",
-           {"natural_key": "15086", "title": "Gründungszuschuss", "level": "bund",
-            "url": "https://www.nrwbank.de/de/foerderung/foerderprodukte/15086/gruendungszuschuss.html"},
-           {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/b"})
-    ingest(engine, "nrw_mhkbd",
-           {"natural_key": "sbf", "title": "Städtebauförderung", "level": "land",
+    ingest(
+        engine,
+        "foerderdatenbank",
+        {
+            "natural_key": "gz",
+            "title": "Gründungszuschuss",
+            "level": "bund",
+            "funder": "Bundesagentur für Arbeit",
+            "url": "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Bund/BMAS/gruendungszuschuss.html",
+        },
+        {
+            "natural_key": "sbf",
+            "title": "Städtebauförderung",
+            "level": "bund",
+            "url": "https://www.foerderdatenbank.de/sbf.html",
+        },
+        {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/a"},
+    )
+    ingest(
+        engine,
+        "nrwbank",
+        {
+            "natural_key": "15086",
+            "title": "Gründungszuschuss",
+            "level": "bund",
+            "url": "https://www.nrwbank.de/de/foerderung/foerderprodukte/15086/gruendungszuschuss.html",
+        },
+        {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/b"},
+    )
+    ingest(
+        engine,
+        "nrw_mhkbd",
+        {
+            "natural_key": "sbf",
+            "title": "Städtebauförderung",
+            "level": "land",
             "url": "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung",
-            "links": [{"title": "BR Münster", "url": "https://www.bezreg-muenster.de/de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/index.html"}]})
-    ingest(engine, "brms",
-           {"natural_key": "35", "title": "Städtebauförderung NRW", "level": "land",
-            "url": "https://bezreg-muenster.de/de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/"})
+            "links": [
+                {
+                    "title": "BR Münster",
+                    "url": "https://www.bezreg-muenster.de/de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/index.html",
+                }
+            ],
+        },
+    )
+    ingest(
+        engine,
+        "brms",
+        {
+            "natural_key": "35",
+            "title": "Städtebauförderung NRW",
+            "level": "land",
+            "url": "https://bezreg-muenster.de/de/foerderung/foerderprogramme_a-z/35_staedtebaufoerderung/",
+        },
+    )
     return ids(engine)
 
 
@@ -76,9 +114,17 @@ def test_staff_veto_and_staff_link_are_kept_and_win(engine):
 def test_rule_link_disappears_when_a_record_changes(engine):
     seed(engine)
     link_programmes(engine)
-    ingest(engine, "nrwbank", {"natural_key": "15086", "title": "Gründungszuschuss der BA (NRW)", "level": "bund",
-                               "url": "https://www.nrwbank.de/x"},
-           {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/b"})
+    ingest(
+        engine,
+        "nrwbank",
+        {
+            "natural_key": "15086",
+            "title": "Gründungszuschuss der BA (NRW)",
+            "level": "bund",
+            "url": "https://www.nrwbank.de/x",
+        },
+        {"natural_key": "fp", "title": "Förderprogramm", "level": "land", "url": "https://example.org/b"},
+    )
     link_programmes(engine)
     with Session(engine) as session:
         pairs = session.exec(select(ProgrammeLink)).all()
@@ -92,16 +138,26 @@ def test_title_normalisation_is_idempotent_ascii(title):
 
 
 def test_url_normalisation():
-    assert normalise_url("https://www.bezreg-muenster.de/a/b/index.html") == normalise_url("http://bezreg-muenster.de/a/b/")
+    assert normalise_url("https://www.bezreg-muenster.de/a/b/index.html") == normalise_url(
+        "http://bezreg-muenster.de/a/b/"
+    )
     assert normalise_url("https://www.nrwbank.de/") == ""
 
 
 def test_the_same_yearly_date_from_two_sources_is_one_calendar_entry(engine):
-    entry = {"natural_key": "sbf#jaehrlich", "title": "Jährliche Frist: Städtebauförderung", "level": "land",
-             "kind": "calendar", "deadlines": ["2027-09-30"], "next_deadline": "2027-09-30"}
+    entry = {
+        "natural_key": "sbf#jaehrlich",
+        "title": "Jährliche Frist: Städtebauförderung",
+        "level": "land",
+        "kind": "calendar",
+        "deadlines": ["2027-09-30"],
+        "next_deadline": "2027-09-30",
+    }
     ingest(engine, "nrw_mhkbd", entry | {"url": "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung"})
     ingest(engine, "brms", entry | {"url": "https://www.bezreg-muenster.de/de/foerderung/35_staedtebaufoerderung"})
     assert link_programmes(engine) == 1
     known = ids(engine)
     with Session(engine) as session:
-        assert linked_programme_ids(session, known[("brms", "sbf#jaehrlich")]) == [known[("nrw_mhkbd", "sbf#jaehrlich")]]
+        assert linked_programme_ids(session, known[("brms", "sbf#jaehrlich")]) == [
+            known[("nrw_mhkbd", "sbf#jaehrlich")]
+        ]

@@ -19,8 +19,10 @@ def programme(prefix: str) -> Programme:
 
 def test_municipal_applicants_come_first_in_the_eligibility_line():
     iki = programme("Internationale Klimaschutzinitiative")
-    assert eligibility_line(iki) == ("Antragsberechtigt: Kommune, Öffentliche Einrichtung, Unternehmen, "
-                                     "Forschungseinrichtung, Hochschule, Verband/Vereinigung")
+    assert eligibility_line(iki) == (
+        "Antragsberechtigt: Kommune, Öffentliche Einrichtung, Unternehmen, "
+        "Forschungseinrichtung, Hochschule, Verband/Vereinigung"
+    )
 
 
 def test_eu_call_names_the_local_authority_signals_in_german():

@@ -61,8 +61,14 @@ def test_eu_call_counts_only_with_local_authority_signals(corpus):
 def test_public_bodies_programme_is_open_to_a_kreis_and_association_only_for_the_verband(corpus):
     beg = by_prefix(corpus, "Bundesförderung für effiziente Gebäude ? Nichtwohngebäude")
     assert eligibility_reason(beg, "kreis", TODAY) is None
-    association = Programme(source_key="t", natural_key="v", title="Vereinsförderung", level="bund",
-                            regions=["_bundesweit"], eligible_applicants=["verband_vereinigung"])
+    association = Programme(
+        source_key="t",
+        natural_key="v",
+        title="Vereinsförderung",
+        level="bund",
+        regions=["_bundesweit"],
+        eligible_applicants=["verband_vereinigung"],
+    )
     assert eligibility_reason(association, "verband", TODAY) is None
     assert eligibility_reason(association, "kreisfreie_stadt", TODAY) == "nicht für Kommunen"
 

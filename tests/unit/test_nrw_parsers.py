@@ -36,11 +36,16 @@ def test_nrwbank_product_fields():
 
 
 def test_catalogue_lists_product_ids_once_and_skips_container_pages():
-    payload = {"response": {"docs": [
-        {"type": "localProduct", "link": "/.content/localProduct/15086.xml"},
-        {"type": "containerpage", "link": "/de/oeffentliche-kunden/"},
-        {"type": "localProduct", "link": "/.content/localProduct/15086.xml"},
-        {"type": "localProduct", "link": "/.content/localProduct/60375.xml"}]}}
+    payload = {
+        "response": {
+            "docs": [
+                {"type": "localProduct", "link": "/.content/localProduct/15086.xml"},
+                {"type": "containerpage", "link": "/de/oeffentliche-kunden/"},
+                {"type": "localProduct", "link": "/.content/localProduct/15086.xml"},
+                {"type": "localProduct", "link": "/.content/localProduct/60375.xml"},
+            ]
+        }
+    }
     assert product_ids(payload) == ["15086", "60375"]
 
 
@@ -52,7 +57,10 @@ def test_applicant_and_funding_type_codes():
 
 
 def test_subsections_belong_to_their_parent_section():
-    page = "<h2>7 Verfahren</h2><h3>7.1 Projektträger</h3><p>PT</p><h3>7.2 Skizzen</h3><p>bis 31.03.2027</p><h2>8 Geltung</h2><p>x</p>"
+    page = (
+        "<h2>7 Verfahren</h2><h3>7.1 Projektträger</h3><p>PT</p><h3>7.2 Skizzen</h3><p>bis 31.03.2027</p>"
+        "<h2>8 Geltung</h2><p>x</p>"
+    )
     found = sections(page)
     assert "bis 31.03.2027" in found["verfahren"].text and "PT" in found["verfahren"].text
     assert found["skizzen"].text == "bis 31.03.2027" and "x" not in found["verfahren"].text
@@ -62,19 +70,33 @@ heading_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=
 headings = st.lists(heading_words, min_size=1, max_size=4).map(" ".join).map(str.capitalize)
 
 
-@given(headings, st.sampled_from(["", "?", ":", " ?"]), st.sampled_from(["", "3 ", "7.2 "]), st.sampled_from([" ", "\u00a0", "  \n"]))
+@given(
+    headings,
+    st.sampled_from(["", "?", ":", " ?"]),
+    st.sampled_from(["", "3 ", "7.2 "]),
+    st.sampled_from([" ", "\u00a0", "  \n"]),
+)
 def test_heading_normalisation_ignores_numbering_punctuation_and_spacing(heading, end, number, space):
     written = number + heading.replace(" ", space) + end
     assert normalise_heading(written) == normalise_heading(heading)
     assert normalise_heading(normalise_heading(written)) == normalise_heading(written)
 
 
-@given(st.lists(st.tuples(headings, st.text(alphabet="abcdefg ", min_size=1, max_size=30).filter(str.strip)),
-                min_size=1, max_size=6, unique_by=lambda pair: normalise_heading(pair[0])),
-       st.sampled_from(["h2", "h3", "dt"]))
+@given(
+    st.lists(
+        st.tuples(headings, st.text(alphabet="abcdefg ", min_size=1, max_size=30).filter(str.strip)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda pair: normalise_heading(pair[0]),
+    ),
+    st.sampled_from(["h2", "h3", "dt"]),
+)
 def test_every_section_of_a_generated_page_is_recovered(pairs, tag):
-    page = "<main><div class='wrap'>" + "".join(
-        f"<div><{tag}>{h}?</{tag}></div><div><p>{body}</p></div>" for h, body in pairs) + "</div></main>"
+    page = (
+        "<main><div class='wrap'>"
+        + "".join(f"<div><{tag}>{h}?</{tag}></div><div><p>{body}</p></div>" for h, body in pairs)
+        + "</div></main>"
+    )
     found = sections(page, scope="main")
     for heading, body in pairs:
         assert pick(found, heading).text == " ".join(body.split()) or pick(found, heading).text == body.strip()

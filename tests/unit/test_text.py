@@ -7,15 +7,18 @@ from hypothesis import strategies as st
 
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
 
-RICHTEXT = ('<![CDATA[<div xmlns:xlink="http://www.w3.org/1999/xlink"><h5>Rechtsgrundlage</h5><p><span>Gesetz über'
-            ' Maßnahmen</span><span>&#xa0;</span>(Filmförderungsgesetz ? FFG)<br />vom: 23.12.2024</p>'
-            '<ul><li>erstens</li><li>zwei\u00adtens</li></ul></div>]]>')
+RICHTEXT = (
+    '<![CDATA[<div xmlns:xlink="http://www.w3.org/1999/xlink"><h5>Rechtsgrundlage</h5><p><span>Gesetz über'
+    " Maßnahmen</span><span>&#xa0;</span>(Filmförderungsgesetz ? FFG)<br />vom: 23.12.2024</p>"
+    "<ul><li>erstens</li><li>zwei\u00adtens</li></ul></div>]]>"
+)
 
 
 def test_richtext_becomes_paragraphs_lines_and_keeps_question_marks():
     text = html_to_text(RICHTEXT)
-    assert text == ("Rechtsgrundlage\n\nGesetz über Maßnahmen (Filmförderungsgesetz ? FFG)\nvom: 23.12.2024"
-                    "\n\nerstens\nzweitens")
+    assert text == (
+        "Rechtsgrundlage\n\nGesetz über Maßnahmen (Filmförderungsgesetz ? FFG)\nvom: 23.12.2024\n\nerstens\nzweitens"
+    )
 
 
 def test_empty_richtext_and_plain_text():
@@ -47,8 +50,30 @@ def test_html_to_text_never_raises_and_has_no_nbsp_or_soft_hyphen(markup):
     assert "\n\n\n" not in text
 
 
-@given(st.lists(st.sampled_from(["<p>", "</p>", "<div>", "<br/>", "<li>", "&#xa0;", "&amp;", "Wort", " ",
-                                 "<![CDATA[", "]]>", "\x02", "<", ">", "&", "\u00ad"])))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div>",
+                "<br/>",
+                "<li>",
+                "&#xa0;",
+                "&amp;",
+                "Wort",
+                " ",
+                "<![CDATA[",
+                "]]>",
+                "\x02",
+                "<",
+                ">",
+                "&",
+                "\u00ad",
+            ]
+        )
+    )
+)
 def test_html_soup_never_raises(parts):
     assert isinstance(html_to_text("".join(parts)), str)
 

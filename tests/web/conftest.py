@@ -23,9 +23,11 @@ from web.tokens import make_magic_token
 
 BASE = "https://testserver"
 PASSWORD = "ein-langes-testpasswort"
-HOSTILE_HTML = ('<p onclick="steal()">Gefördert werden Radwege.<script>alert("x")</script>'
-                '<a href="javascript:alert(1)">Antrag</a><img src=x onerror="alert(2)">'
-                '<a href="https://www.foerderdatenbank.de/radwege">Richtlinie</a></p>')
+HOSTILE_HTML = (
+    '<p onclick="steal()">Gefördert werden Radwege.<script>alert("x")</script>'
+    '<a href="javascript:alert(1)">Antrag</a><img src=x onerror="alert(2)">'
+    '<a href="https://www.foerderdatenbank.de/radwege">Richtlinie</a></p>'
+)
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -43,9 +45,18 @@ class World:
 
 
 def _programme(source: str, key: str, title: str, **fields) -> Programme:
-    return Programme(source_key=source, natural_key=key, url=f"https://www.foerderdatenbank.de/{key}", title=title,
-                     level=fields.pop("level", "bund"), funder=fields.pop("funder", "BMV"),
-                     eligible_applicants=["kommune"], regions=["_bundesweit"], status="open", **fields)
+    return Programme(
+        source_key=source,
+        natural_key=key,
+        url=f"https://www.foerderdatenbank.de/{key}",
+        title=title,
+        level=fields.pop("level", "bund"),
+        funder=fields.pop("funder", "BMV"),
+        eligible_applicants=["kommune"],
+        regions=["_bundesweit"],
+        status="open",
+        **fields,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -58,59 +69,117 @@ def password_hash() -> str:
 def world(engine, password_hash) -> World:
     today = date.today()
     with Session(engine, expire_on_commit=False) as session:
-        session.add_all([Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"),
-                         Source(key="eu_sedia", name="EU Funding & Tenders", level="eu")])
+        session.add_all(
+            [
+                Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"),
+                Source(key="eu_sedia", name="EU Funding & Tenders", level="eu"),
+            ]
+        )
         session.flush()
         programmes = {
-            "radwege": _programme("foerderdatenbank", "radwege", "Kommunale Radwege stärken",
-                                  funding_areas=["mobilitaet"], funding_types=["zuschuss"],
-                                  teaser_text="Zuschüsse für Radwege in Kommunen.",
-                                  description_text="Gefördert werden Radwege.",
-                                  raw={"description_text": HOSTILE_HTML}, next_deadline=today + timedelta(days=20),
-                                  deadlines=[(today + timedelta(days=20)).isoformat()],
-                                  links=[{"title": "Böser Link", "url": "javascript:alert(3)"}]),
-            "waerme": _programme("foerderdatenbank", "waerme", "Kommunale Wärmeplanung",
-                                 funding_areas=["energieeffizienz_erneuerbare_energien"], funding_types=["zuschuss"],
-                                 teaser_text="Wärmeplanung für Städte und Gemeinden.", rolling=True),
-            "eu_call": _programme("eu_sedia", "LIFE-2026-CLIMA", "LIFE Klimaanpassung in Städten", level="eu",
-                                  funder="Europäische Kommission", funding_areas=["umwelt_naturschutz"],
-                                  kind="call", next_deadline=today + timedelta(days=40),
-                                  deadlines=[(today + timedelta(days=40)).isoformat()]),
-            "sport": _programme("foerderdatenbank", "sportstaetten", "Sanierung kommunaler Sportstätten",
-                                funding_areas=["kultur_medien_sport"], funding_types=["zuschuss"]),
+            "radwege": _programme(
+                "foerderdatenbank",
+                "radwege",
+                "Kommunale Radwege stärken",
+                funding_areas=["mobilitaet"],
+                funding_types=["zuschuss"],
+                teaser_text="Zuschüsse für Radwege in Kommunen.",
+                description_text="Gefördert werden Radwege.",
+                raw={"description_text": HOSTILE_HTML},
+                next_deadline=today + timedelta(days=20),
+                deadlines=[(today + timedelta(days=20)).isoformat()],
+                links=[{"title": "Böser Link", "url": "javascript:alert(3)"}],
+            ),
+            "waerme": _programme(
+                "foerderdatenbank",
+                "waerme",
+                "Kommunale Wärmeplanung",
+                funding_areas=["energieeffizienz_erneuerbare_energien"],
+                funding_types=["zuschuss"],
+                teaser_text="Wärmeplanung für Städte und Gemeinden.",
+                rolling=True,
+            ),
+            "eu_call": _programme(
+                "eu_sedia",
+                "LIFE-2026-CLIMA",
+                "LIFE Klimaanpassung in Städten",
+                level="eu",
+                funder="Europäische Kommission",
+                funding_areas=["umwelt_naturschutz"],
+                kind="call",
+                next_deadline=today + timedelta(days=40),
+                deadlines=[(today + timedelta(days=40)).isoformat()],
+            ),
+            "sport": _programme(
+                "foerderdatenbank",
+                "sportstaetten",
+                "Sanierung kommunaler Sportstätten",
+                funding_areas=["kultur_medien_sport"],
+                funding_types=["zuschuss"],
+            ),
         }
         session.add_all(programmes.values())
-        member_a = Member(slug="schermbeck", name="Gemeinde Schermbeck", kind="kreisangehoerige_gemeinde",
-                          kreis="Kreis Wesel", feed_token="a" * 43)
-        member_b = Member(slug="selm", name="Stadt Selm", kind="kreisangehoerige_gemeinde", kreis="Kreis Unna",
-                          feed_token="b" * 43)
+        member_a = Member(
+            slug="schermbeck",
+            name="Gemeinde Schermbeck",
+            kind="kreisangehoerige_gemeinde",
+            kreis="Kreis Wesel",
+            feed_token="a" * 43,
+        )
+        member_b = Member(
+            slug="selm", name="Stadt Selm", kind="kreisangehoerige_gemeinde", kreis="Kreis Unna", feed_token="b" * 43
+        )
         session.add_all([member_a, member_b])
         session.flush()
-        session.add_all([
-            Profile(member_id=member_a.id, interests="Radverkehr und Klimaschutz", keywords=["Radweg"],
-                    topics=["mobilitaet"]),
-            Profile(member_id=member_b.id, interests="Sportstätten sanieren", keywords=["Sporthalle"]),
-        ])
+        session.add_all(
+            [
+                Profile(
+                    member_id=member_a.id,
+                    interests="Radverkehr und Klimaschutz",
+                    keywords=["Radweg"],
+                    topics=["mobilitaet"],
+                ),
+                Profile(member_id=member_b.id, interests="Sportstätten sanieren", keywords=["Sporthalle"]),
+            ]
+        )
         recipient_a = Recipient(member_id=member_a.id, email="kaemmerei@schermbeck.de", name="Kämmerei")
         recipient_b = Recipient(member_id=member_b.id, email="bauamt@selm.de", name="Bauamt")
         recipient_a2 = Recipient(member_id=member_a.id, email="klima@schermbeck.de", topics=["umwelt_naturschutz"])
         session.add_all([recipient_a, recipient_b, recipient_a2])
         session.flush()
-        explanation = {"summary": "Passt zu Ihren Interessen: Radverkehr", "terms": ["radweg"],
-                       "interests": ["Radverkehr"], "eligibility": "Antragsberechtigt: Kommune",
-                       "region": "Fördergebiet: bundesweit", "deadline": "Nächste Frist: bald",
-                       "components": {"word": 30.0}}
+        explanation = {
+            "summary": "Passt zu Ihren Interessen: Radverkehr",
+            "terms": ["radweg"],
+            "interests": ["Radverkehr"],
+            "eligibility": "Antragsberechtigt: Kommune",
+            "region": "Fördergebiet: bundesweit",
+            "deadline": "Nächste Frist: bald",
+            "components": {"word": 30.0},
+        }
         matches = {
-            "a_radwege": Match(member_id=member_a.id, programme_id=programmes["radwege"].id, score=81.0,
-                               explanation=explanation),
-            "a_waerme": Match(member_id=member_a.id, programme_id=programmes["waerme"].id, score=44.0,
-                              explanation=explanation),
-            "a_eu": Match(member_id=member_a.id, programme_id=programmes["eu_call"].id, score=62.0,
-                          explanation=explanation, state=MatchState.approved),
-            "b_sport": Match(member_id=member_b.id, programme_id=programmes["sport"].id, score=70.0,
-                             explanation=explanation),
-            "b_eu": Match(member_id=member_b.id, programme_id=programmes["eu_call"].id, score=55.0,
-                          explanation=explanation, state=MatchState.approved),
+            "a_radwege": Match(
+                member_id=member_a.id, programme_id=programmes["radwege"].id, score=81.0, explanation=explanation
+            ),
+            "a_waerme": Match(
+                member_id=member_a.id, programme_id=programmes["waerme"].id, score=44.0, explanation=explanation
+            ),
+            "a_eu": Match(
+                member_id=member_a.id,
+                programme_id=programmes["eu_call"].id,
+                score=62.0,
+                explanation=explanation,
+                state=MatchState.approved,
+            ),
+            "b_sport": Match(
+                member_id=member_b.id, programme_id=programmes["sport"].id, score=70.0, explanation=explanation
+            ),
+            "b_eu": Match(
+                member_id=member_b.id,
+                programme_id=programmes["eu_call"].id,
+                score=55.0,
+                explanation=explanation,
+                state=MatchState.approved,
+            ),
         }
         session.add_all(matches.values())
         curator = StaffUser(email="kurator@rvr.ruhr", password_hash=password_hash, role="curator", name="Kim Kurator")

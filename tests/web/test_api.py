@@ -18,8 +18,13 @@ def token(engine, world) -> str:
 
 
 def test_api_needs_a_valid_token(anonymous, curator, token, world):
-    for path in ["/api/programmes", "/api/matches", "/api/members", "/api/members/schermbeck",
-                 f"/api/programmes/{world.programmes['radwege'].id}"]:
+    for path in [
+        "/api/programmes",
+        "/api/matches",
+        "/api/members",
+        "/api/members/schermbeck",
+        f"/api/programmes/{world.programmes['radwege'].id}",
+    ]:
         assert anonymous.get(path).status_code == 401
         assert curator.get(path).status_code == 401  # a page session is no API credential
         wrong = anonymous.get(path, headers={"Authorization": f"Bearer {token[:-2]}xx"})

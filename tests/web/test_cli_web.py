@@ -42,7 +42,9 @@ def test_staff_add_refuses_bad_input(settings_env, engine, monkeypatch):
 
 
 def test_staff_add_asks_twice_without_env(settings_env, engine):
-    result = runner.invoke(cli, ["staff", "add", "b@rvr.ruhr"], input="ein-sehr-langes-passwort\nein-sehr-langes-passwort\n")
+    result = runner.invoke(
+        cli, ["staff", "add", "b@rvr.ruhr"], input="ein-sehr-langes-passwort\nein-sehr-langes-passwort\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Passwort wiederholen" in result.output
 

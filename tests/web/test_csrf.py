@@ -22,8 +22,9 @@ def test_approve_without_token_is_refused_and_changes_nothing(curator, world, en
 
 def test_token_of_another_session_is_refused(curator, admin, world, engine):
     match_id = world.matches["a_radwege"].id
-    response = curator.post(f"/staff/matches/{match_id}/approve", data={"csrf_token": admin.csrf},
-                            follow_redirects=False)
+    response = curator.post(
+        f"/staff/matches/{match_id}/approve", data={"csrf_token": admin.csrf}, follow_redirects=False
+    )
     assert response.status_code == 403
     assert _state(engine, match_id) == MatchState.proposed
 
@@ -52,15 +53,20 @@ def test_request_without_any_origin_information_is_refused(curator, world, engin
 def test_same_origin_referer_with_token_is_accepted(curator, world, engine):
     del curator.headers["origin"]
     match_id = world.matches["a_radwege"].id
-    response = curator.submit(f"/staff/matches/{match_id}/approve", headers={"Referer": "https://testserver/staff/queue"})
+    response = curator.submit(
+        f"/staff/matches/{match_id}/approve", headers={"Referer": "https://testserver/staff/queue"}
+    )
     assert response.status_code == 303
     assert _state(engine, match_id) == MatchState.approved
 
 
 def test_htmx_header_token_is_accepted(curator, world, engine):
     match_id = world.matches["a_radwege"].id
-    response = curator.post(f"/staff/matches/{match_id}/approve", data={},
-                            headers={"X-CSRF-Token": curator.csrf, "HX-Request": "true", "Sec-Fetch-Site": "same-origin"})
+    response = curator.post(
+        f"/staff/matches/{match_id}/approve",
+        data={},
+        headers={"X-CSRF-Token": curator.csrf, "HX-Request": "true", "Sec-Fetch-Site": "same-origin"},
+    )
     assert response.status_code == 200
     assert "wurde freigegeben" in response.text
     assert 'hx-swap-oob="true">Noch 2 vorgeschlagene Treffer.' in response.text
@@ -68,8 +74,9 @@ def test_htmx_header_token_is_accepted(curator, world, engine):
 
 
 def test_login_form_is_protected_too(anonymous):
-    response = anonymous.post("/staff/login", data={"email": "kurator@rvr.ruhr", "password": "x"},
-                              follow_redirects=False)
+    response = anonymous.post(
+        "/staff/login", data={"email": "kurator@rvr.ruhr", "password": "x"}, follow_redirects=False
+    )
     assert response.status_code == 403
 
 

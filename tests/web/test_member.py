@@ -34,8 +34,10 @@ def test_magic_link_login_end_to_end(anonymous, outbox, world, engine):
     assert "Profil von Gemeinde Schermbeck" in page and "Radverkehr und Klimaschutz" in page
     with Session(engine) as session:
         assert session.exec(select(UsedToken)).one()
-        assert session.exec(select(AuditLog).where(AuditLog.action == "member.login")).one().actor == \
-            "kaemmerei@schermbeck.de"
+        assert (
+            session.exec(select(AuditLog).where(AuditLog.action == "member.login")).one().actor
+            == "kaemmerei@schermbeck.de"
+        )
 
 
 def test_address_with_capitals_in_the_local_part_is_found(anonymous, outbox, engine, world):
@@ -60,8 +62,9 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(anonymous, outbox):
 
 
 def test_magic_link_is_single_use(app, world, new_browser):
-    token = make_magic_token(app.state.settings.signing_key(), recipient_id=world.recipient_a.id,
-                             member_id=world.member_a.id)
+    token = make_magic_token(
+        app.state.settings.signing_key(), recipient_id=world.recipient_a.id, member_id=world.member_a.id
+    )
     with new_browser() as first, new_browser() as second:
         first.page(f"/member/login/{token}")
         second.page(f"/member/login/{token}")
@@ -73,8 +76,9 @@ def test_magic_link_is_single_use(app, world, new_browser):
 
 def test_expired_and_forged_links_are_refused(app, world, anonymous):
     app.state.settings.magic_link_max_age_seconds = 1
-    token = make_magic_token(app.state.settings.signing_key(), recipient_id=world.recipient_a.id,
-                             member_id=world.member_a.id)
+    token = make_magic_token(
+        app.state.settings.signing_key(), recipient_id=world.recipient_a.id, member_id=world.member_a.id
+    )
     time.sleep(2.1)
     assert "abgelaufen" in anonymous.get(f"/member/login/{token}").text
     forged = make_magic_token("ein-anderer-schluessel", recipient_id=world.recipient_a.id, member_id=world.member_a.id)
@@ -84,9 +88,17 @@ def test_expired_and_forged_links_are_refused(app, world, anonymous):
 
 def test_edit_profile_saves_and_is_audited(member_a, engine, world):
     member_a.page("/member/")
-    response = member_a.submit("/member/profile", {
-        "interests": "Radwege und Schulhöfe", "keywords": "Radweg\nSchulhof, Pumptrack", "exclude": "Landwirtschaft",
-        "topics": ["mobilitaet", "infrastruktur"], "funding_types": ["zuschuss"], "digest_frequency": "biweekly"})
+    response = member_a.submit(
+        "/member/profile",
+        {
+            "interests": "Radwege und Schulhöfe",
+            "keywords": "Radweg\nSchulhof, Pumptrack",
+            "exclude": "Landwirtschaft",
+            "topics": ["mobilitaet", "infrastruktur"],
+            "funding_types": ["zuschuss"],
+            "digest_frequency": "biweekly",
+        },
+    )
     assert response.headers["location"] == "/member/?gespeichert=1"
     assert "Ihre Änderungen sind gespeichert" in member_a.page("/member/?gespeichert=1").text
     with Session(engine) as session:
@@ -103,34 +115,49 @@ def test_edit_profile_saves_and_is_audited(member_a, engine, world):
 
 def test_bad_profile_input_is_named_and_nothing_is_lost(member_a, engine, world):
     member_a.page("/member/")
-    response = member_a.submit("/member/profile", {"interests": "x", "topics": ["gibt_es_nicht"],
-                                                    "digest_frequency": "weekly"})
+    response = member_a.submit(
+        "/member/profile", {"interests": "x", "topics": ["gibt_es_nicht"], "digest_frequency": "weekly"}
+    )
     assert response.status_code == 400 and "Förderbereiche: unbekannte Auswahl gibt_es_nicht" in response.text
     response = member_a.submit("/member/profile", {"interests": "x", "digest_frequency": "taeglich"})
     assert response.status_code == 400 and "Rhythmus" in response.text and "taeglich" in response.text
     with Session(engine) as session:
-        assert session.exec(select(Profile).where(Profile.member_id == world.member_a.id)).one().interests == \
-            "Radverkehr und Klimaschutz"
+        assert (
+            session.exec(select(Profile).where(Profile.member_id == world.member_a.id)).one().interests
+            == "Radverkehr und Klimaschutz"
+        )
 
 
 def test_live_preview_ranks_without_saving(member_a, engine, world):
     member_a.page("/member/")
-    html = member_a.submit("/member/preview", {"interests": "Sanierung kommunaler Sportstätten Sporthalle",
-                                               "keywords": "Sportstätten", "digest_frequency": "weekly"}).text
+    html = member_a.submit(
+        "/member/preview",
+        {
+            "interests": "Sanierung kommunaler Sportstätten Sporthalle",
+            "keywords": "Sportstätten",
+            "digest_frequency": "weekly",
+        },
+    ).text
     assert "Sanierung kommunaler Sportstätten" in html
     assert html.index("Sanierung kommunaler Sportstätten") < html.index("Passung")  # ranked first
-    html = member_a.submit("/member/preview", {"interests": "Radwege", "keywords": "Radweg",
-                                               "exclude": "Sportstätten", "digest_frequency": "weekly"}).text
+    html = member_a.submit(
+        "/member/preview",
+        {"interests": "Radwege", "keywords": "Radweg", "exclude": "Sportstätten", "digest_frequency": "weekly"},
+    ).text
     assert "Kommunale Radwege stärken" in html and "Sportstätten" not in html
     with Session(engine) as session:
-        assert session.exec(select(Profile).where(Profile.member_id == world.member_a.id)).one().interests == \
-            "Radverkehr und Klimaschutz"
+        assert (
+            session.exec(select(Profile).where(Profile.member_id == world.member_a.id)).one().interests
+            == "Radverkehr und Klimaschutz"
+        )
 
 
 def test_recipients_add_with_topics_and_remove(member_a, engine, world):
     member_a.page("/member/")
-    added = member_a.submit("/member/recipients", {"email": "Bauamt@Schermbeck.de", "name": "Bauamt",
-                                                   "topics": ["staedtebau_stadterneuerung"]})
+    added = member_a.submit(
+        "/member/recipients",
+        {"email": "Bauamt@Schermbeck.de", "name": "Bauamt", "topics": ["staedtebau_stadterneuerung"]},
+    )
     assert added.status_code == 303
     page = member_a.page("/member/").text
     assert "bauamt@schermbeck.de" in page.lower() and "Städtebau &amp; Stadterneuerung" in page
@@ -140,8 +167,9 @@ def test_recipients_add_with_topics_and_remove(member_a, engine, world):
     assert double.status_code == 400 and "doppelt" in double.text
     assert member_a.submit(f"/member/recipients/{world.recipient_a2.id}/delete").status_code == 303
     with Session(engine) as session:
-        emails = sorted(r.email.lower() for r in session.exec(
-            select(Recipient).where(Recipient.member_id == world.member_a.id)))
+        emails = sorted(
+            r.email.lower() for r in session.exec(select(Recipient).where(Recipient.member_id == world.member_a.id))
+        )
     assert emails == ["bauamt@schermbeck.de", "kaemmerei@schermbeck.de"]
 
 

@@ -11,7 +11,9 @@ def test_staff_login_is_limited_per_address(app, anonymous):
     statuses = []
     for _ in range(4):
         anonymous.page("/staff/login")
-        statuses.append(anonymous.submit("/staff/login", {"email": "kurator@rvr.ruhr", "password": "falsch"}).status_code)
+        statuses.append(
+            anonymous.submit("/staff/login", {"email": "kurator@rvr.ruhr", "password": "falsch"}).status_code
+        )
     assert statuses == [400, 400, 400, 429]
     anonymous.page("/staff/login")
     blocked = anonymous.submit("/staff/login", {"email": "kurator@rvr.ruhr", "password": "ein-langes-testpasswort"})

@@ -13,26 +13,54 @@ from store.types import utcnow
 def test_programme_detail_shows_fields_links_revisions_and_decisions(curator, world, engine):
     p = world.programmes
     with Session(engine) as session:
-        session.add(ProgrammeLink(programme_id=p["radwege"].id, other_id=p["eu_call"].id, method="staff",
-                                  reason="gleiche Richtlinie"))
-        session.add(ProgrammeLink(programme_id=p["sport"].id, other_id=p["radwege"].id, method="rule",
-                                  reason="gleiche Adresse"))
-        session.add(ProgrammeLink(programme_id=p["radwege"].id, other_id=p["sport"].id, method="staff",
-                                  linked=False, reason="verschieden"))
-        session.add(ProgrammeRevision(
-            programme_id=p["radwege"].id, changed_fields=["funding_rate", "description_text"],
-            old_values={"funding_rate": "bis zu 50 %", "description_text": "Gefördert werden Radwege. Frist ist der 1. März."},
-            new_values={"funding_rate": "bis zu 75 %", "description_text": "Gefördert werden Radwege. Frist ist der 1. Juni." + " Mehr." * 30},
-            change_types=["rate_changed"]))
+        session.add(
+            ProgrammeLink(
+                programme_id=p["radwege"].id, other_id=p["eu_call"].id, method="staff", reason="gleiche Richtlinie"
+            )
+        )
+        session.add(
+            ProgrammeLink(programme_id=p["sport"].id, other_id=p["radwege"].id, method="rule", reason="gleiche Adresse")
+        )
+        session.add(
+            ProgrammeLink(
+                programme_id=p["radwege"].id, other_id=p["sport"].id, method="staff", linked=False, reason="verschieden"
+            )
+        )
+        session.add(
+            ProgrammeRevision(
+                programme_id=p["radwege"].id,
+                changed_fields=["funding_rate", "description_text"],
+                old_values={
+                    "funding_rate": "bis zu 50 %",
+                    "description_text": "Gefördert werden Radwege. Frist ist der 1. März.",
+                },
+                new_values={
+                    "funding_rate": "bis zu 75 %",
+                    "description_text": "Gefördert werden Radwege. Frist ist der 1. Juni." + " Mehr." * 30,
+                },
+                change_types=["rate_changed"],
+            )
+        )
         session.commit()
     curator.page("/staff/queue")
     curator.submit(f"/staff/matches/{world.matches['a_radwege'].id}/approve")
     html = curator.page(f"/staff/programmes/{p['radwege'].id}").text
-    for text in ["Kommunale Radwege stärken", "Mobilität", "Zuschuss", "Kommune", "bundesweit",
-                 "Förderdatenbank des Bundes", "LIFE Klimaanpassung in Städten", "gleiche Richtlinie", "von Hand",
-                 "rate_changed", "<del>bis zu 50 %</del>", "<ins>bis zu 75 %</ins>"]:
+    for text in [
+        "Kommunale Radwege stärken",
+        "Mobilität",
+        "Zuschuss",
+        "Kommune",
+        "bundesweit",
+        "Förderdatenbank des Bundes",
+        "LIFE Klimaanpassung in Städten",
+        "gleiche Richtlinie",
+        "von Hand",
+        "rate_changed",
+        "<del>bis zu 50 %</del>",
+        "<ins>bis zu 75 %</ins>",
+    ]:
         assert text in html, text
-    linked = html[html.index("Gleiche Programme in anderen Quellen"):html.index("Änderungen</h2>")]
+    linked = html[html.index("Gleiche Programme in anderen Quellen") : html.index("Änderungen</h2>")]
     assert "Sanierung kommunaler Sportstätten" not in linked  # vetoed by staff
     assert '<li class="removed"><span class="visually-hidden">entfernt: </span>Frist ist der 1. März.</li>' in html
     assert '<li class="same"><span class="visually-hidden"></span>Gefördert werden Radwege.</li>' in html
@@ -58,17 +86,36 @@ def test_digest_preview_renders_the_mail_and_release_stamps_matches(curator, wor
         assert session.get(Match, world.matches["b_eu"].id).released_at is None
         digest = session.exec(select(Digest)).one()
         assert (digest.state, digest.released_by) == ("released", "kurator@rvr.ruhr")
-        assert session.exec(select(AuditLog).where(AuditLog.action == "digest.release")).one().actor == "kurator@rvr.ruhr"
+        assert (
+            session.exec(select(AuditLog).where(AuditLog.action == "digest.release")).one().actor == "kurator@rvr.ruhr"
+        )
     assert curator.get("/staff/members/unbekannt/digest").status_code == 404
 
 
 def test_source_health_lists_runs_failures_and_alarms(curator, engine):
     with Session(engine) as session:
         now = utcnow()
-        session.add(CrawlRun(source_key="foerderdatenbank", started_at=now - timedelta(days=7), finished_at=now,
-                             status="success", complete=True, seen=2480, new=12, changed=30))
-        session.add(CrawlRun(source_key="eu_sedia", started_at=now, status="failed",
-                             error="CAPTCHA-Seite statt Export", alarms=["0 Einträge"]))
+        session.add(
+            CrawlRun(
+                source_key="foerderdatenbank",
+                started_at=now - timedelta(days=7),
+                finished_at=now,
+                status="success",
+                complete=True,
+                seen=2480,
+                new=12,
+                changed=30,
+            )
+        )
+        session.add(
+            CrawlRun(
+                source_key="eu_sedia",
+                started_at=now,
+                status="failed",
+                error="CAPTCHA-Seite statt Export",
+                alarms=["0 Einträge"],
+            )
+        )
         session.commit()
     html = curator.page("/staff/sources").text
     assert "2480" in html and "CAPTCHA-Seite statt Export" in html and "0 Einträge" in html

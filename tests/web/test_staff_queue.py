@@ -27,13 +27,18 @@ def test_queue_shows_proposed_matches_grouped_by_member(curator):
 def test_queue_grouped_by_programme(curator):
     html = curator.page("/staff/queue?group=programme").text
     assert re.findall(r'<h2 id="group-\d+">([^<]+)</h2>', html) == [
-        "Kommunale Radwege stärken", "Kommunale Wärmeplanung", "Sanierung kommunaler Sportstätten"]
+        "Kommunale Radwege stärken",
+        "Kommunale Wärmeplanung",
+        "Sanierung kommunaler Sportstätten",
+    ]
 
 
 def test_filters(curator):
     assert _titles(curator.page("/staff/queue?topic=mobilitaet").text) == ["Kommunale Radwege stärken"]
-    assert _titles(curator.page("/staff/queue?min_score=60").text) == ["Kommunale Radwege stärken",
-                                                                       "Sanierung kommunaler Sportstätten"]
+    assert _titles(curator.page("/staff/queue?min_score=60").text) == [
+        "Kommunale Radwege stärken",
+        "Sanierung kommunaler Sportstätten",
+    ]
     assert _titles(curator.page("/staff/queue?deadline=30").text) == ["Kommunale Radwege stärken"]
     assert "Kommunale Radwege" not in curator.page("/staff/queue?deadline=none").text
     assert _titles(curator.page("/staff/queue?q=selm").text) == ["Sanierung kommunaler Sportstätten"]
@@ -51,9 +56,14 @@ def test_bad_filter_value_is_named(curator):
 def test_approve_and_reject_with_reason_are_audited(curator, world, engine):
     curator.page("/staff/queue")
     a, w = world.matches["a_radwege"].id, world.matches["a_waerme"].id
-    assert curator.submit(f"/staff/matches/{a}/approve", {"back": "/staff/queue?q=Rad"}).headers["location"] == \
-        "/staff/queue?q=Rad"
-    assert curator.submit(f"/staff/matches/{w}/reject", {"reason": "own_share", "note": "30 % Eigenanteil"}).status_code == 303
+    assert (
+        curator.submit(f"/staff/matches/{a}/approve", {"back": "/staff/queue?q=Rad"}).headers["location"]
+        == "/staff/queue?q=Rad"
+    )
+    assert (
+        curator.submit(f"/staff/matches/{w}/reject", {"reason": "own_share", "note": "30 % Eigenanteil"}).status_code
+        == 303
+    )
     with Session(engine) as session:
         approved, rejected = session.get(Match, a), session.get(Match, w)
         assert approved.state == "approved" and approved.reviewer_id == world.curator.id and approved.decided_at
@@ -97,8 +107,14 @@ def test_queue_is_paginated(curator, world, engine):
             programme = Programme(source_key="foerderdatenbank", natural_key=f"p{n}", title=f"Programm {n:03d}")
             session.add(programme)
             session.flush()
-            session.add(Match(member_id=member.id, programme_id=programme.id, score=10 + n % 50,
-                              created_at=utcnow() - timedelta(days=n)))
+            session.add(
+                Match(
+                    member_id=member.id,
+                    programme_id=programme.id,
+                    score=10 + n % 50,
+                    created_at=utcnow() - timedelta(days=n),
+                )
+            )
         session.commit()
     first = curator.page("/staff/queue").text
     assert "123 vorgeschlagene Treffer, Seite 1 von 3" in first

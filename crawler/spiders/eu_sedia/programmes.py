@@ -22,9 +22,20 @@ FALLBACK_LABELS: dict[str, str] = {  # labels as NOTES §6.2 writes them
     "43254019": "ESF+",
     "44416173": "Interregional Innovation Investments (I3)",
     "43089234": "Innovation Fund",
-    "43392145": "EMFAF", "43252386": "JUST", "43252368": "ISF", "43254037": "European Solidarity Corps",
-    "43298203": "UCPM", "43298664": "AGRIP", "44181033": "EDF", "43298916": "EURATOM", "44773066": "JTM",
-    "43637601": "PPPA", "45532249": "EUBA", "45876777": "NDICI", "43253967": "RENEWFM", "43252517": "SOCPL",
+    "43392145": "EMFAF",
+    "43252386": "JUST",
+    "43252368": "ISF",
+    "43254037": "European Solidarity Corps",
+    "43298203": "UCPM",
+    "43298664": "AGRIP",
+    "44181033": "EDF",
+    "43298916": "EURATOM",
+    "44773066": "JTM",
+    "43637601": "PPPA",
+    "45532249": "EUBA",
+    "45876777": "NDICI",
+    "43253967": "RENEWFM",
+    "43252517": "SOCPL",
 }
 
 
@@ -34,8 +45,11 @@ def labels_from_facets(payload: Any) -> dict[str, str]:
         return {}
     for facet in payload.get("facets") or []:
         if isinstance(facet, dict) and facet.get("name") == "frameworkProgramme":
-            return {str(v["rawValue"]): str(v["value"]) for v in facet.get("values") or []
-                    if isinstance(v, dict) and v.get("rawValue") and v.get("value")}
+            return {
+                str(v["rawValue"]): str(v["value"])
+                for v in facet.get("values") or []
+                if isinstance(v, dict) and v.get("rawValue") and v.get("value")
+            }
     return {}
 
 

@@ -31,8 +31,15 @@ MUNICIPAL_SIGNALS: dict[str, re.Pattern[str]] = {
 }
 
 # Fields whose presence makes one copy of a topic richer than another.
-_RICHNESS_FIELDS = ("descriptionByte", "description", "topicConditions", "actions", "deadlineDate",
-                    "budgetOverview", "startDate")
+_RICHNESS_FIELDS = (
+    "descriptionByte",
+    "description",
+    "topicConditions",
+    "actions",
+    "deadlineDate",
+    "budgetOverview",
+    "startDate",
+)
 
 
 class FilterViolation(ValueError):
@@ -129,8 +136,7 @@ def deadline_dates(row: dict[str, Any]) -> list[date]:
     return sorted({d for d in (_day(v) for v in values(row, "deadlineDate")) if d})
 
 
-def derive_status(opens_on: date | None, deadlines: list[date], model: str, today: date
-                  ) -> tuple[str, date | None]:
+def derive_status(opens_on: date | None, deadlines: list[date], model: str, today: date) -> tuple[str, date | None]:
     """(status, next deadline for alerts), from the dates alone.
 
     A two-stage topic takes new applicants only until its stage-1 cut-off; other topics stay open
@@ -212,8 +218,7 @@ def row_to_item(row: dict[str, Any], *, today: date, facet_labels: dict[str, str
     codes = values(row, "frameworkProgramme")
     programmes = [programme_label(code, facet_labels) for code in codes]
     words = keywords(row) + values(row, "tags")
-    raw = {name: first(row, name) for name in ("descriptionByte", "description", "topicConditions")
-           if first(row, name)}
+    raw = {name: first(row, name) for name in ("descriptionByte", "description", "topicConditions") if first(row, name)}
     return {
         "natural_key": dedupe_key(row),
         "url": url,

@@ -40,8 +40,15 @@ class SediaSpider(SourceSpider):
     source_url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
     attribution = rows.ATTRIBUTION
 
-    def __init__(self, *args, search_url: str = "", facet_url: str = "", today: str = "",
-                 max_pages: int | str = DEFAULT_MAX_PAGES, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        search_url: str = "",
+        facet_url: str = "",
+        today: str = "",
+        max_pages: int | str = DEFAULT_MAX_PAGES,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, base_url=search_url, **kwargs)
         self.search_url = self.base_url
         self.facet_url = facet_url or wire.facet_url_for(self.search_url)
@@ -55,16 +62,28 @@ class SediaSpider(SourceSpider):
 
     async def start(self):
         body, content_type = wire.facet_body()
-        yield scrapy.Request(self.facet_url, method="POST", body=body,
-                             headers={"Content-Type": content_type, "Accept": "application/json"},
-                             callback=self.parse_facets, errback=self.facets_failed, dont_filter=True)
+        yield scrapy.Request(
+            self.facet_url,
+            method="POST",
+            body=body,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+            callback=self.parse_facets,
+            errback=self.facets_failed,
+            dont_filter=True,
+        )
 
     def _page_request(self, page: int) -> scrapy.Request:
         body, content_type = wire.search_body()
-        return scrapy.Request(wire.page_url(self.search_url, page), method="POST", body=body,
-                              headers={"Content-Type": content_type, "Accept": "application/json"},
-                              callback=self.parse_page, errback=self.page_failed,
-                              cb_kwargs={"page": page}, dont_filter=True)
+        return scrapy.Request(
+            wire.page_url(self.search_url, page),
+            method="POST",
+            body=body,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+            callback=self.parse_page,
+            errback=self.page_failed,
+            cb_kwargs={"page": page},
+            dont_filter=True,
+        )
 
     # -- facets --------------------------------------------------------------------------------
 
@@ -88,7 +107,9 @@ class SediaSpider(SourceSpider):
         try:
             payload = json.loads(response.text)
         except ValueError:
-            self.fail(f"SEDIA-Seite {page}: Antwort ist kein JSON ({response.headers.get('Content-Type', b'').decode()})")
+            self.fail(
+                f"SEDIA-Seite {page}: Antwort ist kein JSON ({response.headers.get('Content-Type', b'').decode()})"
+            )
         missing = missing_keys(payload, ENVELOPE_KEYS)
         if missing:
             self.fail(shape_alarm(f"SEDIA-Seite {page}", missing))
@@ -99,8 +120,9 @@ class SediaSpider(SourceSpider):
         self.crawl_stats["rows"] = self.crawl_stats.get("rows", 0) + len(results)
         bad_rows = [row for row in results if missing_keys(row, ROW_KEYS)]
         if bad_rows:
-            self.crawl_alarms.append(shape_alarm(f"SEDIA-Seite {page}", missing_keys(bad_rows[0], ROW_KEYS))
-                                     + f" ({len(bad_rows)} Zeilen)")
+            self.crawl_alarms.append(
+                shape_alarm(f"SEDIA-Seite {page}", missing_keys(bad_rows[0], ROW_KEYS)) + f" ({len(bad_rows)} Zeilen)"
+            )
         for row in results:
             if missing_keys(row, ROW_KEYS):
                 continue
@@ -118,8 +140,10 @@ class SediaSpider(SourceSpider):
                 self.crawl_alarms.append(f"SEDIA-Seite {page} war leer, erwartet {pages_needed} Seiten")
                 yield from self._emit(complete=False)
             elif page >= self.max_pages:
-                self.crawl_alarms.append(f"Seitenlimit erreicht: {self.max_pages} von {pages_needed} Seiten "
-                                         f"gelesen ({self.total_results} Treffer)")
+                self.crawl_alarms.append(
+                    f"Seitenlimit erreicht: {self.max_pages} von {pages_needed} Seiten "
+                    f"gelesen ({self.total_results} Treffer)"
+                )
                 yield from self._emit(complete=False)
             else:
                 yield self._page_request(page + 1)

@@ -19,12 +19,16 @@ PROGRAMME_PERIOD = "2021 - 2027"  # with spaces, as the index spells it
 DATASOURCE = "SEDIA"  # the live index; SEDIA_PRD_CENTRICITY is a stale archive copy
 LANGUAGES = ("en",)
 
-SEARCH_QUERY: dict[str, Any] = {"bool": {"must": [
-    {"terms": {"type": list(TYPES)}},
-    {"terms": {"status": list(STATUSES)}},
-    {"terms": {"programmePeriod": [PROGRAMME_PERIOD]}},
-    {"terms": {"DATASOURCE": [DATASOURCE]}},
-]}}
+SEARCH_QUERY: dict[str, Any] = {
+    "bool": {
+        "must": [
+            {"terms": {"type": list(TYPES)}},
+            {"terms": {"status": list(STATUSES)}},
+            {"terms": {"programmePeriod": [PROGRAMME_PERIOD]}},
+            {"terms": {"DATASOURCE": [DATASOURCE]}},
+        ]
+    }
+}
 # Sorting by a unique field keeps the pageNumber walk deterministic between replicas.
 SORT = {"field": "identifier", "order": "ASC"}
 

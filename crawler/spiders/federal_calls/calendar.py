@@ -17,7 +17,8 @@ from crawler.deadlines import DeadlineInfo
 # Day and month without a year: "30. September", "30.09.", "31. März".
 _YEARLESS = re.compile(
     r"(?<![\d.])\d{1,2}\.\s?(?:\d{1,2}\.(?!\s?\d)|(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zä]*\.?(?!\s*\d{4}))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _YEARLY = re.compile(r"in der Regel|jährlich|jedes Jahr|jeden Jahres|alljährlich|Jahr für Jahr", re.IGNORECASE)
 
 CALENDAR_FIELDS = ("url", "level", "funder", "regions", "eligible_applicants", "funding_types", "attribution")

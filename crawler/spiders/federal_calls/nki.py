@@ -34,8 +34,15 @@ def window(line: str, *, today: date) -> DeadlineInfo | None:
     if closes is None:
         return None
     opens = parse_german_date(head.rsplit(":", 1)[-1])
-    return DeadlineInfo(deadlines=(closes,), next_deadline=closes if closes >= today else None,
-                        last_deadline=closes, opens_on=opens, rolling=False, closed=False, sentence=line)
+    return DeadlineInfo(
+        deadlines=(closes,),
+        next_deadline=closes if closes >= today else None,
+        last_deadline=closes,
+        opens_on=opens,
+        rolling=False,
+        closed=False,
+        sentence=line,
+    )
 
 
 def slug(text: str) -> str:
@@ -49,7 +56,10 @@ class NkiSpider(HeadingPageSpider):
     source_name = "NKI / Kommunalrichtlinie – Förderaufrufe und Antragsfenster"
     source_url = "https://www.klimaschutz.de/"
     attribution = "Quelle: Nationale Klimaschutzinitiative (klimaschutz.de), Projektträger ZUG"
-    funder = "Bundesministerium für Umwelt, Klimaschutz, Naturschutz und nukleare Sicherheit (Nationale Klimaschutzinitiative)"
+    funder = (
+        "Bundesministerium für Umwelt, Klimaschutz, Naturschutz und nukleare Sicherheit "
+        "(Nationale Klimaschutzinitiative)"
+    )
     source_level = "bund"
     regions = ["_bundesweit"]
     list_path = "de/foerderung-der-nki/foerderprogramme"
@@ -77,8 +87,19 @@ class NkiSpider(HeadingPageSpider):
                 continue
             label = line.split(":", 1)[0].strip() if ":" in line else line
             yield {
-                **{k: programme[k] for k in ("url", "level", "regions", "funder", "attribution",
-                                             "eligible_applicants", "funding_types", "eligibility_text")},
+                **{
+                    k: programme[k]
+                    for k in (
+                        "url",
+                        "level",
+                        "regions",
+                        "funder",
+                        "attribution",
+                        "eligible_applicants",
+                        "funding_types",
+                        "eligibility_text",
+                    )
+                },
                 "natural_key": f"{programme['natural_key']}#{slug(label)}",
                 "kind": "call",
                 "title": f"{programme['title']} – {label}",

@@ -44,9 +44,22 @@ TEXT_FIELDS = {
     "status_note": "gsb:header",
 }
 # RichText properties kept unmodified in ``raw`` (gsb:comment holds editorial ticket ids: dropped).
-RAW_FIELDS = ("gsb:title", "gsb:teaserText", "gsb:summary", "gsb:bodyText", "gsb:regulatoryFWork",
-              "gsb:procInfluence", "gsb:procMethod", "gsb:procDescription", "gsb:header", "gsb:progress",
-              "gsb:competenceDescr", "gsb:functions", "gsb:remark", "gsb:referenceCustomer")
+RAW_FIELDS = (
+    "gsb:title",
+    "gsb:teaserText",
+    "gsb:summary",
+    "gsb:bodyText",
+    "gsb:regulatoryFWork",
+    "gsb:procInfluence",
+    "gsb:procMethod",
+    "gsb:procDescription",
+    "gsb:header",
+    "gsb:progress",
+    "gsb:competenceDescr",
+    "gsb:functions",
+    "gsb:remark",
+    "gsb:referenceCustomer",
+)
 LEVELS = {"Bund": "bund", "Land": "land", "EU": "eu"}
 _LINK_SUFFIX = re.compile(r"\s*\((?:externer|exerner|extener) Link\)\s*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -68,9 +81,13 @@ class ExportResult:
     broken_programmes: int = 0  # unreadable documents inside Foerderprogramm/ (a run with these is not complete)
 
     def stats(self) -> dict[str, int]:
-        return {"fdb/documents": self.documents, "fdb/programmes": self.programmes,
-                "fdb/stripped_control_bytes": self.stripped_control_bytes,
-                "fdb/unresolved_links": self.unresolved_links, "fdb/broken_documents": len(self.broken)}
+        return {
+            "fdb/documents": self.documents,
+            "fdb/programmes": self.programmes,
+            "fdb/stripped_control_bytes": self.stripped_control_bytes,
+            "fdb/unresolved_links": self.unresolved_links,
+            "fdb/broken_documents": len(self.broken),
+        }
 
 
 class Document:
@@ -142,7 +159,7 @@ class Document:
 
 def document_key(target: str) -> str:
     """``target:/BMWI/FDB/…/slug`` → the document key ``/BMWI/FDB/…/slug``."""
-    return target[len(TARGET):] if target.startswith(TARGET) else target
+    return target[len(TARGET) :] if target.startswith(TARGET) else target
 
 
 def public_url(key: str) -> str:
@@ -174,7 +191,8 @@ def open_export(data: bytes) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ExportFormatError(
-            f"Die Antwort ist kein lesbares ZIP-Archiv ({exc}); erste Bytes: {data[:40]!r}") from None
+            f"Die Antwort ist kein lesbares ZIP-Archiv ({exc}); erste Bytes: {data[:40]!r}"
+        ) from None
 
 
 def iter_documents(archive: zipfile.ZipFile, result: ExportResult, *, programmes: bool) -> Iterator[Document]:
@@ -258,8 +276,12 @@ class ExportParser:
         if document is None:
             return None
         contact = {"name": self.title_of(document)}
-        for field_name, prop in (("email", "gsb:email"), ("phone", "gsb:phone"), ("fax", "gsb:fax"),
-                                 ("mobile", "gsb:mobile")):
+        for field_name, prop in (
+            ("email", "gsb:email"),
+            ("phone", "gsb:phone"),
+            ("fax", "gsb:fax"),
+            ("mobile", "gsb:mobile"),
+        ):
             value = document.string(prop)
             if value:
                 contact[field_name] = value
@@ -272,9 +294,15 @@ class ExportParser:
             address = self.resolve(address_target)
             if address is None:
                 continue
-            for field_name, prop in (("road", "gsb:road"), ("house_id", "gsb:houseId"),
-                                     ("building", "gsb:building"), ("zip_code", "gsb:zipCode"),
-                                     ("city", "gsb:city"), ("post_box", "gsb:postBox"), ("country", "gsb:country")):
+            for field_name, prop in (
+                ("road", "gsb:road"),
+                ("house_id", "gsb:houseId"),
+                ("building", "gsb:building"),
+                ("zip_code", "gsb:zipCode"),
+                ("city", "gsb:city"),
+                ("post_box", "gsb:postBox"),
+                ("country", "gsb:country"),
+            ):
                 value = address.string(prop)
                 if value:
                     contact[field_name] = value
@@ -311,7 +339,8 @@ class ExportParser:
                     subareas.append(code)
 
         funder_targets = categories.get("Foerderorganisation", []) + [
-            href for href in categories.get("Foerdergeber", []) if CATEGORY_MARK not in href]
+            href for href in categories.get("Foerdergeber", []) if CATEGORY_MARK not in href
+        ]
         funders = [self.title_of(body) for body in map(self.resolve, funder_targets) if body is not None]
         contacts = [c for c in map(self.contact_of, document.classified("gsb:cl2Contacts").get("Kontakt", [])) if c]
         contact = dict(contacts[0]) if contacts else {}
@@ -327,13 +356,21 @@ class ExportParser:
         texts = {item_field: document.plain(prop) for item_field, prop in TEXT_FIELDS.items()}
         deadline = parse_first_deadlines(
             [texts["deadline_text"], texts["description_text"], document.plain("gsb:procMethod")],
-            today=self.today, status_note=texts["status_note"])
+            today=self.today,
+            status_note=texts["status_note"],
+        )
         folder = key.partition("/Foerderprogramm/")[2].split("/")
         id_url, id_hash = correlaid_ids(key)
-        extra = {"id_url": id_url, "id_hash": id_hash, "slug": document.name,
-                 "date_of_issue": document.string("gsb:dateOfIssue"), "foerdergeber": codes("Foerdergeber"),
-                 "grw": codes("GRW"), "unternehmensgroesse": codes("Unternehmensgroesse"),
-                 "branchen": sorted(set(codes("BranchenUnternehmen")) | set(codes("BranchenExistenzgruenderin")))}
+        extra = {
+            "id_url": id_url,
+            "id_hash": id_hash,
+            "slug": document.name,
+            "date_of_issue": document.string("gsb:dateOfIssue"),
+            "foerdergeber": codes("Foerdergeber"),
+            "grw": codes("GRW"),
+            "unternehmensgroesse": codes("Unternehmensgroesse"),
+            "branchen": sorted(set(codes("BranchenUnternehmen")) | set(codes("BranchenExistenzgruenderin"))),
+        }
         return {
             "natural_key": natural_key(key),
             "url": url,

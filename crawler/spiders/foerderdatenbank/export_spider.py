@@ -27,10 +27,15 @@ def describe_non_zip(body: bytes) -> str:
     title = _TITLE.search(body[:20000])
     shown = title.group(1).decode("utf-8", "replace").strip() if title else ""
     looks_html = b"<html" in body[:2000].lower() or b"<!doctype" in body[:2000].lower() or bool(title)
-    kind = ("eine HTML-Seite – vermutlich die Bot-Schutz-/CAPTCHA-Seite der Förderdatenbank"
-            if looks_html else "kein ZIP-Archiv")
-    return (f"Export-Download lieferte {kind} statt des Export-ZIP (Titel {shown!r}, {len(body)} Bytes, "
-            f"Anfang {body[:32]!r}). Lauf abgebrochen; gespeicherte Programme bleiben unverändert.")
+    kind = (
+        "eine HTML-Seite – vermutlich die Bot-Schutz-/CAPTCHA-Seite der Förderdatenbank"
+        if looks_html
+        else "kein ZIP-Archiv"
+    )
+    return (
+        f"Export-Download lieferte {kind} statt des Export-ZIP (Titel {shown!r}, {len(body)} Bytes, "
+        f"Anfang {body[:32]!r}). Lauf abgebrochen; gespeicherte Programme bleiben unverändert."
+    )
 
 
 class FdbExportSpider(SourceSpider):
@@ -49,8 +54,9 @@ class FdbExportSpider(SourceSpider):
         self.today = today or date.today()
 
     async def start(self):
-        yield scrapy.Request(self.export_url, callback=self.parse_export, errback=self.download_failed,
-                             dont_filter=True)
+        yield scrapy.Request(
+            self.export_url, callback=self.parse_export, errback=self.download_failed, dont_filter=True
+        )
 
     def download_failed(self, failure: Failure) -> None:
         """Network error, robots.txt refusal or an HTTP error after all retries: the run failed."""

@@ -82,19 +82,26 @@ class XmlDocument:
         parts = []
         for classifier, targets in blocks:
             links = "".join(f"                    <link xlink:href={quoteattr(t)}/>\n" for t in targets)
-            inner = (f"                <links>\n{links}                </links>\n" if links
-                     else "                <links/>\n")
+            inner = (
+                f"                <links>\n{links}                </links>\n" if links else "                <links/>\n"
+            )
             parts.append(
                 "            <classifiedLinkList>\n                <classifierText></classifierText>\n"
                 "                <classifierLinks>\n"
                 f"                    <link xlink:href={quoteattr(CLASSIFIER + classifier)}/>\n"
-                f"                </classifierLinks>\n{inner}            </classifiedLinkList>\n")
-        self.props[name] = ("ClassifiedLinkLists",
-                            f"        <classifiedLinkLists>\n{''.join(parts)}        </classifiedLinkLists>\n")
+                f"                </classifierLinks>\n{inner}            </classifiedLinkList>\n"
+            )
+        self.props[name] = (
+            "ClassifiedLinkLists",
+            f"        <classifiedLinkLists>\n{''.join(parts)}        </classifiedLinkLists>\n",
+        )
 
     def to_xml(self) -> bytes:
-        lines = [HEADER, f'<document xmlns:xlink="{XMLNS_XLINK}" name={quoteattr(self.name)} '
-                         f'path={quoteattr(self.path)} type={quoteattr(self.type)}>\n']
+        lines = [
+            HEADER,
+            f'<document xmlns:xlink="{XMLNS_XLINK}" name={quoteattr(self.name)} '
+            f"path={quoteattr(self.path)} type={quoteattr(self.type)}>\n",
+        ]
         for name in sorted(self.props):
             kind, body = self.props[name]
             lines.append(f'    <property name="{name}" type="{kind}">\n{body}    </property>\n')
@@ -162,9 +169,15 @@ class ExportWriter:
         document.linklist("gsb:languageInd", ["target:/BMWI/SiteGlobals/Languages/Deutsch"])
         document.string("gsb:shouldNotBeIndexed", "0", "Long")
         document.richtext("gsb:title", paragraph(contact.get("institution", "")))
-        for key, prop in (("road", "gsb:road"), ("house_id", "gsb:houseId"), ("building", "gsb:building"),
-                          ("zip_code", "gsb:zipCode"), ("city", "gsb:city"), ("post_box", "gsb:postBox"),
-                          ("country", "gsb:country")):
+        for key, prop in (
+            ("road", "gsb:road"),
+            ("house_id", "gsb:houseId"),
+            ("building", "gsb:building"),
+            ("zip_code", "gsb:zipCode"),
+            ("city", "gsb:city"),
+            ("post_box", "gsb:postBox"),
+            ("country", "gsb:country"),
+        ):
             if contact.get(key):
                 document.string(prop, str(contact[key]))
         return self.add(document)
@@ -179,8 +192,7 @@ class ExportWriter:
         document.classified("gsb:cl2Images", [("Bild", [])])
         for prop in ("gsb:comment", "gsb:header", "gsb:remark", "gsb:teaserText"):
             document.richtext(prop, EMPTY_DIV)
-        for key, prop in (("email", "gsb:email"), ("phone", "gsb:phone"), ("fax", "gsb:fax"),
-                          ("mobile", "gsb:mobile")):
+        for key, prop in (("email", "gsb:email"), ("phone", "gsb:phone"), ("fax", "gsb:fax"), ("mobile", "gsb:mobile")):
             if contact.get(key):
                 document.string(prop, str(contact[key]))
         document.linklist("gsb:languageInd", ["target:/BMWI/SiteGlobals/Languages/Deutsch"])
@@ -202,15 +214,32 @@ class ExportWriter:
         key = key or "/BMWI" + record["url"].split("foerderdatenbank.de", 1)[1].removesuffix(".html")
         path, _, name = key.rpartition("/")
         document = XmlDocument(path, name, "gsb:ServiceOffer")
-        texts = {"gsb:title": title if title is not None else record.get("title", ""),
-                 "gsb:teaserText": record.get("short_description", ""), "gsb:summary": record.get("description", ""),
-                 "gsb:bodyText": record.get("legal_basis", ""),
-                 "gsb:regulatoryFWork": record.get("legal_requirements", ""),
-                 "gsb:procInfluence": record.get("deadlines", ""), "gsb:header": record.get("status_note", "")}
-        for prop in ("gsb:challenge", "gsb:competenceDescr", "gsb:customerBenefit", "gsb:functions",
-                     "gsb:procDescription", "gsb:procMethod", "gsb:procQuality", "gsb:progress",
-                     "gsb:referenceCustomer", "gsb:remark", "gsb:requirements", "gsb:serviceDescription",
-                     "gsb:serviceFeeDescr", "gsb:termsOfPayment", "gsb:comment"):
+        texts = {
+            "gsb:title": title if title is not None else record.get("title", ""),
+            "gsb:teaserText": record.get("short_description", ""),
+            "gsb:summary": record.get("description", ""),
+            "gsb:bodyText": record.get("legal_basis", ""),
+            "gsb:regulatoryFWork": record.get("legal_requirements", ""),
+            "gsb:procInfluence": record.get("deadlines", ""),
+            "gsb:header": record.get("status_note", ""),
+        }
+        for prop in (
+            "gsb:challenge",
+            "gsb:competenceDescr",
+            "gsb:customerBenefit",
+            "gsb:functions",
+            "gsb:procDescription",
+            "gsb:procMethod",
+            "gsb:procQuality",
+            "gsb:progress",
+            "gsb:referenceCustomer",
+            "gsb:remark",
+            "gsb:requirements",
+            "gsb:serviceDescription",
+            "gsb:serviceFeeDescr",
+            "gsb:termsOfPayment",
+            "gsb:comment",
+        ):
             document.richtext(prop, EMPTY_DIV)
         for prop, text in texts.items():
             document.richtext(prop, paragraph(text))
@@ -224,8 +253,11 @@ class ExportWriter:
 
         contact = self.contact(record.get("contact") or {})
         document.classified("gsb:cl2Contacts", [("Kontakt", [contact] if contact else [])])
-        links = [self.external_link(link.get("title", ""), link["url"])
-                 for link in record.get("further_links") or [] if link.get("url")]
+        links = [
+            self.external_link(link.get("title", ""), link["url"])
+            for link in record.get("further_links") or []
+            if link.get("url")
+        ]
         document.classified("gsb:cl2CustServices", [("ExternerLink", links)])
         document.classified("gsb:cl2Location", [("Foerdertermin", [])])
         # The corpus names the funding body by slug only; link it when a real Foerdergeber document of
@@ -239,14 +271,17 @@ class ExportWriter:
         def categories(classifier: str, folder: str, codes: Iterable[str]) -> tuple[str, list[str]]:
             return classifier, [f"{CATEGORY}{folder}/{EXPORT_SPELLING.get(c, c)}" for c in codes]
 
-        document.classified("gsb:cl2Processes", [
-            categories("Foerderart", "Foerderart", record.get("funding_type") or []),
-            categories("Foerdergebiet", "Foerdergebiet", record.get("funding_location") or []),
-            categories("Foerdergeber", "Foerdergeber", record.get("funding_body") or []),
-            categories("Foerderberechtigte", "Foerderberechtigte", record.get("eligible_applicants") or []),
-            categories("Foerderbereich", "Foerderbereich", record.get("funding_area") or []),
-            ("Foerderorganisation", bodies),
-        ])
+        document.classified(
+            "gsb:cl2Processes",
+            [
+                categories("Foerderart", "Foerderart", record.get("funding_type") or []),
+                categories("Foerdergebiet", "Foerdergebiet", record.get("funding_location") or []),
+                categories("Foerdergeber", "Foerdergeber", record.get("funding_body") or []),
+                categories("Foerderberechtigte", "Foerderberechtigte", record.get("eligible_applicants") or []),
+                categories("Foerderbereich", "Foerderbereich", record.get("funding_area") or []),
+                ("Foerderorganisation", bodies),
+            ],
+        )
         by_parent: dict[str, list[str]] = {}
         for code in record.get("funding_subarea") or []:
             parent, _, child = code.partition(".")

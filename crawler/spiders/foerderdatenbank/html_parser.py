@@ -18,25 +18,37 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.deadlines import parse_first_deadlines
-from crawler.spiders.foerderdatenbank.export_parser import (LEVELS, PUBLIC_BASE, attribution, correlaid_ids,
-                                                            deadline_fields)
+from crawler.spiders.foerderdatenbank.export_parser import (
+    LEVELS,
+    PUBLIC_BASE,
+    attribution,
+    correlaid_ids,
+    deadline_fields,
+)
 from crawler.spiders.foerderdatenbank.vocab import canonical_code, codes_by_label, labels
 from crawler.text import html_to_text
 
 PROGRAMME_PATH = "/FDB/Content/DE/Foerderprogramm/"
 # Row label (label and ASCII variant, normalised) → item field and vocabulary kind.
 CATEGORY_ROWS = {
-    "förderart": ("funding_types", "foerderart"), "foerderart": ("funding_types", "foerderart"),
-    "förderbereich": ("funding_areas", "foerderbereich"), "foerderbereich": ("funding_areas", "foerderbereich"),
-    "fördergebiet": ("regions", "foerdergebiet"), "foerdergebiet": ("regions", "foerdergebiet"),
+    "förderart": ("funding_types", "foerderart"),
+    "foerderart": ("funding_types", "foerderart"),
+    "förderbereich": ("funding_areas", "foerderbereich"),
+    "foerderbereich": ("funding_areas", "foerderbereich"),
+    "fördergebiet": ("regions", "foerdergebiet"),
+    "foerdergebiet": ("regions", "foerdergebiet"),
     "förderberechtigte": ("eligible_applicants", "foerderberechtigte"),
     "foerderberechtigte": ("eligible_applicants", "foerderberechtigte"),
 }
 FUNDER_ROWS = {"fördergeber", "foerdergeber"}
 CONTACT_ROWS = {"ansprechpunkt", "ansprechpartner"}
 LINK_ROWS = {"weiterführende links", "weiterfuehrendelinks", "weiterfuehrende links"}
-_CLASSIFIERS = {"foerderart": "Foerderart", "foerderbereich": "Foerderbereich", "foerdergebiet": "Foerdergebiet",
-                "foerderberechtigte": "Foerderberechtigte"}
+_CLASSIFIERS = {
+    "foerderart": "Foerderart",
+    "foerderbereich": "Foerderbereich",
+    "foerdergebiet": "Foerdergebiet",
+    "foerderberechtigte": "Foerderberechtigte",
+}
 _LINK_SUFFIX = re.compile(r"\s*\((?:externer|exerner|extener) Link\)\s*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PAGE_NUMBER = re.compile(r"_list%(?:25)?3D(\d+)")
@@ -103,11 +115,14 @@ def parse_search_page(html: str, *, url: str, base_url: str) -> SearchPage:
             continue
         basket = card.css("a.btn--basket")
         export = _EXPORT_PATH.search(basket.attrib.get("onmousedown", "")) if basket else None
-        cards.append(SearchCard(
-            url=urljoin(base_url, href.strip()),
-            title=_norm(" ".join(card.css("p.card--title span.link--label ::text").getall())),
-            export_path=export.group(1) if export else "",
-            basket_id=basket.attrib.get("data-basket-id", "") if basket else ""))
+        cards.append(
+            SearchCard(
+                url=urljoin(base_url, href.strip()),
+                title=_norm(" ".join(card.css("p.card--title span.link--label ::text").getall())),
+                export_path=export.group(1) if export else "",
+                basket_id=basket.attrib.get("data-basket-id", "") if basket else "",
+            )
+        )
     forward = selector.css("a.forward.button::attr(href)").get()
     next_url = urljoin(base_url, forward.strip()) if forward else None
     return SearchPage(hits, cards, next_url, page_number(next_url) if next_url else None)
@@ -126,7 +141,7 @@ def split_labels(value: str, kind: str) -> list[str]:
     index = 0
     while index < len(parts):
         for width in (3, 2, 1):
-            candidate = ", ".join(parts[index:index + width])
+            candidate = ", ".join(parts[index : index + width])
             if width == 1 or candidate in known:
                 break
         index += width
@@ -216,17 +231,32 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
                     links.append({"title": title or href, "url": href})
     sections, layout = _sections(selector)
     teaser_html = sections.get("kurztext", "")
-    raw = {name: markup for name, markup in (
-        ("teaserText", teaser_html), ("summary", sections.get("volltext", "")),
-        ("regulatoryFWork", sections.get("rechtliche voraussetzungen", "")),
-        ("procInfluence", sections.get("fristen", "")), ("bodyText", sections.get("richtlinie", ""))) if markup}
-    texts = {field: _drop_heading(html_to_text(raw.get(name, ""))) for field, name in (
-        ("teaser_text", "teaserText"), ("description_text", "summary"), ("eligibility_text", "regulatoryFWork"),
-        ("deadline_text", "procInfluence"), ("legal_text", "bodyText"))}
+    raw = {
+        name: markup
+        for name, markup in (
+            ("teaserText", teaser_html),
+            ("summary", sections.get("volltext", "")),
+            ("regulatoryFWork", sections.get("rechtliche voraussetzungen", "")),
+            ("procInfluence", sections.get("fristen", "")),
+            ("bodyText", sections.get("richtlinie", "")),
+        )
+        if markup
+    }
+    texts = {
+        field: _drop_heading(html_to_text(raw.get(name, "")))
+        for field, name in (
+            ("teaser_text", "teaserText"),
+            ("description_text", "summary"),
+            ("eligibility_text", "regulatoryFWork"),
+            ("deadline_text", "procInfluence"),
+            ("legal_text", "bodyText"),
+        )
+    }
     if not texts["teaser_text"]:
         texts["teaser_text"] = _norm(selector.css('meta[name="description"]::attr(content)').get())
-    deadline = parse_first_deadlines([texts["deadline_text"], texts["description_text"], texts["legal_text"]],
-                                     today=today)
+    deadline = parse_first_deadlines(
+        [texts["deadline_text"], texts["description_text"], texts["legal_text"]], today=today
+    )
     folder = key.partition(PROGRAMME_PATH)[2].split("/")
     id_url, id_hash = correlaid_ids(key)
     return {
@@ -245,8 +275,14 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
         "links": links,
         **deadline_fields(deadline, today),
         "attribution": attribution(public),
-        "extra": {"id_url": id_url, "id_hash": id_hash, "slug": key.rpartition("/")[2], "layout": layout,
-                  "code_variant": code_variant, "from_html": True},
+        "extra": {
+            "id_url": id_url,
+            "id_hash": id_hash,
+            "slug": key.rpartition("/")[2],
+            "layout": layout,
+            "code_variant": code_variant,
+            "from_html": True,
+        },
     }
 
 

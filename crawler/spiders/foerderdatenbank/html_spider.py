@@ -23,8 +23,10 @@ from crawler.spiders.foerderdatenbank.export_parser import ATTRIBUTION
 from crawler.spiders.foerderdatenbank.html_parser import BotPageError, parse_detail_page, parse_search_page
 
 BASE_URL = "https://www.foerderdatenbank.de/"
-SEARCH_PATH = ("SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html"
-               "?submit=Suchen&filterCategories=FundingProgram&sortOrder=dateOfIssue_dt+desc")
+SEARCH_PATH = (
+    "SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html"
+    "?submit=Suchen&filterCategories=FundingProgram&sortOrder=dateOfIssue_dt+desc"
+)
 HIT_JITTER = 4  # the hit count flips by a few programmes within one crawl (NOTES.md §4.3)
 
 
@@ -36,8 +38,15 @@ class FdbHtmlSpider(SourceSpider):
     source_url = BASE_URL
     attribution = ATTRIBUTION
 
-    def __init__(self, *args, base_url: str = "", search: str = SEARCH_PATH, max_pages: int | str = 300,
-                 today: str | date | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        base_url: str = "",
+        search: str = SEARCH_PATH,
+        max_pages: int | str = 300,
+        today: str | date | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, base_url=base_url or BASE_URL, **kwargs)
         if not self.base_url.endswith("/"):
             self.base_url += "/"
@@ -52,8 +61,9 @@ class FdbHtmlSpider(SourceSpider):
         self.detail_failures = 0
 
     async def start(self):
-        yield scrapy.Request(self.search_url, callback=self.parse_search, errback=self.request_failed,
-                             cb_kwargs={"page": 1})
+        yield scrapy.Request(
+            self.search_url, callback=self.parse_search, errback=self.request_failed, cb_kwargs={"page": 1}
+        )
 
     def request_failed(self, failure: Failure) -> None:
         """A page that could not be fetched makes the run incomplete (nothing is removed)."""
@@ -86,8 +96,12 @@ class FdbHtmlSpider(SourceSpider):
         elif len(self.pages_seen) >= self.max_pages:
             self.crawl_alarms.append(f"Seitenlimit {self.max_pages} erreicht; Lauf unvollständig")
         else:
-            yield scrapy.Request(result.next_url, callback=self.parse_search, errback=self.request_failed,
-                                 cb_kwargs={"page": result.next_page})
+            yield scrapy.Request(
+                result.next_url,
+                callback=self.parse_search,
+                errback=self.request_failed,
+                cb_kwargs={"page": result.next_page},
+            )
         self._check_complete()
 
     def parse_detail(self, response):

@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 
 APPLICANT_PATTERNS: dict[str, re.Pattern[str]] = {
-    "kommune": re.compile(r"\b(?:Kommune|Gemeinde|Städte\b|Kreise\b|Gemeindeverb|Gebietskörperschaft|"
-                          r"kommunal|Landkreis|Zweckverb)", re.I),
-    "oeffentliche_einrichtung": re.compile(r"öffentliche[nr]? (?:Einrichtung|Stelle)|Körperschaften? des öffentlichen", re.I),
+    "kommune": re.compile(
+        r"\b(?:Kommune|Gemeinde|Städte\b|Kreise\b|Gemeindeverb|Gebietskörperschaft|"
+        r"kommunal|Landkreis|Zweckverb)",
+        re.I,
+    ),
+    "oeffentliche_einrichtung": re.compile(
+        r"öffentliche[nr]? (?:Einrichtung|Stelle)|Körperschaften? des öffentlichen", re.I
+    ),
     "unternehmen": re.compile(r"\b(?:Unternehmen|KMU|Betrieb)", re.I),
     "hochschule": re.compile(r"\bHochschule", re.I),
     "forschungseinrichtung": re.compile(r"Forschungseinrichtung", re.I),

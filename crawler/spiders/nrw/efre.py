@@ -38,12 +38,20 @@ class EfreSpider(HeadingPageSpider):
     def complete_item(self, item, response, found) -> None:
         text = " ".join(section.text for section in found.values())
         procedure = pick(found, "Wie läuft das Verfahren ab?", "Verfahren")
-        item["kind"] = "call" if _CALL.search((procedure.text if procedure else "") + " " + item["title"]) else "programme"
-        item["links"] = [{"title": " ".join(a.css("::text").get("").split()) or "Dokument", "url": response.urljoin(href)}
-                         for a in response.css("main a[href$='.pdf']") for href in [a.attrib["href"]]]
+        item["kind"] = (
+            "call" if _CALL.search((procedure.text if procedure else "") + " " + item["title"]) else "programme"
+        )
+        item["links"] = [
+            {"title": " ".join(a.css("::text").get("").split()) or "Dokument", "url": response.urljoin(href)}
+            for a in response.css("main a[href$='.pdf']")
+            for href in [a.attrib["href"]]
+        ]
         jtf = [place for place in _JTF_AREA if place in text]
-        item["extra"] = {**item.get("extra", {}), "procedure": "Aufruf/Wettbewerb" if item["kind"] == "call"
-                         else "Richtlinienförderung", **({"jtf_area": jtf} if jtf else {})}
+        item["extra"] = {
+            **item.get("extra", {}),
+            "procedure": "Aufruf/Wettbewerb" if item["kind"] == "call" else "Richtlinienförderung",
+            **({"jtf_area": jtf} if jtf else {}),
+        }
 
     def deadline_prose(self, item, found) -> str:
         # Without a deadline heading the Stichtag sits somewhere in the prose; the parser's cues find it.

@@ -56,8 +56,8 @@ def sections(page_html: str, *, scope: str | None = None) -> dict[str, Section]:
     found: dict[str, Section] = {}
     for index, match in enumerate(headings):
         level = _level(match.group(1))
-        end = next((m.start() for m in headings[index + 1:] if _level(m.group(1)) <= level), len(markup))
-        body = markup[match.end():end]
+        end = next((m.start() for m in headings[index + 1 :] if _level(m.group(1)) <= level), len(markup))
+        body = markup[match.end() : end]
         title = " ".join(html_to_text(match.group(2)).split())
         key = normalise_heading(title)
         text = html_to_text(body).strip() if body.strip() else ""

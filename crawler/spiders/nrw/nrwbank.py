@@ -27,9 +27,13 @@ PRODUCT_PATH = "de/foerderung/foerderprodukte/{id}/index.html"
 PUBLIC_PRODUCT_URL = "https://www.nrwbank.de/de/foerderung/foerderprodukte/{id}/index.html"
 SOLR_PARAMS = {
     "q": "*:*",
-    "fq": "public_access:true AND search_exclude:false AND (type:localProduct OR type:containerpage) AND con_locales:de",
+    "fq": (
+        "public_access:true AND search_exclude:false AND (type:localProduct OR type:containerpage) AND con_locales:de"
+    ),
     "fl": "id,type,link,title_de_s,Title_prop_s,description_de_s",
-    "rows": 1000, "sort": "score desc", "wt": "json",
+    "rows": 1000,
+    "sort": "score desc",
+    "wt": "json",
 }
 _PRODUCT_LINK = re.compile(r"/localProduct/(\d+)\.xml$")
 _PRODUCT_ID = re.compile(r"/foerderprodukte/(\d+)/")
@@ -53,23 +57,39 @@ def product_ids(payload: Any) -> list[str]:
 def parse_product(page_html: str) -> dict[str, Any]:
     """The store item of one product detail page."""
     sel = Selector(text=page_html)
-    canonical = sel.css("link[rel=canonical]::attr(href)").get() or sel.css('meta[property="og:url"]::attr(content)').get() or ""
-    product_id = (_PRODUCT_ID.search(canonical) or re.search(r"var et_seg4 = '(\d+)'", page_html))
+    canonical = (
+        sel.css("link[rel=canonical]::attr(href)").get()
+        or sel.css('meta[property="og:url"]::attr(content)').get()
+        or ""
+    )
+    product_id = _PRODUCT_ID.search(canonical) or re.search(r"var et_seg4 = '(\d+)'", page_html)
     level_word = (re.search(r"var et_seg5 = '([^']*)'", page_html) or [None, ""])[1]
     found = sections(page_html, scope="#main-area")
     terms: dict[str, str] = {}
     for li in sel.xpath('//div[contains(@class,"fdb-wrapper")]//li[strong]'):
         key = _norm("".join(li.xpath("./strong//text()").getall()))
         if key in ("Förderart", "Förderhöhe") and key not in terms:
-            terms[key] = _norm("".join(li.xpath("./text()|./*[not(self::strong)]//text()").getall())).lstrip(": ").strip()
+            terms[key] = (
+                _norm("".join(li.xpath("./text()|./*[not(self::strong)]//text()").getall())).lstrip(": ").strip()
+            )
     info = pick(found, "Weitere Informationen")
     stand = re.search(r"Stand\s+(\d{1,2}/\d{4})", info.text if info else "")
-    eligibility = "\n\n".join(s.text for s in (pick(found, "Wer wird gefördert?"),
-                                               pick(found, "Welche Voraussetzungen gelten?")) if s)
-    by_heading = {name: pick(found, heading) for name, heading in (
-        ("wer", "Wer wird gefördert?"), ("was", "Was wird gefördert?"), ("voraussetzungen", "Welche Voraussetzungen gelten?"),
-        ("wie", "Wie wird gefördert?"), ("nicht", "Welche Vorhaben werden nicht gefördert?"),
-        ("antrag", "Wie erfolgt die Antragstellung?"), ("info", "Weitere Informationen"), ("kontakt", "Kontakt"))}
+    eligibility = "\n\n".join(
+        s.text for s in (pick(found, "Wer wird gefördert?"), pick(found, "Welche Voraussetzungen gelten?")) if s
+    )
+    by_heading = {
+        name: pick(found, heading)
+        for name, heading in (
+            ("wer", "Wer wird gefördert?"),
+            ("was", "Was wird gefördert?"),
+            ("voraussetzungen", "Welche Voraussetzungen gelten?"),
+            ("wie", "Wie wird gefördert?"),
+            ("nicht", "Welche Vorhaben werden nicht gefördert?"),
+            ("antrag", "Wie erfolgt die Antragstellung?"),
+            ("info", "Weitere Informationen"),
+            ("kontakt", "Kontakt"),
+        )
+    }
     pid = product_id.group(1) if product_id else ""
     return {
         "natural_key": pid,
@@ -92,13 +112,20 @@ def parse_product(page_html: str) -> dict[str, Any]:
         "attribution": "Quelle: NRW.BANK",
         "status": "unknown",
         "extra": {
-            "product_id": pid, "foerdergeber": level_word, "stand": stand.group(1) if stand else "",
-            "key_facts": [_norm("".join(li.xpath("./text()").getall()))
-                          for li in sel.css("#header-content div.module-19 li")],
+            "product_id": pid,
+            "foerdergeber": level_word,
+            "stand": stand.group(1) if stand else "",
+            "key_facts": [
+                _norm("".join(li.xpath("./text()").getall())) for li in sel.css("#header-content div.module-19 li")
+            ],
             "foerderart": terms.get("Förderart", ""),
             "exclusions": by_heading["nicht"].text if by_heading["nicht"] else "",
-            "related_products": [m.group(1) for h in sel.css("div.custom-cards div.card a[href*='/foerderprodukte/']::attr(href)").getall()
-                                 for m in [_PRODUCT_ID.search(h)] if m],
+            "related_products": [
+                m.group(1)
+                for h in sel.css("div.custom-cards div.card a[href*='/foerderprodukte/']::attr(href)").getall()
+                for m in [_PRODUCT_ID.search(h)]
+                if m
+            ],
         },
     }
 
@@ -131,8 +158,12 @@ class NrwBankSpider(SourceSpider):
             self.fail("NRW.BANK-Produktkatalog enthält keine Förderprodukte (type localProduct)")
         self.crawl_stats["catalogue_products"] = len(ids)
         for pid in ids:
-            yield scrapy.Request(site_url(self.base_url, PRODUCT_PATH.format(id=pid)), callback=self.parse_product_page,
-                                 errback=self.product_failed, cb_kwargs={"pid": pid})
+            yield scrapy.Request(
+                site_url(self.base_url, PRODUCT_PATH.format(id=pid)),
+                callback=self.parse_product_page,
+                errback=self.product_failed,
+                cb_kwargs={"pid": pid},
+            )
         self.crawl_complete = True  # a failed product page adds an alarm, keeping the run untrusted
 
     def product_failed(self, failure: Failure):
@@ -141,6 +172,8 @@ class NrwBankSpider(SourceSpider):
     def parse_product_page(self, response, pid: str):
         item = parse_product(response.text)
         if item["natural_key"] != pid:
-            self.crawl_alarms.append(f"Produktseite {response.url} trägt die Id {item['natural_key'] or '(keine)'} statt {pid}")
+            self.crawl_alarms.append(
+                f"Produktseite {response.url} trägt die Id {item['natural_key'] or '(keine)'} statt {pid}"
+            )
             item["natural_key"] = pid
         yield item

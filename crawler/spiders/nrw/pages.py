@@ -26,8 +26,15 @@ from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import Section, normalise_heading, pick, sections
 
 # Item fields a heading can fill; all hold plain text.
-TEXT_FIELDS = ("teaser_text", "description_text", "eligibility_text", "legal_text", "deadline_text",
-               "funding_rate", "status_note")
+TEXT_FIELDS = (
+    "teaser_text",
+    "description_text",
+    "eligibility_text",
+    "legal_text",
+    "deadline_text",
+    "funding_rate",
+    "status_note",
+)
 
 
 def berlin_today() -> date:
@@ -68,8 +75,9 @@ class HeadingPageSpider(SourceSpider):
         self.today = date.fromisoformat(today) if today else berlin_today()
 
     async def start(self):
-        yield scrapy.Request(site_url(self.base_url, self.list_path), callback=self.parse_list,
-                             errback=self.list_failed)
+        yield scrapy.Request(
+            site_url(self.base_url, self.list_path), callback=self.parse_list, errback=self.list_failed
+        )
 
     def list_failed(self, failure: Failure):
         self.fail(f"Übersichtsseite {failure.request.url} nicht geladen: {failure_reason(failure)}")
@@ -116,8 +124,9 @@ class HeadingPageSpider(SourceSpider):
         if missing:
             self.crawl_stats["pages_missing_headings"] = self.crawl_stats.get("pages_missing_headings", 0) + 1
             self.logger.info("%s: no heading for %s", response.url, ", ".join(missing))
-        info = parse_deadlines(self.deadline_prose(item, found), today=self.today,
-                               status_note=item.get("status_note", ""))
+        info = parse_deadlines(
+            self.deadline_prose(item, found), today=self.today, status_note=item.get("status_note", "")
+        )
         item.update(self.deadline_fields(info))
         yield item
         yearly = calendar_item(item, info, today=self.today)
@@ -126,9 +135,14 @@ class HeadingPageSpider(SourceSpider):
 
     def base_item(self, response, found: dict[str, Section]) -> dict[str, Any]:
         item: dict[str, Any] = {
-            "natural_key": self.natural_key(response), "url": self.public_url(response), "kind": self.kind,
-            "title": page_title(response), "level": self.source_level, "regions": list(self.regions),
-            "funder": self.funder, "attribution": self.attribution,
+            "natural_key": self.natural_key(response),
+            "url": self.public_url(response),
+            "kind": self.kind,
+            "title": page_title(response),
+            "level": self.source_level,
+            "regions": list(self.regions),
+            "funder": self.funder,
+            "attribution": self.attribution,
         }
         raw = {}
         for field, aliases in self.heading_fields.items():
@@ -164,7 +178,12 @@ class HeadingPageSpider(SourceSpider):
         if info.last_deadline and info.last_deadline < self.today and not info.rolling:
             status = "closed"
         return {
-            "deadlines": [d.isoformat() for d in info.deadlines], "next_deadline": info.next_deadline,
-            "last_deadline": info.last_deadline, "opens_on": info.opens_on, "rolling": info.rolling,
-            "closed": info.closed or status == "closed", "deadline_sentence": info.sentence, "status": status,
+            "deadlines": [d.isoformat() for d in info.deadlines],
+            "next_deadline": info.next_deadline,
+            "last_deadline": info.last_deadline,
+            "opens_on": info.opens_on,
+            "rolling": info.rolling,
+            "closed": info.closed or status == "closed",
+            "deadline_sentence": info.sentence,
+            "status": status,
         }
