@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
+from core.settings import Settings
 from foerderradar.context import console, err_console, fail, settings_or_exit
-from foerderradar.settings import Settings
 
 
 def spider_overrides(settings: Settings) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def send(
     as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
 ) -> None:
     """Versendet die fälligen Digests eines Zeitraums. Ein zweiter Aufruf schickt niemandem eine zweite Mail."""
-    from foerderradar.mailing import mail_config
+    from mailer.config import mail_config
     from mailer.send import send_period
 
     settings = settings_or_exit()
@@ -87,8 +87,8 @@ def preview(
     recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen)."),
 ) -> None:
     """Schreibt den nächsten Digest eines Mitglieds in eine Datei, ohne etwas zu versenden oder zu ändern."""
-    from foerderradar.mailing import mail_config
     from mailer.assemble import assemble_digest
+    from mailer.config import mail_config
     from mailer.render import render_digest
     from store.models import Member, Recipient
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
-from foerderradar.settings import Settings, SettingsError, get_settings
+from core.settings import Settings, SettingsError, get_settings
 from store.db import make_engine
 
 console = Console(soft_wrap=True, highlight=False)

@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from importlib.resources import files
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.settings import Settings
 from foerderradar.demo_server import SnapshotServer
-from foerderradar.settings import Settings
 from store.models import AuditLog, CrawlRun, Match, MatchState, Member, Programme, Recipient
 from store.types import utcnow
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA = files("foerderradar") / "demo_data"  # ships in the wheel
 FDB_SNAPSHOT = DEMO_DATA / "foerderdatenbank-export.zip"
 FDB_EXPORT_PATH = "/FDB/WS/export"
 DEMO_ACTOR = "demo@foerderradar.invalid"
@@ -103,7 +103,7 @@ def approve_and_release(session: Session, period: str) -> int:
 
 def run_demo(settings: Settings, today: date, progress=lambda message: None) -> DemoSummary:
     from foerderradar.cli_crawl import crawl_sources
-    from foerderradar.mailing import mail_config
+    from mailer.config import mail_config
     from mailer.periods import current_period
     from mailer.send import send_period
     from matcher.run import match_members

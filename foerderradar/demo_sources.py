@@ -12,11 +12,12 @@ import json
 from datetime import date, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
+from importlib.resources import files
 from pathlib import Path
 
 from foerderradar.demo_server import Handler, SnapshotRequest, SnapshotResponse, SnapshotServer
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA = files("foerderradar") / "demo_data"  # ships in the wheel
 SEDIA_SEARCH_PATH = "/search-api/prod/rest/search"
 SEDIA_FACET_PATH = "/search-api/prod/rest/facet"
 SEDIA_ERROR = b'{"type":"throwable","message":"An internal error occurred"}'
@@ -119,7 +120,7 @@ def shift_dates(rows: list[dict], days: int) -> list[dict]:
 def demo_sedia_rows(today: date) -> list[dict]:
     """The bundled real SEDIA rows (all saved files in demo_data/eu_sedia), dates moved to ``today``."""
     rows: list[dict] = []
-    for path in sorted((DEMO_DATA / "eu_sedia").glob("*.json")):
+    for path in sorted((p for p in (DEMO_DATA / "eu_sedia").iterdir() if p.name.endswith(".json")), key=str):
         rows.extend(json.loads(path.read_text(encoding="utf-8")).get("results", []))
     return shift_dates(rows, (today - CAPTURED_ON).days)
 
@@ -140,7 +141,7 @@ def add_routes(server: SnapshotServer, *, today: date | None = None) -> dict[str
     today = today or date.today()
     server.add_route("POST", SEDIA_SEARCH_PATH, sedia_handler(sedia_pages_from_rows(demo_sedia_rows(today))))
     urls = {"eu_sedia": server.url(SEDIA_SEARCH_PATH)}
-    for folder in sorted(p for p in DEMO_DATA.iterdir() if (p / "routes.json").exists()):
+    for folder in sorted((p for p in DEMO_DATA.iterdir() if (p / "routes.json").is_file()), key=str):
         _add_static_folder(server, folder)
         urls[folder.name] = server.url(f"/{folder.name}/")
     return urls

@@ -15,10 +15,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from core.settings import Settings
 from foerderradar.context import local_today
-from foerderradar.mailing import mail_config
-from foerderradar.settings import Settings
 from mailer.bounces.process import BounceReport, process_bounce_maildir
+from mailer.config import mail_config
 from mailer.periods import current_period
 from mailer.release import auto_approve
 from mailer.schedule_support import (

@@ -25,9 +25,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.settings import Settings, parse_clock
 from foerderradar import jobs
-from foerderradar.mailing import parse_clock
-from foerderradar.settings import Settings
 from mailer.liveness import is_dead_local_process, process_holder
 from store.db import make_engine
 from store.models import JobLock

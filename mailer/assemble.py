@@ -157,7 +157,7 @@ def select_digest(session: Session, member: Member, period: str, *, today: date,
             col(Match.released_at).is_not(None),
             col(Match.sent_at).is_(None),
             col(Programme.removed_at).is_(None),
-            not Programme.closed,
+            col(Programme.closed).is_(False),
         )  # noqa: E712
         .order_by(col(Match.score).desc(), Match.id)
     ).all()

@@ -1,8 +1,7 @@
 """Everything the mailer needs, in one plain object.
 
-The mailer sits on floor 2 and must not import ``foerderradar`` (floor 3); the application shell
-builds a ``MailConfig`` from its settings (``foerderradar.mailing.mail_config``) and hands it down.
-Tests build one directly.
+``mail_config`` builds it from the application settings; tests build one directly, so the mailer's
+code never reads the environment itself.
 """
 
 from __future__ import annotations
@@ -10,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+
+from core import vocab
+from core.settings import Settings, weekday_number
 
 
 @dataclass
@@ -38,7 +40,6 @@ class MailConfig:
     max_items: int = 20  # hard cap per mail, whatever the profile says (keeps mails < 95 KB)
     max_text_chars: int = 320  # programme teasers are cut (politely) beyond this
     sending_timeout_minutes: int = 30  # the watchdog re-queues sends stuck in "sending" this long
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> code -> German label
 
     @property
     def from_address(self) -> str:
@@ -51,7 +52,34 @@ class MailConfig:
 
     def label(self, kind: str, code: str) -> str:
         """A readable German label for a vocabulary code; the code itself when unknown."""
-        return self.labels.get(kind, {}).get(code, code.replace("_", " ").strip().capitalize())
+        return vocab.label(kind, code)
 
     def url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path
+
+
+def mail_config(settings: Settings) -> MailConfig:
+    """The mailer's configuration from the application settings (the weekday checked and turned into a number)."""
+    return MailConfig(
+        secret_key=settings.signing_key(),
+        backend=settings.mail_backend,
+        maildir_path=settings.maildir_path,
+        bounce_maildir_path=settings.bounce_maildir_path,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_user=settings.smtp_user,
+        smtp_password=settings.smtp_password.get_secret_value(),
+        smtp_starttls=settings.smtp_starttls,
+        smtp_tls=settings.smtp_tls,
+        smtp_timeout=settings.smtp_timeout,
+        smtp_cafile=settings.smtp_cafile,
+        mail_from=settings.mail_from,
+        mail_reply_to=settings.mail_reply_to,
+        unsubscribe_mailto=settings.unsubscribe_mailto,
+        list_id=settings.list_id,
+        public_base_url=settings.public_base_url,
+        timezone=settings.timezone,
+        reminder_days=sorted(settings.reminder_days, reverse=True),
+        send_weekday=weekday_number(settings.digest_send_day, "digest_send_day"),
+        token_max_age_days=settings.mail_token_max_age_days,
+    )

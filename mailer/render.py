@@ -9,9 +9,8 @@ Gmail clips messages over ~102 KB, and a clipped digest hides the unsubscribe li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from mjml import mjml2html
 
 from mailer.assemble import DigestContent, DigestItem, german_date, shorten
@@ -25,13 +24,12 @@ from mailer.tokens import (
     make_unsubscribe_token,
 )
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 MAX_HTML_BYTES = 95 * 1024
 TITLE_CHARS = 220
 LINE_CHARS = 240
 
 _env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
+    loader=PackageLoader("templates", "email"),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,

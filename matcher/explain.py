@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from core.vocab import MUNICIPAL_APPLICANTS, label
 from matcher import analysis
 from matcher.filters import next_deadline
 from matcher.index import ProgrammeIndex, category_labels
 from matcher.scoring import ProfileQuery
-from matcher.vocab import APPLICANTS, MUNICIPAL_APPLICANTS, REGIONS, label
 
 MAX_TERMS = 8
 # The EU spider's local-authority phrases (English, as found in the call text), for the German line.
@@ -91,7 +91,7 @@ def eligibility_line(programme: Any) -> str:
     codes = programme.eligible_applicants or []
     if codes:
         ordered = sorted(codes, key=lambda c: (c not in MUNICIPAL_APPLICANTS, codes.index(c)))
-        return "Antragsberechtigt: " + ", ".join(label(APPLICANTS, c) for c in ordered)
+        return "Antragsberechtigt: " + ", ".join(label("foerderberechtigte", c) for c in ordered)
     if programme.municipal_signals:
         named = [SIGNAL_LABELS.get(signal, signal) for signal in programme.municipal_signals]
         return "Antragsberechtigt: laut Ausschreibung auch " + ", ".join(dict.fromkeys(named))
@@ -101,7 +101,7 @@ def eligibility_line(programme: Any) -> str:
 def region_line(programme: Any) -> str:
     regions = programme.regions or []
     if regions:
-        return "Fördergebiet: " + ", ".join(label(REGIONS, r) if r != "eu" else "EU" for r in regions)
+        return "Fördergebiet: " + ", ".join(label("foerdergebiet", r) if r != "eu" else "EU" for r in regions)
     if programme.level == "eu":
         return "Fördergebiet: EU"
     return "Fördergebiet: keine Angabe"

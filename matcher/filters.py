@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
-from matcher.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, OTHER_LAENDER
+from core.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, other_laender
 
 REASON_OTHER_LAND = "anderes Bundesland"
 REASON_NOT_MUNICIPAL = "nicht für Kommunen"
@@ -46,7 +46,7 @@ def region_ok(programme: Any) -> bool:
     regions = {r.casefold() for r in programme.regions or []}
     if regions & (HOME_REGIONS | HOME_REGION_ALIASES):
         return True
-    if regions & OTHER_LAENDER:
+    if regions & other_laender():
         return False
     if programme.level == "land":  # a Land programme without a region: only if it names NRW
         return bool(

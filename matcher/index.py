@@ -16,8 +16,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from core import vocab
 from matcher import analysis
-from matcher.vocab import FUNDING_AREAS, FUNDING_TYPES, SUBAREAS, label
 
 # Field weights of the word channel. Legal texts are long and generic: low weight, and cut.
 WORD_FIELD_WEIGHTS: dict[str, float] = {
@@ -35,11 +35,16 @@ MIN_COMPOUND_STEM, MIN_COMPOUND_REST = 4, 4  # "schul" + "sanier": a compound; "
 MAX_FIELD_CHARS = {"description": 5000, "eligibility": 2500, "legal": 1500}  # legal: its opening says most
 
 
+def _words(kind: str, code: str) -> str:
+    """A code's label; an unknown (new upstream) code as its words, so it still counts for matching."""
+    return vocab.labels_table(kind).get(code) or code.replace("_", " ")
+
+
 def category_labels(programme: Any) -> str:
     """Category codes as words: "staedtebau_stadterneuerung" becomes "Städtebau & Stadterneuerung"."""
-    parts = [label(FUNDING_AREAS, c) for c in programme.funding_areas or []]
-    parts += [label(SUBAREAS, c) for c in programme.funding_subareas or []]
-    parts += [label(FUNDING_TYPES, c) for c in programme.funding_types or []]
+    parts = [_words("foerderbereich", c) for c in programme.funding_areas or []]
+    parts += [_words("unterfoerderbereich", c) for c in programme.funding_subareas or []]
+    parts += [_words("foerderart", c) for c in programme.funding_types or []]
     return " ".join(parts)
 
 

@@ -16,10 +16,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from core.vocab import topic_label
 from matcher.analysis import stem_of, surface_words, trim_stop_words
 from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex
-from matcher.vocab import FUNDING_AREAS, SUBAREAS, label
 
 # Maximum points per channel, and the similarity at which a channel gives its maximum.
 POINTS = {"word": 45.0, "char": 20.0, "topic": 20.0, "keyword": 15.0}
@@ -75,7 +75,7 @@ class ProfileQuery:
         )
 
     def topic_labels(self) -> list[str]:
-        return [label(SUBAREAS, t) if "." in t else label(FUNDING_AREAS, t) for t in self.topics]
+        return [topic_label(t) for t in self.topics]
 
     def query_fields(self) -> list[tuple[str, float]]:
         """Weighted query texts; English glossary terms bridge to calls published in English."""

@@ -57,7 +57,7 @@ def engine(database_url: str):
 @pytest.fixture
 def settings_env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
     """Point the application settings at a temp data dir and the test database."""
-    from foerderradar.settings import get_settings
+    from core.settings import get_settings
 
     for name in list(os.environ):
         if name.startswith("FOERDERRADAR_") and name != "FOERDERRADAR_TEST_DATABASE_URL":

@@ -6,7 +6,7 @@ a scheduler: the weekly jobs run in ``foerderradar scheduler``, a process of its
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 from starlette.middleware.sessions import SessionMiddleware
 
-from foerderradar.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from store.db import make_engine
 from web.deps import LoginRequired
 from web.live_preview import IndexCache
@@ -24,7 +24,7 @@ from web.ratelimit import RateLimits
 from web.security import SecurityHeadersMiddleware
 from web.templating import make_templates
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = files("web") / "static"
 SESSION_COOKIE = "foerderradar_session"
 
 

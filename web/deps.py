@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from foerderradar.settings import Settings
+from core.settings import Settings
 from store.models import Member, StaffRole, StaffUser
 from web.auth import user_for_api_token
 

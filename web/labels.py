@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.spiders.foerderdatenbank import vocab
+from core import vocab
 
 LEVEL_LABELS = {"bund": "Bund", "land": "Land NRW", "eu": "EU", "other": "Sonstige"}
 STATE_LABELS = {"proposed": "vorgeschlagen", "approved": "freigegeben", "rejected": "abgelehnt", "sent": "versendet"}

@@ -6,8 +6,8 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from foerderradar.mailing import mail_config
-from foerderradar.settings import Settings
+from core.settings import Settings
+from mailer.config import mail_config
 from mailer.transports import make_transport
 from store.models import Member, Recipient
 

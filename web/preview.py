@@ -11,9 +11,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from foerderradar.mailing import mail_config
-from foerderradar.settings import Settings
+from core.settings import Settings
 from mailer.assemble import assemble_digest
+from mailer.config import mail_config
 from mailer.periods import current_period
 from mailer.release import release_member_digest
 from mailer.render import RenderedDigest, render_digest

@@ -10,14 +10,13 @@ the ``List-Unsubscribe`` header (mail clients POST ``List-Unsubscribe=One-Click`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlmodel import Session, select
 
-from foerderradar.mailing import mail_config
+from mailer.config import mail_config
 from mailer.tokens import (
     VERDICT_DOES_NOT_FIT,
     VERDICT_FITS,
@@ -32,8 +31,7 @@ from web.deps import SessionDep, SettingsDep
 
 router = APIRouter()
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "web" / "mail"
-_pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+_pages = Environment(loader=PackageLoader("templates", "web/mail"), autoescape=select_autoescape(default=True))
 # The token sits in the URL: keep it out of referrers, caches and search engines.
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 

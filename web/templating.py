@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
 
-from foerderradar.settings import PROJECT_ROOT
 from web.csrf import csrf_token
 from web.curation import REASON_LABELS
 from web.labels import label, level_label, state_label
 from web.sanitize import clean_html, safe_url
 
-TEMPLATE_DIR = PROJECT_ROOT / "templates" / "web"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -37,8 +36,8 @@ def de_datetime(value: datetime | None) -> str:
 
 
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
-    env = templates.env
+    env = Environment(loader=PackageLoader("templates", "web"), autoescape=select_autoescape(default=True))
+    templates = Jinja2Templates(env=env)
     env.globals.update(csrf_token=csrf_token, label=label, reason_labels=REASON_LABELS)
     env.filters.update(
         de_date=de_date,

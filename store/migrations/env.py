@@ -14,7 +14,7 @@ def _database_url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from foerderradar.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().database_url
 

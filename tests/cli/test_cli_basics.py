@@ -42,7 +42,7 @@ def test_every_command_has_help(settings_env):
 
 def test_config_masks_secrets(settings_env, monkeypatch):
     monkeypatch.setenv("FOERDERRADAR_SMTP_PASSWORD", "hunter2")
-    from foerderradar.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     result = invoke("config", "--json")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 from sqlmodel import Session, select
 
-from foerderradar.mailing import mail_config
+from mailer.config import mail_config
 from mailer.send import send_period
 from mailer.tokens import FeedbackClaim, make_feedback_token, make_unsubscribe_token
 from store.db import make_engine

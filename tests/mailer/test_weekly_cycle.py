@@ -94,8 +94,8 @@ def test_resume_sends_finishes_what_an_outage_left_queued(engine, world, setting
 def test_mail_config_takes_settings_and_names_bad_values(settings_env, monkeypatch):
     import pytest
 
-    from foerderradar.mailing import mail_config
-    from foerderradar.settings import get_settings
+    from core.settings import get_settings
+    from mailer.config import mail_config
 
     config = mail_config(settings_env)
     assert config.send_weekday == 1 and config.reminder_days == [42, 14]

@@ -22,8 +22,8 @@ from datetime import date
 
 from lxml import etree
 
+from core.vocab import canonical_code, subarea_classifiers
 from crawler.deadlines import DeadlineInfo, parse_first_deadlines
-from crawler.spiders.foerderdatenbank.vocab import canonical_code, subarea_classifiers
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
 
 PUBLIC_BASE = "https://www.foerderdatenbank.de"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from crawler.spiders.foerderdatenbank.vocab import subarea_classifiers
+from core.vocab import subarea_classifiers
 
 XMLNS_XLINK = "http://www.w3.org/1999/xlink"
 CONTENT = "/BMWI/FDB/Content/DE"

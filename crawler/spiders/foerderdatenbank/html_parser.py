@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from core.vocab import canonical_code, codes_by_label, labels
 from crawler.deadlines import parse_first_deadlines
 from crawler.spiders.foerderdatenbank.export_parser import (
     LEVELS,
@@ -25,7 +26,6 @@ from crawler.spiders.foerderdatenbank.export_parser import (
     correlaid_ids,
     deadline_fields,
 )
-from crawler.spiders.foerderdatenbank.vocab import canonical_code, codes_by_label, labels
 from crawler.text import html_to_text
 
 PROGRAMME_PATH = "/FDB/Content/DE/Foerderprogramm/"

@@ -1,9 +1,12 @@
 """Code → German label tables of the Förderdatenbank categories.
 
 The export names categories by code only (``kommune``, ``nordrhein_westfalen``); the labels come
-from a compiled copy of the site's label bundle (``vocabularies.json``, see
-../shared/sources/foerderdatenbank/SOURCES.md). Other rooms show labels through ``label``/``labels``;
-codes are what is stored.
+from a compiled copy of the site's label bundle (``vocabularies.json``, compiled from the
+export's label bundle and the website's filter sidebar; provenance in ``docs/sources.md``). Every
+package shows labels through ``label``/``labels``; codes are what is stored.
+
+Below the tables sit the few facts about the vocabulary that the matcher's filters rely on: the
+applicant codes a member of each kind applies under, and which Fördergebiet codes are "home".
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ def _labels(kind: str) -> dict[str, str]:
         table = {}
         for parent, entry in vocab["Untergeordnete_Foerderbereiche"]["by_parent"].items():
             for child, text in entry["codes"].items():
-                table[f"{parent}.{child}"] = text
+                code = f"{parent}.{child}"
+                table[code] = _LABEL_REPAIRS.get(code, text)
         return table
     classifier = _CLASSIFIERS.get(kind)
     if classifier is None:
@@ -61,6 +65,19 @@ def _labels(kind: str) -> dict[str, str]:
         elif alias in table:
             table[code] = table[alias]
     return table
+
+
+# Labels of the bundle that are not fit to show (an untranslated placeholder, ASCII spellings).
+_LABEL_REPAIRS = {
+    "aus_weiterbildung.weiterbildung_von_arbeitnehmern": "Weiterbildung von Arbeitnehmern",
+    "aus_weiterbildung.weiterbildung_unternehmer_selbststaendige": "Weiterbildung Unternehmer & Selbstständige",
+    "aussenwirtschaft.markterkundung_erschliessung": "Markterkundung & -erschließung",
+}
+
+
+def labels_table(kind: str) -> dict[str, str]:
+    """The read-only table behind ``labels`` (no copy: for lookups in hot loops)."""
+    return _labels(kind)
 
 
 def labels(kind: str) -> dict[str, str]:
@@ -91,3 +108,32 @@ def codes_by_label(kind: str) -> dict[str, str]:
     table = {item["label"]: canonical_code(classifier, code) for code, item in entry.get("website_filter", {}).items()}
     table |= {text: canonical_code(classifier, code) for code, text in entry["export_codes"].items()}
     return table
+
+
+# Applicant codes under which a member of the given kind may apply. Municipalities and Kreise apply as
+# "Kommune" or "öffentliche Einrichtung"; the RVR as a public association additionally as "Verband".
+MUNICIPAL_APPLICANTS = frozenset({"kommune", "oeffentliche_einrichtung"})
+APPLICANTS_BY_MEMBER_KIND: dict[str, frozenset[str]] = {
+    "kreisangehoerige_gemeinde": MUNICIPAL_APPLICANTS,
+    "kreisfreie_stadt": MUNICIPAL_APPLICANTS,
+    "kreis": MUNICIPAL_APPLICANTS,
+    "verband": MUNICIPAL_APPLICANTS | {"verband_vereinigung"},
+}
+
+# Fördergebiet codes a member in the Ruhr can use; every other Land code means "another Land".
+HOME_REGIONS = frozenset({"_bundesweit", "nordrhein_westfalen", "eu"})
+# Spellings other sources use for the same regions and Länder.
+HOME_REGION_ALIASES = frozenset({"nrw", "de_nw", "bund", "deutschland", "bundesweit"})
+_LAND_ALIASES = frozenset({"schleswig_holstein", "niedersachsen", "sachsen_anhalt", "de_by", "de_bw", "de_he", "de_sh"})
+
+
+@cache
+def other_laender() -> frozenset[str]:
+    """Fördergebiet codes (and alias spellings) of the Länder other than NRW."""
+    regions = set(_labels("foerdergebiet")) - HOME_REGIONS - HOME_REGION_ALIASES - {"sonstige"}
+    return frozenset(regions) | _LAND_ALIASES
+
+
+def topic_label(code: str) -> str:
+    """The label of a Förderbereich (``umwelt_naturschutz``) or sub-area code (``parent.child``)."""
+    return label("unterfoerderbereich" if "." in code else "foerderbereich", code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.spiders.foerderdatenbank.vocab import KINDS, canonical_code, label, labels
+from core.vocab import KINDS, canonical_code, label, labels
 
 
 def test_labels_of_every_kind():

@@ -9,6 +9,7 @@ A bad value fails at start-up with a message that names the variable (see ``load
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "FOERDERRADAR_"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class SettingsError(RuntimeError):
@@ -148,3 +149,20 @@ def load_settings() -> Settings:
 def get_settings() -> Settings:
     """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing the env."""
     return load_settings()
+
+
+def weekday_number(value: str, name: str) -> int:
+    """``"tue"`` -> 1 (Monday=0, as ``date.weekday``); a clear error naming the setting otherwise."""
+    day = value.strip().lower()[:3]
+    if day not in WEEKDAYS:
+        raise ValueError(f"FOERDERRADAR_{name.upper()}: {value!r} ist kein Wochentag (mon, tue, … sun)")
+    return WEEKDAYS.index(day)
+
+
+def parse_clock(value: str, name: str) -> tuple[int, int]:
+    """``"08:00"`` -> (8, 0); a clear error naming the setting otherwise."""
+    try:
+        moment = datetime.strptime(value.strip(), "%H:%M")
+    except ValueError:
+        raise ValueError(f"FOERDERRADAR_{name.upper()}: {value!r} ist keine Uhrzeit im Format HH:MM") from None
+    return moment.hour, moment.minute

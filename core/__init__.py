@@ -1,0 +1,7 @@
+"""The bottom floor: knowledge and configuration every other package shares.
+
+Nothing here imports another package of the project. ``settings`` is the runtime configuration,
+``vocab`` the Förderdatenbank category vocabularies (codes, German labels, the codes a member kind
+may apply under), ``labels`` the one table that turns every state, reason, kind and source key
+into German. Spiders, matcher, mailer and web all read these; none keeps a copy.
+"""
