@@ -3,14 +3,15 @@
 #   make demo   install, then run the weekly pipeline on the bundled snapshot (SQLite, Maildir outbox)
 #   make test   install with test and dev extras (and Debian's chromium), then run the suite
 # Other targets: `make lock` re-pins the dependency tree after a change in pyproject.toml,
-# `make check` runs the code checks (ruff, mypy, import-linter) that CI runs before the tests.
+# `make check` runs the code checks that CI runs before the tests: `make lint` (ruff, import-linter)
+# and `make typecheck` (mypy).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check install install-test chromium lock
+.PHONY: demo test check lint typecheck install install-test chromium lock
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +41,14 @@ demo: install
 test: install-test
 	$(PY) -m pytest
 
-check: $(VENV)/.installed-dev
+check: lint typecheck
+
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
 lock: | $(VENV)/bin/python

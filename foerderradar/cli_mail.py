@@ -127,7 +127,7 @@ def release(
     actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll)."),
 ) -> None:
     """Gibt die bestätigten Treffer von Mitgliedern zum Versand frei."""
-    from mailer.release import release_member_digest
+    from store.curation import release_member_digest
     from store.db import session_scope
     from store.models import Member
 

@@ -35,7 +35,7 @@ def match(
     """Match all members (or the given ones) against the open programmes; shows progress."""
     if ctx.invoked_subcommand is not None:
         return
-    from matcher.run import match_members
+    from matcher.api import match_members
 
     engine = engine_from_settings()
     with Session(engine) as session:
@@ -75,16 +75,29 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
 ) -> None:
     """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
-    from matcher.run import explain_programme
+    from matcher.api import explain_programme
 
     try:
         verdict = explain_programme(engine_from_settings(), member, programme, today=_day(stichtag))
     except LookupError as exc:
         raise fail(str(exc.args[0])) from None
-    if as_json:
-        console.print_json(json.dumps(verdict.__dict__))
-        return
     e = verdict.explanation
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {
+                    "programme_id": verdict.programme.id,
+                    "title": verdict.programme.title,
+                    "reason": verdict.reason,
+                    "score": verdict.score,
+                    "min_score": verdict.min_score,
+                    "proposed": verdict.proposed,
+                    "explanation": e.model_dump(mode="json"),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
     if verdict.reason:
         status = f"ausgeschlossen: {verdict.reason}"
     elif verdict.score >= verdict.min_score:
@@ -92,15 +105,15 @@ def explain(
     else:
         status = f"unter der Mindestpassung ({verdict.min_score:g})"
     lines = [
-        f"Programm {verdict.programme_id}: {verdict.title}",
+        f"Programm {verdict.programme.id}: {verdict.programme.title}",
         f"Passung: {verdict.score:g} – {status}",
-        e["summary"],
-        "Begriffe: " + (", ".join(e["terms"]) or "–"),
-        "Interessen: " + (", ".join(e["interests"]) or "–"),
-        e["eligibility"],
-        e["region"],
-        e["deadline"],
-        "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e["components"].items()),
+        e.summary,
+        "Begriffe: " + (", ".join(e.terms) or "–"),
+        "Interessen: " + (", ".join(e.interests) or "–"),
+        e.eligibility,
+        e.region,
+        e.deadline,
+        "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e.components.items()),
     ]
     for line in lines:
         console.print(line, highlight=False, markup=False)
@@ -175,7 +188,7 @@ def matches(
             "score": m.score,
             "state": m.state,
             "next_deadline": p.next_deadline.isoformat() if p.next_deadline else None,
-            "explanation": m.explanation,
+            "explanation": m.explanation.model_dump(mode="json"),
         }
         for m, p in rows
     ]
@@ -194,7 +207,7 @@ def matches(
             str(item["programme_id"]),
             item["title"],
             item["state"],
-            item["explanation"].get("summary", ""),
+            item["explanation"]["summary"],
         )
     console.print(table)
 

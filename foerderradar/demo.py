@@ -18,8 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from foerderradar.demo_server import SnapshotServer
-from store.models import AuditLog, CrawlRun, Match, MatchState, Member, Programme, Recipient
-from store.types import utcnow
+from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
 
 DEMO_DATA = files("foerderradar") / "demo_data"  # ships in the wheel
 FDB_SNAPSHOT = DEMO_DATA / "foerderdatenbank-export.zip"
@@ -72,9 +71,8 @@ def seed_demo_members(session: Session) -> int:
 
 def approve_and_release(session: Session, period: str) -> int:
     """Approve each member's best proposals (as the demo's curator) and release their digests."""
-    from mailer.release import release_member_digest
+    from store.curation import approve, release_member_digest
 
-    now = utcnow()
     proposed = session.exec(
         select(Match).where(Match.state == MatchState.proposed).order_by(Match.member_id, col(Match.score).desc())
     ).all()
@@ -83,18 +81,7 @@ def approve_and_release(session: Session, period: str) -> int:
         if approved_per_member[match.member_id] >= APPROVE_PER_MEMBER:
             continue
         approved_per_member[match.member_id] += 1
-        match.state, match.decided_at, match.updated_at = MatchState.approved, now, now
-        match.note = "Im Demo-Lauf automatisch freigegeben"
-        session.add(match)
-        session.add(
-            AuditLog(
-                actor=DEMO_ACTOR,
-                action="match.approve",
-                object_type="match",
-                object_id=str(match.id),
-                details={"score": match.score},
-            )
-        )
+        approve(session, match, actor=DEMO_ACTOR, note="Im Demo-Lauf automatisch freigegeben")
     session.flush()
     for member_id in sorted(approved_per_member):
         release_member_digest(session, member_id, period=period, actor=DEMO_ACTOR)
@@ -106,7 +93,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
     from mailer.config import mail_config
     from mailer.periods import current_period
     from mailer.send import send_period
-    from matcher.run import match_members
+    from matcher.api import match_members
     from store.db import init_database, make_engine
 
     summary = DemoSummary(period=current_period(today))

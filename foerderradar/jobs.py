@@ -20,12 +20,12 @@ from foerderradar.context import local_today
 from mailer.bounces.process import BounceReport, process_bounce_maildir
 from mailer.config import mail_config
 from mailer.periods import current_period
-from mailer.release import auto_approve
 from mailer.schedule_support import (
     members_needing_early_reminder,
     members_with_pending_sends,
 )
 from mailer.send import SendReport, send_period
+from store.curation import auto_approve
 from store.db import make_engine
 from store.models import Member
 
@@ -51,7 +51,7 @@ def crawl_all(settings: Settings) -> int:
 
 
 def match_all(settings: Settings, today: date) -> dict[str, int]:
-    from matcher.run import match_members
+    from matcher.api import match_members
 
     engine = make_engine(settings.database_url)
     try:

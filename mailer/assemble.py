@@ -355,7 +355,7 @@ def _item(programme: Programme, match: Match, today: date, config: MailConfig) -
         deadline=deadline,
         days_left=(deadline - today).days if deadline else None,
         deadline_note=note,
-        why=plain(str((match.explanation or {}).get("summary", ""))),
+        why=plain(match.explanation.summary),
         teaser=shorten(plain(programme.teaser_text or programme.description_text), config.max_text_chars),
         attribution=programme.attribution,
     )

@@ -40,12 +40,11 @@ from mailer.liveness import is_dead_local_process, process_holder
 from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
 from mailer.transports import DeliveryError, Transport, make_transport
+from store.curation import mark_sent
 from store.models import (
     Digest,
     DigestSend,
     DigestState,
-    Match,
-    MatchState,
     Member,
     Recipient,
     RecipientStatus,
@@ -425,15 +424,7 @@ def finish_digests(engine: Engine, periods: list[str], member_ids: list[int]) ->
             states = session.exec(select(DigestSend.state).where(DigestSend.digest_id == digest.id)).all()
             if SendState.sent not in states:
                 continue
-            if digest.match_ids:
-                session.execute(
-                    update(Match)
-                    .where(
-                        col(Match.id).in_(digest.match_ids),
-                        Match.state == MatchState.approved,
-                    )
-                    .values(state=MatchState.sent, sent_at=now, updated_at=now)
-                )
+            mark_sent(session, list(digest.match_ids), when=now)
             if not ({SendState.queued, SendState.sending} & set(states)) and digest.state != DigestState.sent:
                 digest.state = DigestState.sent
                 session.add(digest)

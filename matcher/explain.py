@@ -1,4 +1,4 @@
-"""Why a programme was proposed: the explanation dict stored with every match (see contracts.md).
+"""Why a programme was proposed: the ``store.explanation.Explanation`` stored with every match.
 
 The review page and the digest show these lines as they are, so they are German and short.
 """
@@ -16,6 +16,7 @@ from matcher import analysis
 from matcher.filters import next_deadline
 from matcher.index import ProgrammeIndex, category_labels
 from matcher.scoring import ProfileQuery
+from store.explanation import Explanation
 
 MAX_TERMS = 8
 # The EU spider's local-authority phrases (English, as found in the call text), for the German line.
@@ -136,20 +137,20 @@ def explain(
     components: dict[str, float],
     keyword_hits: np.ndarray,
     today: date,
-) -> dict:
-    """The explanation dict of contracts.md for the programme in ``row`` of the index."""
+) -> Explanation:
+    """The explanation of the programme in ``row`` of the index for ``query``."""
     programme = index.programmes[row]
     vector = index.word_matrix[row]
     terms = _readable_terms(index, vector, query_vector, programme)
     phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
-    return {
-        "summary": _summary(interests, terms, rounded),
-        "terms": terms,
-        "interests": interests,
-        "eligibility": eligibility_line(programme),
-        "region": region_line(programme),
-        "deadline": deadline_line(programme, today),
-        "components": rounded,
-    }
+    return Explanation(
+        summary=_summary(interests, terms, rounded),
+        terms=terms,
+        interests=interests,
+        eligibility=eligibility_line(programme),
+        region=region_line(programme),
+        deadline=deadline_line(programme, today),
+        components=rounded,
+    )

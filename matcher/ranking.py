@@ -25,6 +25,7 @@ from matcher.filters import (
 )
 from matcher.index import ProgrammeIndex
 from matcher.scoring import ProfileQuery, ScoreTable, score_profiles, term_hits
+from store.explanation import Explanation
 
 REASONS = (
     REASON_CLOSED,
@@ -131,7 +132,7 @@ class Ranker:
             rankings.append(Ranking(rows, scores, table, excluded))
         return rankings
 
-    def explain(self, ranking: Ranking, request: RankRequest, row: int) -> dict:
+    def explain(self, ranking: Ranking, request: RankRequest, row: int) -> Explanation:
         components = {name: values[row] for name, values in ranking.table.components.items()}
         return explain(
             self.index,

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from store.explanation import Explanation, ExplanationType
 from store.types import JSONType, UTCDateTime, utcnow
 
 
@@ -287,7 +288,7 @@ class Match(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     score: float = 0.0  # 0–100 "Passung"
-    explanation: dict = _json(dict)  # terms, interests, eligibility/region/deadline lines
+    explanation: Explanation = Field(default_factory=Explanation, sa_type=ExplanationType)  # why it was proposed
     state: str = Field(default=MatchState.proposed, max_length=16)
     reviewer_id: int | None = Field(default=None, foreign_key="staffuser.id")
     reason: str = Field(default="", max_length=32)  # RejectReason for rejected matches

@@ -17,9 +17,9 @@ from markupsafe import escape
 from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, get_settings
+from matcher.api import MatcherCache
 from store.db import make_engine
 from web.deps import LoginRequired
-from web.live_preview import IndexCache
 from web.ratelimit import RateLimits
 from web.security import SecurityHeadersMiddleware
 from web.templating import make_templates
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
     app.state.rate_limits = RateLimits()
-    app.state.preview_index = IndexCache()
+    app.state.preview_index = MatcherCache()
 
     app.add_middleware(
         SessionMiddleware,

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from core import vocab
+from store.models import RejectReason
 
 LEVEL_LABELS = {"bund": "Bund", "land": "Land NRW", "eu": "EU", "other": "Sonstige"}
 STATE_LABELS = {"proposed": "vorgeschlagen", "approved": "freigegeben", "rejected": "abgelehnt", "sent": "versendet"}
+REASON_LABELS = {
+    RejectReason.topic: "Thema passt nicht",
+    RejectReason.not_eligible: "Nicht antragsberechtigt",
+    RejectReason.own_share: "Eigenanteil zu hoch",
+    RejectReason.too_small: "Zu klein",
+    RejectReason.known: "Schon bekannt",
+    RejectReason.other: "Sonstiges",
+}
 FREQUENCY_LABELS = {
     "weekly": "wöchentlich",
     "biweekly": "alle zwei Wochen",

@@ -15,8 +15,8 @@ from core.settings import Settings
 from mailer.assemble import assemble_digest
 from mailer.config import mail_config
 from mailer.periods import current_period
-from mailer.release import release_member_digest
 from mailer.render import RenderedDigest, render_digest
+from store.curation import release_member_digest
 from store.models import Member
 
 

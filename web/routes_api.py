@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlmodel import col, func, select
 
+from store.explanation import Explanation
 from store.models import Match, Member, Profile, Programme
 from web.deps import ApiStaffDep, SessionDep
 
@@ -54,7 +55,7 @@ class MatchOut(BaseModel):
     state: str
     reason: str
     note: str
-    explanation: dict
+    explanation: Explanation
     decided_at: datetime | None
     released_at: datetime | None
     sent_at: datetime | None

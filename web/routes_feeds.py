@@ -112,8 +112,8 @@ def matches_feed(session: SessionDep, settings: SettingsDep, token: str) -> Resp
         if safe_url(programme.url):
             _sub(entry, "link", href=programme.url, rel="alternate")
         lines = [
-            match.explanation.get("summary", ""),
-            match.explanation.get("deadline", ""),
+            match.explanation.summary,
+            match.explanation.deadline,
             programme.teaser_text,
             programme.attribution,
         ]

@@ -14,7 +14,7 @@ from sqlmodel import col, func, or_, select
 from crawler.health import source_health
 from crawler.linking import linked_programme_ids
 from mailer.periods import current_period
-from mailer.release import release_member_digest
+from store import curation
 from store.models import (
     AuditLog,
     CrawlRun,
@@ -27,7 +27,6 @@ from store.models import (
     Source,
     StaffUser,
 )
-from web import curation
 from web.auth import authenticate
 from web.charts import bar_chart
 from web.csrf import verify_csrf
@@ -135,7 +134,7 @@ def approve(
 ) -> Response:
     match = _proposed_match(session, match_id)
     try:
-        curation.approve(session, match, staff)
+        curation.approve(session, match, actor=staff.email, reviewer_id=staff.id)
     except curation.CurationError as exc:
         raise HTTPException(409, str(exc)) from None
     session.commit()
@@ -154,7 +153,7 @@ def reject(
 ) -> Response:
     match = _proposed_match(session, match_id)
     try:
-        curation.reject(session, match, staff, reason=reason, note=note)
+        curation.reject(session, match, actor=staff.email, reviewer_id=staff.id, reason=reason, note=note)
     except curation.CurationError as exc:
         raise HTTPException(400 if match.state == MatchState.proposed else 409, str(exc)) from None
     session.commit()
@@ -170,7 +169,7 @@ def bulk_approve(
 ) -> RedirectResponse:
     if not match_ids:
         raise HTTPException(400, "Bitte wählen Sie mindestens einen Treffer aus.")
-    curation.bulk_approve(session, match_ids, staff)
+    curation.bulk_approve(session, match_ids, actor=staff.email, reviewer_id=staff.id)
     session.commit()
     return RedirectResponse(_back(back), status_code=303)
 
@@ -299,7 +298,7 @@ def digest_mail_html(session: SessionDep, settings: SettingsDep, staff: StaffDep
 @router.post("/members/{slug}/release")
 def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse:
     member = _member(session, slug)
-    count = release_member_digest(session, member.id, period=current_period(date.today()), actor=staff.email)
+    count = curation.release_member_digest(session, member.id, period=current_period(date.today()), actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released={member.slug}&count={count}", status_code=303)
 

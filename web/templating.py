@@ -14,8 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from web.csrf import csrf_token
-from web.curation import REASON_LABELS
-from web.labels import label, level_label, state_label
+from web.labels import REASON_LABELS, label, level_label, state_label
 from web.sanitize import clean_html, safe_url
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,7 +1,7 @@
 """Browser tests: the app under uvicorn in a thread on 127.0.0.1, driven by Debian's chromium.
 
 The data is built through the real parts: programmes are stored, profiles applied with
-``profiles.io``, and the proposed matches come from the matcher (``matcher.run.match_members``).
+``profiles.io``, and the proposed matches come from the matcher (``matcher.api.match_members``).
 Screenshots go to ``test-artifacts/e2e/`` (gitignored) for people to look at after a run.
 """
 
@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from sqlmodel import Session
 
-from matcher.run import match_members
+from matcher.api import match_members
 from profiles.io import apply_profiles
 from profiles.schema import ProfileDoc
 from store.models import Programme, Source

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from matcher.run import explain_programme, match_members
+from matcher.api import explain_programme, match_members
 from store.models import Feedback, Match, MatchState, Member, Profile, Programme, ProgrammeLink, Source
 from store.types import utcnow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
 TODAY = date(2024, 1, 1)
-EXPLANATION_KEYS = {"summary", "terms", "interests", "eligibility", "region", "deadline", "components"}
+EXPLANATION_KEYS = {"version", "summary", "terms", "interests", "eligibility", "region", "deadline", "components"}
 
 
 def seed_programmes(engine) -> dict[str, int]:
@@ -81,11 +81,10 @@ def test_mobility_profile_gets_the_nrw_mobility_programme_first_and_nothing_inel
     assert report.excluded["schermbeck"]["nicht für Kommunen"] >= 2
     top = found[0]
     assert top.state == MatchState.proposed and 0 < top.score <= 100
-    assert set(top.explanation) == EXPLANATION_KEYS
-    assert top.explanation["region"] == "Fördergebiet: Nordrhein-Westfalen"
-    assert top.explanation["deadline"] == "Nächste Frist: 30.04.2024"
-    assert top.explanation["eligibility"].startswith("Antragsberechtigt: Kommune, Öffentliche Einrichtung")
-    assert "mobilität" in " ".join(top.explanation["terms"]).casefold()
+    assert top.explanation.region == "Fördergebiet: Nordrhein-Westfalen"
+    assert top.explanation.deadline == "Nächste Frist: 30.04.2024"
+    assert top.explanation.eligibility.startswith("Antragsberechtigt: Kommune, Öffentliche Einrichtung")
+    assert "mobilität" in " ".join(top.explanation.terms).casefold()
 
 
 def test_exclusion_removes_the_programme_and_counts_it(engine):
@@ -159,7 +158,7 @@ def test_rejecting_a_topic_sinks_its_programmes_for_that_member_only(engine):
     after_other = {m.programme_id: m.score for m in matches_of(engine, other)}
     assert after[kredit].state == MatchState.rejected
     assert after[nwg].score < before[nwg] - 5
-    assert after[nwg].explanation["components"]["learned"] < 0
+    assert after[nwg].explanation.components["learned"] < 0
     assert after_other == before_other
     with Session(engine) as session:
         learned = session.exec(select(Profile).where(Profile.member_id == learner)).one().learned
@@ -192,7 +191,7 @@ def test_explain_names_the_filter_that_stops_a_programme(engine):
     bayern = pid(ids, "Ergänzende Nahverkehrsangebote")
     verdict = explain_programme(engine, "schermbeck", bayern, today=TODAY)
     assert verdict.reason == "anderes Bundesland"
-    assert verdict.explanation["region"] == "Fördergebiet: Bayern"
+    assert verdict.explanation.region == "Fördergebiet: Bayern"
     good = explain_programme(engine, "schermbeck", pid(ids, "NeueWege.IN.NRW"), today=TODAY)
     assert good.reason is None and good.score > 0
 

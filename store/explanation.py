@@ -1,0 +1,54 @@
+"""Why the matcher proposed a programme to a member: the typed explanation stored with every match.
+
+The matcher writes it, the review page, the digest, the feeds, the API and the CLI read it. It is a
+versioned pydantic model stored as JSON (``Match.explanation``), so every reader sees the same fields
+and an old row still reads: fields added later have defaults, and unknown fields are ignored. The
+contract for readers is in docs/explanation.md.
+
+Lines are German and short because people read them as they are. An explanation says only what is
+true of the pair: ``terms`` are words that occur in both the profile and the programme, ``interests``
+are the parts of the profile that carried the score.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON
+from sqlalchemy.types import TypeDecorator
+
+EXPLANATION_VERSION = 2
+
+
+class Explanation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int = EXPLANATION_VERSION
+    summary: str = ""  # one line: "Passt zu Ihren Interessen: Radverkehr, Schulsanierung"
+    terms: list[str] = Field(default_factory=list)  # shared words, as written in the programme
+    interests: list[str] = Field(default_factory=list)  # keywords, topics, interest phrases that carried it
+    eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
+    region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
+    deadline: str = ""  # "Nächste Frist: 30.04.2024" as of the matching day
+    components: dict[str, float] = Field(default_factory=dict)  # points per score channel
+
+    @classmethod
+    def from_stored(cls, value: Any) -> Explanation:
+        """An explanation from a stored JSON value; ``None`` or an empty value give an empty one."""
+        if isinstance(value, Explanation):
+            return value
+        return cls.model_validate(value or {})
+
+
+class ExplanationType(TypeDecorator):
+    """A JSON column holding an ``Explanation``: dumped on the way in, validated on the way out."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict[str, Any]:
+        return Explanation.from_stored(value).model_dump(mode="json")
+
+    def process_result_value(self, value: Any, dialect: Any) -> Explanation:
+        return Explanation.from_stored(value)
