@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -111,8 +112,8 @@ def topic_grade(spec: dict, programme: dict) -> int:
     return 0
 
 
-def grade_profile(profile: dict, programmes: list[dict], today: date) -> dict[str, int]:
-    """Programme URL → grade ≥ 1 for one profile (programmes graded 0 are left out)."""
+def topic_grades(profile: dict, programmes: list[dict]) -> dict[str, int]:
+    """Programme URL → grade ≥ 1 from the categories and overrides alone, before eligibility."""
     slug, spec = profile["slug"], profile.get("grading")
     if not isinstance(spec, dict):
         raise GradingError(f"Profil {slug}: keine Bewertungsregeln (grading)")
@@ -124,12 +125,18 @@ def grade_profile(profile: dict, programmes: list[dict], today: date) -> dict[st
         if override.get("url") not in known_urls or override.get("grade") not in (0, 1, 2) or not override.get("why"):
             raise GradingError(f"Profil {slug}: Ausnahme braucht eine bekannte url, grade 0–2 und why: {override}")
         overrides[override["url"]] = override["grade"]
-    relevance = {}
-    for programme in programmes:
-        grade = overrides.get(programme["url"], topic_grade(spec, programme))
-        if grade and unusable_reason(programme, profile["kind"], today) is None:
-            relevance[programme["url"]] = grade
-    return dict(sorted(relevance.items()))
+    grades = {p["url"]: overrides.get(p["url"], topic_grade(spec, p)) for p in programmes}
+    return {url: grade for url, grade in grades.items() if grade}
+
+
+def grade_profile(profile: dict, programmes: list[dict], today: date) -> dict[str, int]:
+    """Programme URL → grade ≥ 1 for one profile: topic grades of the programmes it can use."""
+    by_url = {p["url"]: p for p in programmes}
+    return {
+        url: grade
+        for url, grade in sorted(topic_grades(profile, programmes).items())
+        if unusable_reason(by_url[url], profile["kind"], today) is None
+    }
 
 
 def grade_file(path: Path) -> dict:
@@ -147,12 +154,23 @@ def dump(doc: dict) -> str:
 
 
 def main(argv: list[str]) -> None:
+    """Rewrite the relevance of a judgments file; print per profile what fits and what it cannot use."""
     path = Path(argv[0])
     doc = grade_file(path)
     path.write_text(dump(doc), encoding="utf-8")
+    programmes = {p["url"]: p for p in json.loads((path.parent / doc["programmes"]).read_text(encoding="utf-8"))}
+    today = date.fromisoformat(doc["today"])
     for profile in doc["profiles"]:
         grades = list(profile["relevance"].values())
-        print(f"{profile['slug']:42} {grades.count(2):3} passt {grades.count(1):3} verwandt")
+        unusable = Counter(
+            unusable_reason(programmes[url], profile["kind"], today)
+            for url in topic_grades(profile, list(programmes.values()))
+            if url not in profile["relevance"]
+        )
+        print(
+            f"{profile['slug']:42} {grades.count(2):3} passt {grades.count(1):3} verwandt"
+            f"   nach Thema, aber nicht nutzbar: {dict(sorted(unusable.items()))}"
+        )
 
 
 if __name__ == "__main__":
