@@ -24,7 +24,7 @@ its URL and attribution line). The unmodified source markup (``raw``) is left ou
 never reads it. Status, deadlines and "closed" depend on the crawl day, so the items are parsed as
 if crawled on the evaluation day of the judged sets. Re-run when a source file changes:
 
-    python bench/corpus_programmes.py ../shared matcher/evaluation_data/programmes.json [--today 2022-03-01]
+    python bench/corpus_programmes.py SHARED_DIR matcher/evaluation_data/programmes.json [--today 2022-03-01]
 """
 
 from __future__ import annotations
