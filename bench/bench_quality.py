@@ -16,15 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matcher.evaluation import METRICS, SHIPPED, SYSTEMS, evaluate_file  # noqa: E402
-
-
-def _cell(value: float | None, metric: str) -> str:
-    if value is None:
-        return "–"
-    if metric == "proposals":
-        return f"{value:.1f}"
-    return f"{value:.0f}" if "ineligible" in metric else f"{value:.3f}"
+from matcher.evaluation import METRICS, SHIPPED, SYSTEMS, evaluate_file, format_metric  # noqa: E402
 
 
 def report(path: Path) -> None:
@@ -35,18 +27,20 @@ def report(path: Path) -> None:
     )
     print(f"{'system':38} " + " ".join(f"{m:>16}" for m in METRICS))
     for system, values in result.systems.items():
-        print(f"{system:38} " + " ".join(f"{_cell(values[m], m):>16}" for m in METRICS))
-    counts = sorted(result.relevant.values())
+        print(f"{system:38} " + " ".join(f"{format_metric(values[m], m):>16}" for m in METRICS))
+    spread = result.relevant_spread()
     print(
-        f"relevant programmes per profile: min {counts[0]}, median {counts[len(counts) // 2]}, max {counts[-1]}; "
-        f"{sum(1 for n in counts if n >= 5)} profiles with ≥ 5, {counts.count(0)} with none"
+        f"relevant programmes per profile: min {spread['min']}, median {spread['median']}, max {spread['max']}; "
+        f"{spread['at_least_5']} profiles with ≥ 5, {spread['none']} with none"
     )
     print("\nper profile: relevant | nDCG@10 (matcher tfidf bm25) | recall@20 (matcher tfidf bm25) | proposals")
     for slug, relevant in result.relevant.items():
         rows = {s: result.per_profile[s][slug] for s in SYSTEMS}
-        ndcg = " ".join(f"{_cell(rows[s]['nDCG@10'], 'nDCG'):>6}" for s in SYSTEMS)
-        recall = " ".join(f"{_cell(rows[s]['recall@20'], 'recall'):>6}" for s in SYSTEMS)
-        proposals = f"{rows['matcher']['proposals']:.0f} (recall {_cell(rows['matcher']['recall@proposals'], 'r')})"
+        ndcg = " ".join(f"{format_metric(rows[s]['nDCG@10'], 'nDCG'):>6}" for s in SYSTEMS)
+        recall = " ".join(f"{format_metric(rows[s]['recall@20'], 'recall'):>6}" for s in SYSTEMS)
+        proposals = (
+            f"{rows['matcher']['proposals']:.0f} (recall {format_metric(rows['matcher']['recall@proposals'], 'r')})"
+        )
         print(f"{slug:42} {relevant:3} | {ndcg} | {recall} | {proposals}")
 
 

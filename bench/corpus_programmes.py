@@ -41,14 +41,13 @@ from crawler.spiders.foerderdatenbank.html_parser import parse_detail_page
 from crawler.spiders.nrw.nrwbank import parse_product
 
 EVALUATION_DAY = date(2022, 3, 1)  # the "today" of matcher/evaluation_data/*judgments.json
-DROPPED_FIELDS = ("raw",)
 
 
 def _stored(item: dict, source_key: str) -> dict:
     """An item as a JSON-ready dict of Programme fields (dates as ISO strings, ``raw`` left out)."""
     fields = {"source_key": source_key}
     for name, value in item.items():
-        if name not in DROPPED_FIELDS:
+        if name != "raw":
             fields[name] = value.isoformat() if isinstance(value, date) else value
     return fields
 

@@ -113,22 +113,10 @@ METRIC_LABELS = {
 }
 
 
-def _format(value: float | None, metric: str) -> str:
-    if value is None:
-        return "–"
-    if metric == "proposals":
-        return f"{value:.1f}"
-    return f"{value:.0f}" if "ineligible" in metric else f"{value:.3f}"
-
-
-def _relevant_line(relevant: dict[str, int]) -> str:
-    counts = sorted(relevant.values())
-    if not counts:
-        return "Keine Profile."
-    median = counts[len(counts) // 2]
+def _relevant_line(spread: dict[str, int]) -> str:
     return (
-        f"Relevante Programme je Profil: {counts[0]}–{counts[-1]} (Median {median}); "
-        f"{sum(1 for n in counts if n >= 5)} Profile mit mindestens 5, {counts.count(0)} ohne."
+        f"Relevante Programme je Profil: {spread['min']}–{spread['max']} (Median {spread['median']}); "
+        f"{spread['at_least_5']} Profile mit mindestens 5, {spread['none']} ohne."
     )
 
 
@@ -147,7 +135,14 @@ def evaluate(
 ) -> None:
     """nDCG@10, P@10, Recall@20, Vorschläge und nicht nutzbare Programme: Matcher gegen TF-IDF und BM25 hinter
     denselben Filtern."""
-    from matcher.evaluation import METRICS, SHIPPED, JudgmentsError, MissingBaselineError, evaluate_file
+    from matcher.evaluation import (
+        METRICS,
+        SHIPPED,
+        JudgmentsError,
+        MissingBaselineError,
+        evaluate_file,
+        format_metric,
+    )
 
     paths = judgments or list(SHIPPED)
     for path in paths:
@@ -173,9 +168,9 @@ def evaluate(
         for metric in METRICS:
             table.add_column(METRIC_LABELS.get(metric, metric), justify="right")
         for system, values in result.systems.items():
-            table.add_row(system, *(_format(values[m], m) for m in METRICS))
+            table.add_row(system, *(format_metric(values[m], m) for m in METRICS))
         console.print(table)
-        console.print(_relevant_line(result.relevant), highlight=False)
+        console.print(_relevant_line(result.relevant_spread()), highlight=False)
 
 
 def matches(

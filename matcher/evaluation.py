@@ -77,15 +77,37 @@ class EvaluationResult:
     profiles_with_relevant: int = 0
     programmes: int = 0
 
+    def relevant_spread(self) -> dict[str, int]:
+        """How many relevant programmes the profiles have: min, median, max, profiles with ≥ 5 and with none."""
+        counts = sorted(self.relevant.values()) or [0]
+        return {
+            "min": counts[0],
+            "median": counts[len(counts) // 2],
+            "max": counts[-1],
+            "at_least_5": sum(1 for n in counts if n >= 5),
+            "none": sum(1 for n in self.relevant.values() if n == 0),
+        }
+
     def as_dict(self) -> dict:
         return {
             "systems": self.systems,
             "per_profile": self.per_profile,
             "relevant": self.relevant,
+            "relevant_spread": self.relevant_spread(),
             "profiles": self.profiles,
             "profiles_with_relevant": self.profiles_with_relevant,
             "programmes": self.programmes,
         }
+
+
+def format_metric(value: float | None, metric: str) -> str:
+    """A metric as shown in tables: counts as whole numbers, the mean number of proposals to one
+    decimal, rates to three."""
+    if value is None:
+        return "–"
+    if metric == "proposals":
+        return f"{value:.1f}"
+    return f"{value:.0f}" if "ineligible" in metric else f"{value:.3f}"
 
 
 def load_judged_set(path: Path) -> JudgedSet:
