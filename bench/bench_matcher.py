@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus_programmes import corpus_programmes  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+SHARED = ROOT.parent / "shared"
 SIZES = [(3000, 60), (20000, 500)]
 TODAY = date(2024, 1, 1)
 INTERESTS = [
@@ -76,7 +76,7 @@ def generate_programmes(count: int, seed: int = 7) -> list:
     from store.models import Programme
 
     rng = random.Random(seed)
-    corpus = [p for p in corpus_programmes(CORPUS) if p["source_key"] == "foerderdatenbank"]
+    corpus = corpus_programmes(SHARED)
     pools = {
         name: [s for p in corpus for s in _SENTENCE.split(p[name]) if s]
         for name in ("teaser_text", "description_text", "eligibility_text", "legal_text")

@@ -119,42 +119,71 @@ def explain(
         console.print(line, highlight=False, markup=False)
 
 
-def _format(value: float | None, metric: str) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f}" if "ineligible" in metric else f"{value:.3f}"
+METRIC_LABELS = {
+    "proposals": "Vorschläge",
+    "recall@proposals": "Recall Vorschläge",
+    "ineligible@10": "Unpassend in Top 10",
+}
+
+
+def _relevant_line(spread: dict[str, int]) -> str:
+    return (
+        f"Relevante Programme je Profil: {spread['min']}–{spread['max']} (Median {spread['median']}); "
+        f"{spread['at_least_5']} Profile mit mindestens 5, {spread['none']} ohne."
+    )
 
 
 @match_app.command("evaluate")
 def evaluate(
-    judgments: Path = typer.Option(..., "--judgments", "-j", help="Bewertungsdatei (JSON)."),
+    judgments: list[Path] = typer.Option(
+        None,
+        "--judgments",
+        "-j",
+        help="Bewertungsdatei (JSON); mehrfach möglich. Ohne Angabe: beide mitgelieferten Bewertungssätze.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
     learning: bool = typer.Option(
         True, "--learning/--no-learning", help="Auch den Lerneffekt auf der zurückgehaltenen Hälfte messen."
     ),
 ) -> None:
-    """P@5, P@10, nDCG@10, MAP und nicht antragsfähige Programme je Top 10: Matcher gegen TF-IDF und BM25."""
-    from matcher.evaluation import METRICS, JudgmentsError, evaluate_file
-
-    if not judgments.is_file():
-        raise fail(f"Bewertungsdatei {judgments} nicht gefunden")
-    try:
-        result = evaluate_file(judgments, with_learning=learning)
-    except JudgmentsError as exc:
-        raise fail(str(exc)) from None
-    if as_json:
-        console.print_json(json.dumps(result.as_dict()))
-        return
-    table = Table(
-        title=f"{result.profiles} Profile ({result.profiles_with_relevant} mit passenden Programmen), "
-        f"{result.programmes} Programme"
+    """nDCG@10, P@10, Recall@20, Vorschläge und nicht nutzbare Programme: Matcher gegen TF-IDF und BM25 hinter
+    denselben Filtern."""
+    from matcher.evaluation import (
+        METRICS,
+        SHIPPED,
+        JudgmentsError,
+        MissingBaselineError,
+        evaluate_file,
+        format_metric,
     )
-    table.add_column("System")
-    for metric in METRICS:
-        table.add_column("Unpassend in Top 10" if metric == "ineligible@10" else metric, justify="right")
-    for system, values in result.systems.items():
-        table.add_row(system, *(_format(values[m], m) for m in METRICS))
-    console.print(table)
+
+    paths = judgments or list(SHIPPED)
+    for path in paths:
+        if not path.is_file():
+            raise fail(f"Bewertungsdatei {path} nicht gefunden")
+    results = []
+    for path in paths:
+        try:
+            results.append((path, evaluate_file(path, with_learning=learning)))
+        except (JudgmentsError, MissingBaselineError) as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        console.print_json(
+            json.dumps({"judged_sets": [{"file": str(path), **result.as_dict()} for path, result in results]})
+        )
+        return
+    for path, result in results:
+        table = Table(
+            title=f"{path.name}: {result.profiles} Profile ({result.profiles_with_relevant} mit passenden Programmen), "
+            f"{result.programmes} Programme"
+        )
+        table.add_column("System")
+        for metric in METRICS:
+            table.add_column(METRIC_LABELS.get(metric, metric), justify="right")
+        for system, values in result.systems.items():
+            table.add_row(system, *(format_metric(values[m], m) for m in METRICS))
+        console.print(table)
+        console.print(_relevant_line(result.relevant_spread()), highlight=False)
 
 
 def matches(

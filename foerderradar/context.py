@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
@@ -27,8 +28,9 @@ def engine_from_settings(settings: Settings | None = None) -> Engine:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error for a person and return the exit to raise."""
-    err_console.print(f"[red]Fehler:[/red] {message}")
+    """Print an error for a person and return the exit to raise (the message is shown as written:
+    brackets in it, e.g. ``pip install '.[eval]'`` or a user's input, are not read as markup)."""
+    err_console.print(f"[red]Fehler:[/red] {escape(message)}")
     return typer.Exit(code)
 
 

@@ -1,7 +1,7 @@
 """Ranking metrics with graded relevance (0 = not useful, 1 = partly, 2 = fits well).
 
 Unjudged programmes count as 0. A profile without any relevant programme has no defined
-precision target, so the ranking metrics return ``None`` for it and the averages skip it (as
+precision or recall target, so the ranking metrics return ``None`` for it and the averages skip it (as
 trec_eval does); ineligible programmes in its top 10 are still counted elsewhere.
 """
 
@@ -41,3 +41,11 @@ def average_precision(ranked: list[str], relevance: dict[str, int]) -> float | N
 def mean(values: list[float | None]) -> float | None:
     defined = [v for v in values if v is not None]
     return sum(defined) / len(defined) if defined else None
+
+
+def recall_at(ranked: list[str], relevance: dict[str, int], k: int | None) -> float | None:
+    """Share of all relevant programmes (grade ≥ 1) found in the first ``k`` (all when ``None``)."""
+    relevant = {key for key, g in relevance.items() if g >= 1}
+    if not relevant:
+        return None
+    return len(relevant.intersection(ranked[:k])) / len(relevant)

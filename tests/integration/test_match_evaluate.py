@@ -1,8 +1,9 @@
-"""`foerderradar match evaluate` on a small judgments file with metrics computed by hand."""
+"""`foerderradar match evaluate` on a small judgments file with metrics computed by hand, and on the shipped sets."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,17 +12,20 @@ from typer.testing import CliRunner
 from foerderradar.cli import app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
-SHIPPED = Path(__file__).resolve().parents[2] / "matcher" / "evaluation_data" / "judgments.json"
+SHIPPED = Path(__file__).resolve().parents[2] / "matcher" / "evaluation_data"
+SYSTEMS = ("matcher", "tfidf", "bm25")
 
 
 def write_judgments(tmp_path: Path) -> Path:
-    """Four real programmes; one profile; only NeueWege.IN.NRW fits (grade 2).
+    """Four real programmes; one profile; NeueWege.IN.NRW fits (2), the Bavarian Nahverkehr programme is
+    judged related (1) although the member cannot use it.
 
-    Eligible for a Kommune on 2024-01-01: NeueWege (NRW) and BEG für Kommunen (bundesweit). The
-    Bavarian Nahverkehr programme and the company-only Agrar loan are not.
-    By hand, for the matcher (ranks only the two eligible ones, NeueWege first for a mobility profile):
-    P@5 = 1/5, P@10 = 1/10, nDCG@10 = 1, MAP = 1, ineligible in top 10 = 0.
-    The baselines rank all four, so both ineligible programmes are in their top 10 (2) and P@5 = 1/5.
+    Eligible for a Kommune on 2024-01-01: NeueWege (NRW) and BEG für Kommunen (bundesweit); not the
+    Bavarian programme and not the company-only Agrar loan. Every system ranks only the two eligible
+    ones (the baselines stand behind the matcher's filters), NeueWege first. By hand:
+    P@5 = 1/5, P@10 = 1/10, recall@20 = 1/2 (the Bavarian programme is never shown),
+    nDCG@10 = 3 / (3 + 1/log2(3)) = 0.8262, MAP = (1/1) / 2 = 0.5, ineligible in top 10 = 0.
+    The matcher proposes NeueWege only (score ≥ 20): 1 proposal, recall of the proposals 1/2.
     """
     wanted = (
         "NeueWege.IN.NRW",
@@ -32,7 +36,7 @@ def write_judgments(tmp_path: Path) -> Path:
     records = [r for r in json.loads(FIXTURE.read_text("utf-8")) if r["title"].startswith(wanted)]
     assert len(records) == 4
     (tmp_path / "programmes.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    neue_wege = next(r["url"] for r in records if r["title"].startswith("NeueWege"))
+    url = {title: next(r["url"] for r in records if r["title"].startswith(title)) for title in wanted}
     judgments = {
         "today": "2024-01-01",
         "programmes": "programmes.json",
@@ -41,7 +45,7 @@ def write_judgments(tmp_path: Path) -> Path:
                 "slug": "schermbeck",
                 "kind": "kreisangehoerige_gemeinde",
                 "interests": "nachhaltige Mobilität und Logistik, Radverkehr, Nahverkehr",
-                "relevance": {neue_wege: 2},
+                "relevance": {url["NeueWege.IN.NRW"]: 2, url["Ergänzende Nahverkehrsangebote"]: 1},
             }
         ],
     }
@@ -50,40 +54,53 @@ def write_judgments(tmp_path: Path) -> Path:
     return path
 
 
-def test_evaluate_json_gives_hand_computed_metrics(tmp_path):
-    result = CliRunner().invoke(
-        app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path)), "--json", "--no-learning"]
-    )
+def evaluate_json(*args: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["match", "evaluate", *args, "--json", "--no-learning"])
     assert result.exit_code == 0, result.output
-    systems = json.loads(result.stdout)["systems"]
-    assert systems["matcher"]["P@5"] == pytest.approx(0.2)
-    assert systems["matcher"]["P@10"] == pytest.approx(0.1)
-    assert systems["matcher"]["nDCG@10"] == pytest.approx(1.0)
-    assert systems["matcher"]["MAP"] == pytest.approx(1.0)
-    assert systems["matcher"]["ineligible@10"] == 0
-    for baseline in ("tfidf", "bm25"):
-        assert systems[baseline]["ineligible@10"] == 2
-        assert systems[baseline]["P@5"] == pytest.approx(0.2)
+    return json.loads(result.stdout)["judged_sets"]
 
 
-def test_evaluate_table_names_all_three_systems(tmp_path):
-    result = CliRunner().invoke(
-        app, ["match", "evaluate", "--judgments", str(write_judgments(tmp_path))], env={"COLUMNS": "200"}
-    )
+def test_evaluate_json_gives_hand_computed_metrics_for_all_three_systems(tmp_path):
+    [judged] = evaluate_json("--judgments", str(write_judgments(tmp_path)))
+    assert judged["relevant"] == {"schermbeck": 2}
+    for system in SYSTEMS:
+        values = judged["systems"][system]
+        assert values["P@5"] == pytest.approx(0.2)
+        assert values["P@10"] == pytest.approx(0.1)
+        assert values["recall@20"] == pytest.approx(0.5)
+        assert values["nDCG@10"] == pytest.approx(0.8262, abs=1e-4)
+        assert values["MAP"] == pytest.approx(0.5)
+        assert values["ineligible@10"] == 0  # the baselines stand behind the same filters
+    assert judged["systems"]["matcher"]["proposals"] == 1
+    assert judged["systems"]["matcher"]["recall@proposals"] == pytest.approx(0.5)
+    assert judged["systems"]["tfidf"]["proposals"] is None
+
+
+def test_default_run_measures_both_shipped_sets_and_prints_all_three_systems():
+    result = CliRunner().invoke(app, ["match", "evaluate", "--no-learning"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    for word in ("matcher", "tfidf", "bm25", "nDCG@10", "MAP", "P@5", "Unpassend in Top 10"):
+    for name in ("judgments.json", "clerk_judgments.json"):
+        assert name in result.output
+    assert result.output.count("Relevante Programme je Profil") == 2
+    for word in (*SYSTEMS, "nDCG@10", "P@10", "recall@20", "Vorschläge", "Unpassend in Top 10"):
         assert word in result.output
 
 
-def test_shipped_judged_set_has_matcher_ahead_of_both_baselines_and_nothing_ineligible():
-    from matcher.evaluation import evaluate_file
+def test_shipped_sets_filter_everything_the_grading_rule_calls_unusable():
+    old, clerk = evaluate_json("-j", str(SHIPPED / "judgments.json"), "-j", str(SHIPPED / "clerk_judgments.json"))
+    assert old["systems"]["matcher"]["nDCG@10"] > old["systems"]["tfidf"]["nDCG@10"]
+    assert old["systems"]["matcher"]["nDCG@10"] > old["systems"]["bm25"]["nDCG@10"]
+    assert clerk["profiles"] >= 25 and clerk["profiles_with_relevant"] >= 20
+    for judged in (old, clerk):
+        for system in SYSTEMS:
+            assert judged["systems"][system]["max_ineligible@10"] == 0
 
-    result = evaluate_file(SHIPPED, with_learning=False)
-    assert result.profiles >= 15
-    matcher = result.systems["matcher"]
-    assert matcher["max_ineligible@10"] == 0
-    assert matcher["nDCG@10"] > result.systems["tfidf"]["nDCG@10"]
-    assert matcher["nDCG@10"] > result.systems["bm25"]["nDCG@10"]
+
+def test_missing_bm25_package_is_named_with_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "rank_bm25", None)  # what an install without the [eval] extra looks like
+    result = CliRunner().invoke(app, ["match", "evaluate", "-j", str(write_judgments(tmp_path)), "--no-learning"])
+    assert result.exit_code == 1
+    assert "rank-bm25" in result.output and "pip install '.[eval]'" in result.output
 
 
 def test_broken_judgments_file_is_named_with_its_problem(tmp_path):
