@@ -522,23 +522,28 @@ def _judge_population(condition: Condition, facts: MemberFacts) -> Verdict:
     return _pass(condition)
 
 
-def _member_status(facts: MemberFacts) -> str | None:
+_KREISANGEHOERIG = ("grosse_kreisangehoerige_stadt", "mittlere_kreisangehoerige_stadt", "keine")
+
+
+def _member_statuses(facts: MemberFacts) -> set[str]:
+    """The statuses the member may have: one when known; for a kreisangehörige Gemeinde whose
+    GKSt/MkSt status is not known, the three it could be."""
     if facts.kind in ("kreis", "kreisfreie_stadt"):
-        return facts.kind
+        return {facts.kind}
     if facts.kind == "kreisangehoerige_gemeinde":
         status = facts.get("gemeinde_status")
-        return status if status in STATUSES else None
-    return None
+        return {status} if status in _KREISANGEHOERIG else set(_KREISANGEHOERIG)
+    return set()
 
 
 def _judge_status(condition: Condition, facts: MemberFacts) -> Verdict:
-    status = _member_status(facts)
+    possible = _member_statuses(facts)
     allowed = " und ".join(STATUS_LABELS[s] for s in condition.statuses)
-    if status is None:
-        return _unknown(condition, f"Antragsberechtigt: {allowed}.")
-    if status in condition.statuses:
+    if possible and possible <= set(condition.statuses):
         return _pass(condition)
-    return _no(condition, REASON_STATUS, f"Antragsberechtigt sind nur {allowed}.")
+    if possible and not possible & set(condition.statuses):
+        return _no(condition, REASON_STATUS, f"Antragsberechtigt sind nur {allowed}.")
+    return _unknown(condition, f"Antragsberechtigt: {allowed}.")
 
 
 def _judge_finance(condition: Condition, facts: MemberFacts) -> Verdict:
