@@ -41,6 +41,14 @@ def fact_value(value, name: str) -> str:
     return value_label(name, value)
 
 
+RECORDERS = {"seed": "aus den mitgelieferten Gemeindedaten", "import": "aus einem Datei-Import"}
+
+
+def recorder(actor: str) -> str:
+    """Who recorded a fact version, as a person reads it ("von kurator@rvr.ruhr")."""
+    return RECORDERS.get(actor, f"von {actor}")
+
+
 def source_host(url: str) -> str:
     """The site a source lives on, as link text ("recht.nrw.de")."""
     return (urlsplit(url).hostname or url).removeprefix("www.")
@@ -59,6 +67,7 @@ def make_templates() -> Jinja2Templates:
         state_label=state_label,
         fact_value=fact_value,
         source_host=source_host,
+        recorder=recorder,
     )
     return templates
 
