@@ -38,7 +38,8 @@ def import_profiles(
         report = apply_profiles(session, docs, replace_recipients=not keep_recipients)
     console.print(
         f"{len(report.created)} Mitglieder angelegt, {len(report.updated)} aktualisiert; "
-        f"Empfänger: +{report.recipients_added} / −{report.recipients_removed}."
+        f"Empfänger: +{report.recipients_added} / −{report.recipients_removed}; "
+        f"{report.facts_changed} Gemeindedaten geändert."
     )
 
 
@@ -47,7 +48,7 @@ def export(
     file: Path = typer.Argument(..., help="Ziel-Datei (YAML)."),
     member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
 ) -> None:
-    """Schreibt Mitglieder, Profile und Empfänger als YAML, das `profiles import` wieder einliest."""
+    """Schreibt Mitglieder, Profile, Empfänger und Gemeindedaten als YAML, das `profiles import` wieder einliest."""
     from profiles.io import export_profiles
 
     with Session(_ready_engine()) as session:
@@ -58,14 +59,21 @@ def export(
 
 @profiles_app.command("seed")
 def seed() -> None:
-    """Lädt die mitgelieferten Profile der 53 Kommunen, 4 Kreise und des RVR (Empfänger bleiben erhalten)."""
-    from profiles.io import apply_profiles, load_seed_profiles
+    """Lädt die mitgelieferten Profile und Gemeindedaten der 53 Kommunen, 4 Kreise und des RVR.
+
+    Empfänger, von Mitgliedern geänderte Profile und von Hand korrigierte Gemeindedaten bleiben erhalten.
+    """
+    from profiles.io import ProfileFileError, seed_profiles
     from store.db import session_scope
 
-    docs = load_seed_profiles()
-    with session_scope(_ready_engine()) as session:
-        report = apply_profiles(session, docs, replace_recipients=False)
-    console.print(f"{len(docs)} Profile geladen ({len(report.created)} neu).")
+    try:
+        with session_scope(_ready_engine()) as session:
+            count, report = seed_profiles(session)
+    except ProfileFileError as exc:
+        raise fail(str(exc), code=2) from None
+    console.print(
+        f"{count} Profile geladen ({len(report.created)} neu), {report.facts_changed} Gemeindedaten eingetragen."
+    )
 
 
 @programmes_app.command("import")

@@ -55,10 +55,9 @@ def demo_routes(server: SnapshotServer) -> dict[str, str]:
 
 def seed_demo_members(session: Session) -> int:
     """Load the member profiles and give each member one demo recipient; returns the member count."""
-    from profiles.io import apply_profiles, load_seed_profiles
+    from profiles.io import seed_profiles
 
-    docs = load_seed_profiles()
-    apply_profiles(session, docs, replace_recipients=False)
+    count, _report = seed_profiles(session)
     for member in session.exec(select(Member)).all():
         email = f"{member.slug}@example.org"
         exists = session.exec(
@@ -66,7 +65,7 @@ def seed_demo_members(session: Session) -> int:
         ).first()
         if exists is None:
             session.add(Recipient(member_id=member.id, email=email, name=f"Fördermittel-Team {member.name}"))
-    return len(docs)
+    return count
 
 
 def approve_and_release(session: Session, period: str) -> int:

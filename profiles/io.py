@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from profiles.schema import ProfileDoc, RecipientDoc
+from profiles.facts import SEED_ACTOR, SEED_FACTS, load_seed_facts, record_fact, stated_fact_docs
+from profiles.schema import ProfileDoc, RecipientDoc, stated_facts
 from store.models import Member, Profile, Recipient
 from store.types import utcnow
 
@@ -30,6 +31,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     recipients_added: int = 0
     recipients_removed: int = 0
+    facts_changed: int = 0
 
 
 def _node_line(node: yaml.Node, loc: tuple) -> int:
@@ -96,22 +98,42 @@ def load_profiles_file(path: Path) -> list[ProfileDoc]:
 
 
 def load_seed_profiles() -> list[ProfileDoc]:
-    """The bundled profiles of the RVR members (one YAML file each in ``profiles/members``)."""
+    """The bundled profiles of the RVR members (one YAML file each in ``profiles/members``), each with
+    its facts from ``profiles/member_facts.yaml``."""
+    facts = load_seed_facts()
     docs: list[ProfileDoc] = []
     for path in sorted(SEED_DIR.glob("*.yaml")):
-        docs.extend(load_profiles_file(path))
+        for doc in load_profiles_file(path):
+            try:
+                docs.append(ProfileDoc.model_validate(doc.model_dump() | {"facts": facts.get(doc.slug, {})}))
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                where = ".".join(str(part) for part in error["loc"])
+                raise ProfileFileError(f"{SEED_FACTS}, {doc.slug}, {where}: {error['msg']}") from None
     return docs
 
 
-def apply_profiles(session: Session, docs: list[ProfileDoc], *, replace_recipients: bool = True) -> ImportReport:
-    """Create or update members, profiles and recipients from documents (caller commits).
+def seed_profiles(session: Session) -> tuple[int, ImportReport]:
+    """Load the bundled members (caller commits); what people changed since is kept."""
+    docs = load_seed_profiles()
+    return len(docs), apply_profiles(session, docs, replace_recipients=False, actor=SEED_ACTOR)
+
+
+def apply_profiles(
+    session: Session, docs: list[ProfileDoc], *, replace_recipients: bool = True, actor: str = "import"
+) -> ImportReport:
+    """Create or update members, profiles, recipients and facts from documents (caller commits).
 
     With ``replace_recipients`` the file's recipients become the member's list (addresses missing
     from the file are removed); otherwise recipients are only added. A recipient's status
-    (unsubscribed, suppressed) is kept when it stays on the list.
+    (unsubscribed, suppressed) is kept when it stays on the list. Facts the document states become
+    new versions where they differ (``actor`` is recorded with them); facts it leaves out stay.
+    The seed (``actor="seed"``) only fills in: it replaces interests that are still its own preset
+    and facts it recorded itself, never what a member or staff changed.
     """
     report = ImportReport()
     now = utcnow()
+    seeding = actor == SEED_ACTOR
     for doc in docs:
         member = session.exec(select(Member).where(Member.slug == doc.slug)).first()
         if member is None:
@@ -123,23 +145,34 @@ def apply_profiles(session: Session, docs: list[ProfileDoc], *, replace_recipien
             "name",
             "kind",
             "kreis",
-            "ags",
-            "bezirksregierung",
             "digest_frequency",
             "send_nothing_new",
             "auto_approve_score",
         ):
             setattr(member, name, getattr(doc, name))
+        for name in ("ags", "bezirksregierung"):  # a stated fact sets these again below
+            setattr(member, name, getattr(doc, name) or getattr(member, name))
         member.updated_at = now
         session.add(member)
         session.flush()
-        profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first() or Profile(
-            member_id=member.id
-        )
-        for name in ("interests", "keywords", "exclude", "topics", "funding_types", "min_score", "max_items"):
-            setattr(profile, name, getattr(doc, name))
-        profile.updated_at = now
-        session.add(profile)
+        for name, fact in stated_facts(doc.facts).items():
+            report.facts_changed += record_fact(session, member, name, fact, actor)
+        profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first()
+        if profile is None or not seeding or profile.preset:
+            profile = profile or Profile(member_id=member.id)
+            for name in (
+                "preset",
+                "interests",
+                "keywords",
+                "exclude",
+                "topics",
+                "funding_types",
+                "min_score",
+                "max_items",
+            ):
+                setattr(profile, name, getattr(doc, name))
+            profile.updated_at = now
+            session.add(profile)
         added, removed = _sync_recipients(session, member, doc.recipients, replace_recipients)
         report.recipients_added += added
         report.recipients_removed += removed
@@ -177,6 +210,7 @@ def profile_doc(session: Session, member: Member) -> ProfileDoc:
         kreis=member.kreis,
         ags=member.ags,
         bezirksregierung=member.bezirksregierung,
+        preset=profile.preset,
         interests=profile.interests,
         keywords=profile.keywords,
         exclude=profile.exclude,
@@ -188,6 +222,7 @@ def profile_doc(session: Session, member: Member) -> ProfileDoc:
         send_nothing_new=member.send_nothing_new,
         auto_approve_score=member.auto_approve_score,
         recipients=[RecipientDoc(email=r.email, name=r.name, topics=r.topics) for r in recipients],
+        facts=stated_fact_docs(session, member.id),
     )
 
 
@@ -196,5 +231,9 @@ def export_profiles(session: Session, slugs: list[str] | None = None) -> str:
     query = select(Member).order_by(Member.slug)
     if slugs:
         query = query.where(Member.slug.in_(slugs))
-    docs = [profile_doc(session, member).model_dump(exclude_defaults=False) for member in session.exec(query)]
+    docs = []
+    for member in session.exec(query):
+        data = profile_doc(session, member).model_dump(exclude_defaults=False)
+        data["facts"] = {name: fact for name, fact in data["facts"].items() if fact is not None}
+        docs.append(data)
     return yaml.safe_dump(docs, allow_unicode=True, sort_keys=False, width=100)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS, check_value
 
 MEMBER_KINDS = ("kreisangehoerige_gemeinde", "kreisfreie_stadt", "kreis", "verband")
 DIGEST_FREQUENCIES = ("weekly", "biweekly", "monthly", "paused")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_PATTERN = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)?$")
+PRESET_FROM_FACTS = "Voreinstellung aus den Gemeindedaten"
+MAX_SOURCE_LENGTH = 2048
+MAX_NOTE_LENGTH = 2000
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -67,6 +73,52 @@ def _codes(values: list[str]) -> list[str]:
     return sorted(set(values))
 
 
+class FactDoc(BaseModel):
+    """One fact with its provenance. ``value: null`` means unknown; a known value needs a source
+    (a web address) and a confidence, so nobody can store a guess without saying where it is from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: bool | int | float | str | None = None
+    source: str = Field(default="", max_length=MAX_SOURCE_LENGTH)
+    as_of: date | None = None
+    confidence: str = ""
+    note: str = Field(default="", max_length=MAX_NOTE_LENGTH)
+
+    @model_validator(mode="after")
+    def _provenance(self) -> FactDoc:
+        if self.source and not re.match(r"^https?://\S+$", self.source):
+            raise ValueError(f"Quelle {self.source!r} ist keine Internetadresse (http:// oder https://)")
+        if self.confidence and self.confidence not in CONFIDENCE_LABELS:
+            raise ValueError(f"Sicherheit {self.confidence!r} unbekannt; erlaubt: {', '.join(CONFIDENCE_LABELS)}")
+        if self.value is not None and not (self.source and self.confidence):
+            raise ValueError("ein bekannter Wert braucht eine Quelle und eine Sicherheit (hoch, mittel, niedrig)")
+        return self
+
+
+def _fact_check(name: str):
+    def check(cls, fact: FactDoc | None) -> FactDoc | None:
+        if fact is not None:
+            fact.value = check_value(name, fact.value)
+        return fact
+
+    return field_validator(name)(check)
+
+
+FactsDoc = create_model(
+    "FactsDoc",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="The facts of one member by name (``core.member_facts.FACT_FIELDS``); a missing one is not stated.",
+    __validators__={f"_check_{name}": _fact_check(name) for name in FACT_FIELDS},
+    **{name: (FactDoc | None, None) for name in FACT_FIELDS},
+)
+
+
+def stated_facts(facts: BaseModel) -> dict[str, FactDoc]:
+    """The facts a document states, by name."""
+    return {name: fact for name in FACT_FIELDS if (fact := getattr(facts, name)) is not None}
+
+
 class ProfileDoc(BaseModel):
     """One member with its interest profile and recipients."""
 
@@ -78,6 +130,7 @@ class ProfileDoc(BaseModel):
     kreis: str = ""
     ags: str = ""
     bezirksregierung: str = ""
+    preset: str = ""  # set while the interests are the default written from the member's facts
     interests: str = ""
     keywords: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
@@ -89,6 +142,7 @@ class ProfileDoc(BaseModel):
     send_nothing_new: bool = False
     auto_approve_score: float | None = Field(default=None, ge=0, le=100)
     recipients: list[RecipientDoc] = Field(default_factory=list)
+    facts: FactsDoc = Field(default_factory=FactsDoc)
 
     @field_validator("slug")
     @classmethod
@@ -129,3 +183,12 @@ class ProfileDoc(BaseModel):
         if doubles:
             raise ValueError(f"Empfänger doppelt eingetragen: {', '.join(doubles)}")
         return value
+
+    @model_validator(mode="after")
+    def _agrees_with_facts(self) -> ProfileDoc:
+        """``ags`` and ``bezirksregierung`` repeat two facts; where both are given they must agree."""
+        for name in ("ags", "bezirksregierung"):
+            fact = getattr(self.facts, name)
+            if fact is not None and fact.value is not None and getattr(self, name) not in ("", fact.value):
+                raise ValueError(f"{name} {getattr(self, name)!r} widerspricht facts.{name} {fact.value!r}")
+        return self

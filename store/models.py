@@ -7,7 +7,7 @@ place, for a change to be saved.
 Tables, by concern:
 - sources:     Source, CrawlRun
 - programmes:  Programme, ProgrammeRevision, ProgrammeLink
-- members:     Member, Profile, Recipient
+- members:     Member, MemberFact, Profile, Recipient
 - curation:    Match, Feedback, AuditLog, StaffUser
 - mail:        Digest, DigestSend, BounceEvent
 - operations:  JobLock, UsedToken
@@ -19,7 +19,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.explanation import Explanation, ExplanationType
@@ -218,11 +218,33 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _time(nullable=False)
 
 
+class MemberFact(SQLModel, table=True):
+    """One version of one fact about a member (``core.member_facts``: AGS, population, GRW area ...).
+
+    Append-only: a correction adds a row, so every earlier value stays with who recorded it, when and
+    why. The newest row per member and name is the fact in force; ``value`` None means unknown.
+    """
+
+    __table_args__ = (Index("ix_memberfact_member_name", "member_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    name: str = Field(max_length=32)
+    value: Any = Field(default=None, sa_column=Column(JSONType, nullable=True))
+    source: str = Field(default="", max_length=2048)  # web address the value was read from
+    as_of: date | None = None  # the date the value holds for
+    confidence: str = Field(default="", max_length=16)  # hoch | mittel | niedrig
+    note: str = _text()  # why this value: provenance, or the reason for a correction
+    recorded_by: str = Field(max_length=320)  # "seed", "import", or the staff member's e-mail
+    recorded_at: datetime = _time(nullable=False)
+
+
 class Profile(SQLModel, table=True):
     """A member's interest profile: the query the matcher runs for it."""
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", unique=True, index=True)
+    preset: str = Field(default="", max_length=64)  # set while the interests are a default from the facts
     interests: str = _text()
     keywords: list[str] = _json()
     exclude: list[str] = _json()

@@ -16,6 +16,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import func, select
 
+from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
+from profiles.facts import current_facts
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
 from store.models import AuditLog, Member, Recipient, RecipientStatus
@@ -121,6 +123,9 @@ def _page(
             "keywords": join_terms(doc.keywords),
             "exclude": join_terms(doc.exclude),
             "recipients": recipients,
+            "facts": current_facts(session, member.id),
+            "fact_fields": FACT_FIELDS.values(),
+            "confidences": CONFIDENCE_LABELS,
             "topic_labels": labels("foerderbereich"),
             "type_labels": labels("foerderart"),
             "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES},
@@ -140,8 +145,8 @@ def profile_page(request: Request, session: SessionDep, member: MemberDep) -> HT
 @router.post("/profile")
 async def save_profile(request: Request, session: SessionDep, member: MemberDep) -> Response:
     doc = profile_doc(session, member)
-    try:
-        doc = validated(doc, **profile_changes(await request.form()))
+    try:  # saved by the member, the interests are no longer the preset from the facts
+        doc = validated(doc, **profile_changes(await request.form()), preset="")
     except ProfileFormError as exc:
         return _page(request, session, member, errors=exc.errors, status_code=400)
     apply_profiles(session, [doc])

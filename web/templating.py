@@ -6,6 +6,7 @@ Autoescape is on for every template; only ``web.sanitize.clean_html`` output is 
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from core.member_facts import value_label
 from web.csrf import csrf_token
 from web.labels import REASON_LABELS, label, level_label, state_label
 from web.sanitize import clean_html, safe_url
@@ -34,6 +36,23 @@ def de_datetime(value: datetime | None) -> str:
     return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
+def fact_value(value, name: str) -> str:
+    return value_label(name, value)
+
+
+RECORDERS = {"seed": "aus den mitgelieferten Gemeindedaten", "import": "aus einem Datei-Import"}
+
+
+def recorder(actor: str) -> str:
+    """Who recorded a fact version, as a person reads it ("von kurator@rvr.ruhr")."""
+    return RECORDERS.get(actor, f"von {actor}")
+
+
+def source_host(url: str) -> str:
+    """The site a source lives on, as link text ("recht.nrw.de")."""
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
 def make_templates() -> Jinja2Templates:
     env = Environment(loader=PackageLoader("templates", "web"), autoescape=select_autoescape(default=True))
     templates = Jinja2Templates(env=env)
@@ -45,6 +64,9 @@ def make_templates() -> Jinja2Templates:
         safe_url=safe_url,
         level_label=level_label,
         state_label=state_label,
+        fact_value=fact_value,
+        source_host=source_host,
+        recorder=recorder,
     )
     return templates
 
