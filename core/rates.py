@@ -74,7 +74,8 @@ def format_euros(value: float) -> str:
         return f"{text} Mio. Euro"
     if value == int(value):
         return f"{int(value):,} Euro".replace(",", ".")
-    return f"{value:,.2f} Euro".replace(",", " ").replace(".", ",").replace(" ", ".")
+    whole, cents = f"{value:,.2f}".split(".")
+    return f"{whole.replace(',', '.')},{cents} Euro"
 
 
 # -- what is read ----------------------------------------------------------------------------------
@@ -138,12 +139,12 @@ class FundingTerms:
 
     @property
     def rate_min(self) -> float | None:
-        """The lowest rate stated (None when every statement is an upper bound)."""
+        """The lowest rate any sentence states (None when every statement is an upper bound)."""
         rule = self.rule()
         if rule is not None:
             return _rule_range(*rule)[0]
-        lows = [r.low for r in self.grant_rates()]
-        return min(lows) if lows and None not in lows else None
+        lows = [r.low for r in self.grant_rates() if r.low is not None]
+        return min(lows) if lows else None
 
     @property
     def rate_max(self) -> float | None:
@@ -601,6 +602,16 @@ def read_funding_terms(*texts: str) -> FundingTerms:
             rates.extend(terms.rates)
             amounts.extend(terms.amounts)
     return FundingTerms(tuple(rates), tuple(amounts))
+
+
+def funding_columns(stated_rate: str, *texts: str) -> dict[str, Any]:
+    """The programme fields of a source item: ``stated_rate`` is the source's own rate field (an NRW
+    "Wie hoch ist die Förderung?" section, a CSV column) and wins as ``funding_rate`` when present;
+    the numbers are read from it and from the texts."""
+    columns = read_funding_terms(stated_rate, *texts).columns()
+    if stated_rate.strip():
+        columns["funding_rate"] = stated_rate.strip()[:FUNDING_RATE_MAX_CHARS]
+    return columns
 
 
 # -- the own share ---------------------------------------------------------------------------------
