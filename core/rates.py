@@ -166,6 +166,12 @@ class FundingTerms:
         ceilings = [a.euros for a in self.amounts if a.kind in ("max", "fixed")]
         return max(ceilings) if ceilings else None
 
+    def rate_text(self) -> str:
+        """The rate in a few words: "bis zu 90 %", "40–80 %", "50 %"; "" when no sentence states one."""
+        if self.rate_min is None and self.rate_max is None:
+            return ""
+        return _span(self.rate_min, self.rate_max)
+
     def funding_rate_text(self) -> str:
         """The rate as the source writes it, for ``Programme.funding_rate``: the first sentence that
         states a rate, or (when that is too long) its rate phrases joined by " … "."""

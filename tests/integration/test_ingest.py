@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from store.ingest import Ingest
@@ -18,8 +20,8 @@ def _item(key: str, **fields) -> dict:
     } | fields
 
 
-def _crawl(engine, items, complete=True, error=""):
-    ingest = Ingest(engine, "test", source_name="Testquelle")
+def _crawl(engine, items, complete=True, error="", today=date(2026, 11, 26)):
+    ingest = Ingest(engine, "test", source_name="Testquelle", today=today)
     for item in items:
         ingest.add(item)
     if error:
@@ -91,9 +93,10 @@ def test_stub_without_title_is_counted_invalid_and_skipped(engine):
         assert "stub" in stored.stats["invalid_items"][0]
 
 
-def test_deadline_change_is_typed(engine):
+def test_deadline_moved_later_before_it_passed_is_typed_extended_with_details(engine):
     _crawl(engine, [_item("a", deadlines=["2026-12-01"], next_deadline="2026-12-01", last_deadline="2026-12-01")])
     _crawl(engine, [_item("a", deadlines=["2027-01-15"], next_deadline="2027-01-15", last_deadline="2027-01-15")])
     with Session(engine) as session:
         revision = session.exec(select(ProgrammeRevision)).one()
-    assert "deadline_extended" in revision.change_types
+    assert revision.change_types == ["deadline_extended"]
+    assert revision.change_details[0]["summary"] == "01.12.2026 → 15.01.2027"
