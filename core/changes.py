@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
 from core.labels import CHANGE_LABELS, FIELD_LABELS
-from core.rates import FundingTerms, format_euros, read_funding_terms
+from core.rates import FundingTerms, format_euros, rate_span, read_funding_terms
 from core.sentences import split_sentences
 from core.vocab import label
 
@@ -58,6 +59,7 @@ _EXHAUSTED = re.compile(
 _NOT_EXHAUSTED = re.compile(r"\b(?:nicht|bis|solange|sobald|wenn|falls|sofern|soweit|bevor)\b", re.IGNORECASE)
 _LOST_CHARACTERS = re.compile("[?\u2013\u2014\u2010\u2011\u2012\u201e\u201c\u201d\u201a\u2018\u2019\"'»«-]+")
 _TAG = re.compile(r"<[^>]*>")
+_READING_FOLD = re.compile("[?\u2013\u2014\u201e\u201c\u201d\u201a\u2018\u2019»«]")
 _SUMMARY_CHARS = 200
 
 
@@ -208,33 +210,49 @@ def _budget_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return [Change("budget_exhausted", "Mittel verfügbar", "Mittel ausgeschöpft", fresh[0], _shorten(fresh[0]))]
 
 
-def funding_terms(fields: dict[str, Any]) -> FundingTerms:
-    """The rates and amounts of a programme's stored fields (the same texts the spiders read)."""
-    return read_funding_terms(
-        str(fields.get("funding_rate") or ""),
-        str(fields.get("teaser_text") or ""),
-        str(fields.get("description_text") or ""),
-        str(fields.get("eligibility_text") or ""),
-    )
+def funding_terms(fields: dict[str, Any], *, folded: bool = False) -> FundingTerms:
+    """The rates and amounts of a programme's stored fields (the same texts the spiders read).
+
+    ``funding_rate`` is read only when the texts state no rate: the export spiders fill it from
+    the texts (reading it again would count their rate twice), NRW pages from a section of its own.
+    ``folded`` reads every quote, dash and "?" as "-": the export writes "?" for a lost dash or
+    quote, which also ends a sentence there, so a text and its repaired twin can cut into different
+    sentences. Folded, both read alike, and the figures keep their ranges ("40–80 %").
+    """
+    rate, *texts = (str(fields.get(name) or "") for name in ("funding_rate", *_RATE_TEXTS))
+    if folded:
+        rate, texts = _READING_FOLD.sub("-", rate), [_READING_FOLD.sub("-", text) for text in texts]
+    terms = read_funding_terms(*texts)
+    if rate and not any(r.kind in _RATE_KINDS for r in terms.rates):
+        terms = read_funding_terms(rate, *texts)
+    return terms
+
+
+_RATE_KINDS = ("rate", "base", "adjustment")
+_RATE_TEXTS = ("teaser_text", "description_text", "eligibility_text")
 
 
 def _terms_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    before, after = funding_terms(old), funding_terms(new)
+    before, after = funding_terms(old, folded=True), funding_terms(new, folded=True)
+    shown = funding_terms(new)  # the sentences as the source writes them
     changes = []
-    rate_kinds = ("rate", "base", "adjustment")
-    old_rates = sorted(f for f in before.rate_figures() if f[0] in rate_kinds)
-    new_rates = sorted(f for f in after.rate_figures() if f[0] in rate_kinds)
-    if old_rates != new_rates and (before.rate_text() or after.rate_text()):
-        was, now = before.rate_text() or "keine Angabe", after.rate_text() or "keine Angabe"
-        changed = [r for r in after.rates if (r.kind, r.low, r.high) not in set(before.rate_figures())]
-        sentence = (changed or [r for r in after.rates if r.kind in rate_kinds] or [None])[0]
-        if was != now or changed:
-            changes.append(Change("rate_changed", was, now, sentence.sentence if sentence else "", f"{was} → {now}"))
+    old_rates = Counter((r.kind, r.low, r.high) for r in before.rates if r.kind in _RATE_KINDS)
+    new_rates = Counter((r.kind, r.low, r.high) for r in after.rates if r.kind in _RATE_KINDS)
+    if old_rates != new_rates:
+        gone, came = list((old_rates - new_rates).elements()), list((new_rates - old_rates).elements())
+        if len(gone) == len(came) == 1:  # one figure replaced: say which
+            was, now = rate_span(*gone[0][1:]), rate_span(*came[0][1:])
+        else:
+            was, now = before.rate_text() or "keine Angabe", after.rate_text() or "keine Angabe"
+        stating = [r.sentence for r in shown.rates if (r.kind, r.low, r.high) in came] or [
+            r.sentence for r in shown.rates if r.kind in _RATE_KINDS
+        ]
+        changes.append(Change("rate_changed", was, now, stating[0] if stating else "", f"{was} → {now}"))
     if before.amount_max != after.amount_max:
         was = format_euros(before.amount_max) if before.amount_max is not None else "keine Angabe"
         now = format_euros(after.amount_max) if after.amount_max is not None else "keine Angabe"
-        stating = [a for a in after.amounts if a.euros == after.amount_max and a.kind in ("max", "fixed")]
-        changes.append(Change("max_amount_changed", was, now, stating[0].sentence if stating else "", f"{was} → {now}"))
+        stating = [a.sentence for a in shown.amounts if a.euros == after.amount_max and a.kind in ("max", "fixed")]
+        changes.append(Change("max_amount_changed", was, now, stating[0] if stating else "", f"{was} → {now}"))
     return changes
 
 

@@ -101,6 +101,11 @@ class RateStatement:
     group: str = ""  # "kommune" or "financially_weak" when the sentence limits it to them
     factors: tuple[str, ...] = ()
 
+    @property
+    def text(self) -> str:
+        """The figure in a few words: "bis zu 90 %", "40–80 %", "mindestens 20 %"."""
+        return rate_span(self.low, self.high)
+
 
 @dataclass(frozen=True)
 class AmountStatement:
@@ -170,7 +175,7 @@ class FundingTerms:
         """The rate in a few words: "bis zu 90 %", "40–80 %", "50 %"; "" when no sentence states one."""
         if self.rate_min is None and self.rate_max is None:
             return ""
-        return _span(self.rate_min, self.rate_max)
+        return rate_span(self.rate_min, self.rate_max)
 
     def funding_rate_text(self) -> str:
         """The rate as the source writes it, for ``Programme.funding_rate``: the first sentence that
@@ -643,7 +648,8 @@ class OwnShare:
     missing: tuple[str, ...] = ()
 
 
-def _span(low: float | None, high: float | None) -> str:
+def rate_span(low: float | None, high: float | None) -> str:
+    """A rate's bounds in words: "50 %", "40–80 %", "bis zu 90 %", "mindestens 20 %"."""
     if low is not None and high is not None:
         return format_percent(low) if low == high else f"{format_percent(low)[:-2]}–{format_percent(high)}"
     if high is not None:
@@ -654,7 +660,7 @@ def _span(low: float | None, high: float | None) -> str:
 def _share_span(low: float | None, high: float | None) -> str:
     """The own share as words: rates (low, high) → Eigenanteil (100 − high, 100 − low)."""
     if low is not None and high is not None:
-        return _span(100 - high, 100 - low)
+        return rate_span(100 - high, 100 - low)
     if high is not None:
         return f"mindestens {format_percent(100 - high)}"
     return f"höchstens {format_percent(100 - low)}" if low is not None else "nicht angegeben"
@@ -697,7 +703,7 @@ def own_share(terms: FundingTerms, facts: dict[str, Any] | None = None) -> OwnSh
         low = min(lows) if None not in lows else None
         high = max((r.high for r in chosen if r.high is not None), default=None)
         sentence = chosen[0].sentence
-        rate = _span(low, high)
+        rate = rate_span(low, high)
         if not grants:
             return OwnShare(
                 low, high, None, None,
@@ -718,7 +724,7 @@ def own_share(terms: FundingTerms, facts: dict[str, Any] | None = None) -> OwnSh
     stated = [r for r in terms.rates if r.kind == "own_share"]
     if stated:
         first = stated[0]
-        share = _span(first.low, first.high)
+        share = rate_span(first.low, first.high)
         rate = _share_span(first.low, first.high)
         return OwnShare(
             None if first.high is None else 100 - first.high,
@@ -749,8 +755,8 @@ def _own_share_by_rule(base: RateStatement, adjustments: list[RateStatement], fa
             steps.append(f"{points:+g} Punkte ({name})")
     sentence = " ".join(dict.fromkeys([base.sentence, *(a.sentence for a in adjustments)]))
     if missing:
-        text = f"Förderquote {_span(low, high)} → Eigenanteil {_share_span(low, high)}; {_missing_line(missing)}"
-        how = " ".join(steps) + f", Zu- oder Abschläge für {', '.join(open_factors)} offen: {_span(low, high)}"
+        text = f"Förderquote {rate_span(low, high)} → Eigenanteil {_share_span(low, high)}; {_missing_line(missing)}"
+        how = " ".join(steps) + f", Zu- oder Abschläge für {', '.join(open_factors)} offen: {rate_span(low, high)}"
         return OwnShare(low, high, 100 - high, 100 - low, text, how, sentence, tuple(missing))
     text = f"Förderquote {format_percent(rate)} → Eigenanteil {format_percent(100 - rate)}"
     how = " ".join(steps) + f" = {format_percent(rate)}; Eigenanteil 100 % minus {format_percent(rate)}"
