@@ -47,17 +47,17 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     quiet = sum(1 for pair in pairs if not pair["expected"])
     print(f"{PAIRS.name}: {len(pairs)} pairs ({quiet} that must give no type)")
-    print(f"{'type':26} {'label':30} {'pairs':>5} {'precision':>10} {'recall':>8}")
+    print(f"{'type':26} {'label':34} {'pairs':>5} {'precision':>10} {'recall':>8}")
     for key in CHANGE_LABELS:
         if tp[key] + fp[key] + fn[key] == 0:
             continue
         print(
-            f"{key:26} {CHANGE_LABELS[key]:30} {tp[key] + fn[key]:>5} {_ratio(tp[key], tp[key] + fp[key]):>10} "
+            f"{key:26} {CHANGE_LABELS[key]:34} {tp[key] + fn[key]:>5} {_ratio(tp[key], tp[key] + fp[key]):>10} "
             f"{_ratio(tp[key], tp[key] + fn[key]):>8}"
         )
     total_tp, total_fp, total_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
     print(
-        f"{'all':57} {total_tp + total_fn:>5} {_ratio(total_tp, total_tp + total_fp):>10} "
+        f"{'all':61} {total_tp + total_fn:>5} {_ratio(total_tp, total_tp + total_fp):>10} "
         f"{_ratio(total_tp, total_tp + total_fn):>8}"
     )
     print(f"pairs typed exactly: {len(pairs) - len(wrong)}/{len(pairs)}; {len(pairs) / elapsed:,.0f} pairs/s")
