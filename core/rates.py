@@ -25,7 +25,7 @@ Every function here takes any text and never raises.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from core.sentences import split_sentences
@@ -239,7 +239,6 @@ _MIN_BEFORE = re.compile(
     r"(?:mindestens|wenigstens|nicht\s+weniger\s+als|mehr\s+als)" + _FILLER + r"\s*(?:EUR|€)?\s*$",
     _I,
 )
-_BETWEEN_BEFORE = re.compile(r"zwischen\s*(?:EUR|€)?\s*$", _I)
 _RANGE_HEAD = re.compile(
     r"(?<![\d.,])(?P<n>" + _NUMBER + r")(?:\s*(?P<m>Mio\.?|Millionen|Mrd\.?|Tsd\.?))?\s*(?:bis|-|–)\s*(?:zu\s+)?$", _I
 )
@@ -345,9 +344,6 @@ class _Mention:
     low: float | None
     high: float | None
     unit: str
-    kind: str = ""
-    phrase: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _percent_mentions(sentence: str) -> list[_Mention]:
