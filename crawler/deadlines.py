@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.sentences import split_sentences
+
 MONTHS = {
     "januar": 1,
     "jänner": 1,
@@ -93,10 +95,6 @@ _CLOSED = re.compile(
     r"ausgelaufen|abgelaufen|beendet|eingestellt|geschlossen|keine\s+(?:neuen\s+)?antr[äa]ge\s+(?:mehr\s+)?",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ„\"(])|\n+")
-_NO_SPLIT_BEFORE = re.compile(
-    r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd)\.$"
-)
 
 
 @dataclass(frozen=True)
@@ -170,23 +168,6 @@ def parse_german_date(text: str, *, default_year: int | None = None) -> date | N
     except (TypeError, ValueError):
         return None
     return None
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of German prose, keeping "31. März" and "z. B." inside their sentence."""
-    sentences: list[str] = []
-    start = 0
-    for boundary in _SENTENCE_END.finditer(text):
-        head = text[start : boundary.start()]
-        if "\n" not in boundary.group() and _NO_SPLIT_BEFORE.search(head):
-            continue
-        if head.strip():
-            sentences.append(" ".join(head.split()))
-        start = boundary.end()
-    tail = text[start:]
-    if tail.strip():
-        sentences.append(" ".join(tail.split()))
-    return sentences
 
 
 def _dates_of_sentence(sentence: str, today: date) -> tuple[list[date], list[date]]:

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.rates import funding_columns
 from crawler.deadlines import parse_german_date
 
 SOURCE_KEY = "manual"
@@ -115,7 +116,7 @@ def row_to_item(row: dict, today: date) -> dict:
         "funder": str(row.get("funder") or "").strip(),
         "keywords": str(row.get("keywords") or "").strip(),
         "deadline_text": str(row.get("deadline_text") or "").strip(),
-        "funding_rate": str(row.get("funding_rate") or "").strip()[:255],
+        **funding_columns(str(row.get("funding_rate") or ""), str(row.get("description") or "")),
         "status_note": str(row.get("status_note") or "").strip(),
         "opens_on": opens_on,
         "status": status,

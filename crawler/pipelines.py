@@ -46,6 +46,7 @@ class StorePipeline:
             level=getattr(spider, "source_level", "other"),
             source_url=getattr(spider, "source_url", ""),
             attribution=getattr(spider, "attribution", ""),
+            today=getattr(spider, "today", None),
         )
         spider.crawl_run_id = self.ingest.run.id
 

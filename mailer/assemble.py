@@ -17,6 +17,7 @@ import nh3
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.labels import CHANGE_LABELS
 from mailer.config import MailConfig
 from mailer.periods import send_date
 from store.models import (
@@ -35,15 +36,6 @@ from store.models import (
     Source,
 )
 
-CHANGE_LABELS = {
-    "deadline_extended": "Frist verlängert",
-    "closed": "Antragstellung nicht mehr möglich",
-    "new_call": "neuer Aufruf geöffnet",
-    "rate_changed": "Förderquote geändert",
-    "reopened": "Antragstellung wieder möglich",
-    "reappeared": "wieder in der Quelle veröffentlicht",
-    "removed": "nicht mehr in der Quelle veröffentlicht",
-}
 LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU"}
 DISCLAIMER = (
     "Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
@@ -365,7 +357,9 @@ def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
     labels = [CHANGE_LABELS[t] for t in revision.change_types if t in CHANGE_LABELS]
     detail = ""
     new_deadline = revision.new_values.get("next_deadline")
-    if "deadline_extended" in revision.change_types and new_deadline:
+    if revision.change_details:  # "31.03.2027 → 28.02.2027" per typed change
+        detail = "; ".join(plain(str(d.get("summary", ""))) for d in revision.change_details if d.get("summary"))
+    elif "deadline_extended" in revision.change_types and new_deadline:  # revisions stored before details
         detail = f"Neue Frist: {german_date(date.fromisoformat(str(new_deadline)[:10]))}"
     elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
         detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"

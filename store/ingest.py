@@ -13,11 +13,13 @@ import hashlib
 import json
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core.changes import classify_changes
 from store.models import CrawlRun, Programme, ProgrammeRevision, RunStatus, Source
 from store.types import utcnow
 
@@ -47,6 +49,10 @@ ITEM_FIELDS = frozenset(
         "contact",
         "links",
         "funding_rate",
+        "rate_min_pct",
+        "rate_max_pct",
+        "amount_min_eur",
+        "amount_max_eur",
         "budget_eur",
         "status",
         "opens_on",
@@ -80,6 +86,10 @@ HASHED_FIELDS = (
     "eligible_applicants",
     "municipal_signals",
     "funding_rate",
+    "rate_min_pct",
+    "rate_max_pct",
+    "amount_min_eur",
+    "amount_max_eur",
     "budget_eur",
     "status",
     "opens_on",
@@ -89,6 +99,11 @@ HASHED_FIELDS = (
     "rolling",
     "closed",
 )
+
+# Compared to type a change (core.changes): the hashed fields plus the sentence the deadlines were
+# read from, which tells a moved deadline from a calendar that rolled over.
+CLASSIFIED_FIELDS = (*HASHED_FIELDS, "deadline_sentence")
+BERLIN = ZoneInfo("Europe/Berlin")
 
 # A complete run that sees fewer items than this share of the previous complete run is suspect.
 MAX_DROP = 0.30
@@ -155,33 +170,6 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def classify_change(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Typed changes a reader cares about, derived from the old and new field values."""
-    types: list[str] = []
-    old_last, new_last = old.get("last_deadline"), new.get("last_deadline")
-    old_next, new_next = old.get("next_deadline"), new.get("next_deadline")
-    if (
-        old_last
-        and new_last
-        and new_last > old_last
-        and set(old.get("deadlines") or []) - set(new.get("deadlines") or [])
-    ):
-        types.append("deadline_extended")
-    elif new_next and (not old_next or new_next > old_next) and new_next not in (old.get("deadlines") or []):
-        types.append("new_call" if old.get("closed") or old.get("status") == "closed" else "deadline_extended")
-    if new.get("closed") and not old.get("closed") or (new.get("status") == "closed" and old.get("status") != "closed"):
-        types.append("closed")
-    elif (
-        (old.get("closed") or old.get("status") == "closed")
-        and not new.get("closed")
-        and new.get("status") in ("open", "forthcoming")
-    ) and "new_call" not in types:
-        types.append("new_call")
-    if old.get("funding_rate") != new.get("funding_rate") and (old.get("funding_rate") or new.get("funding_rate")):
-        types.append("rate_changed")
-    return sorted(set(types))
-
-
 def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
     """A complete ``Programme`` row for a bulk INSERT: the item's values over the model's defaults
     (a bulk INSERT bypasses the model constructor, so its default factories are applied here)."""
@@ -212,9 +200,12 @@ class Ingest:
         level: str = "other",
         source_url: str = "",
         attribution: str = "",
+        today: date | None = None,
     ) -> None:
+        """``today`` is the day deadlines are judged against (the spider's; default: today in Berlin)."""
         self.engine = engine
         self.source_key = source_key
+        self.today = today or utcnow().astimezone(BERLIN).date()
         self.errors: list[str] = []
         self._seen_ids: set[int] = set()
         self._unchanged_ids: list[int] = []
@@ -285,12 +276,13 @@ class Ingest:
                 self.run.unchanged += 1
                 return "unchanged"
             programme = self._session.get(Programme, pid)
-            old = {name: getattr(programme, name) for name in HASHED_FIELDS}
+            old = {name: getattr(programme, name) for name in CLASSIFIED_FIELDS}
             for name, value in clean.items():
                 setattr(programme, name, value)
-            new = {name: getattr(programme, name) for name in HASHED_FIELDS}
+            new = {name: getattr(programme, name) for name in CLASSIFIED_FIELDS}
             changed = [name for name in HASHED_FIELDS if old[name] != new[name]]
-            types = classify_change(old, new)
+            changes = classify_changes(old, new, today=self.today)
+            types = [change.type for change in changes]
             if removed_at is not None:
                 programme.removed_at = None
                 types.append("reappeared")
@@ -306,6 +298,7 @@ class Ingest:
                     old_values={n: _jsonable(old[n]) for n in changed},
                     new_values={n: _jsonable(new[n]) for n in changed},
                     change_types=types,
+                    change_details=[change.as_dict() for change in changes],
                 )
             )
             self._known[key] = (pid, digest, None)

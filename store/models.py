@@ -138,6 +138,13 @@ class Programme(SQLModel, table=True):
     contact: dict = _json(dict)
     links: list[dict] = _json()  # [{"title": ..., "url": ...}]
     funding_rate: str = Field(default="", max_length=255)  # as written, e.g. "bis zu 90 %"
+    # Bounds read from the texts by core.rates (None = no sentence states them): the lowest and
+    # highest Förderquote in percent, the smallest (Mindestbetrag, Bagatellgrenze) and largest
+    # (Höchstbetrag) sum in euros.
+    rate_min_pct: float | None = None
+    rate_max_pct: float | None = None
+    amount_min_eur: float | None = None
+    amount_max_eur: float | None = None
     budget_eur: float | None = None
     status: str = Field(default=ProgrammeStatus.unknown, max_length=16, index=True)
     opens_on: date | None = None
@@ -166,7 +173,9 @@ class ProgrammeRevision(SQLModel, table=True):
     changed_fields: list[str] = _json()
     old_values: dict = _json(dict)
     new_values: dict = _json(dict)
-    change_types: list[str] = _json()  # deadline_extended, closed, reopened, new_call, rate_changed, removed
+    change_types: list[str] = _json()  # keys of core.labels.CHANGE_LABELS: deadline_brought_forward, closed ...
+    # One dict per change type: {"type", "old", "new", "sentence", "summary"} (core.changes.Change).
+    change_details: list[dict] = _json()
 
 
 class ProgrammeLink(SQLModel, table=True):

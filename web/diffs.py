@@ -11,34 +11,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from core.labels import FIELD_LABELS
 from store.models import ProgrammeRevision
 
-FIELD_LABELS = {
-    "title": "Titel",
-    "url": "Adresse",
-    "teaser_text": "Kurztext",
-    "description_text": "Beschreibung",
-    "eligibility_text": "Voraussetzungen",
-    "legal_text": "Rechtsgrundlage",
-    "deadline_text": "Fristen (Text)",
-    "status_note": "Statushinweis",
-    "funder": "Fördergeber",
-    "funding_types": "Förderart",
-    "funding_areas": "Förderbereich",
-    "funding_subareas": "Unterbereiche",
-    "regions": "Fördergebiet",
-    "eligible_applicants": "Förderberechtigte",
-    "municipal_signals": "Hinweise auf Kommunen",
-    "funding_rate": "Förderquote",
-    "budget_eur": "Budget (EUR)",
-    "status": "Status",
-    "opens_on": "Beginn",
-    "next_deadline": "Nächste Frist",
-    "last_deadline": "Letzte Frist",
-    "deadlines": "Fristen",
-    "rolling": "Laufend",
-    "closed": "Geschlossen",
-}
 SHORT = 120
 # Sentence ends: a full stop etc. after a non-digit, followed by a capital ("1. März" stays whole).
 _SENTENCE = re.compile(r"(?<=[^\d\s][.!?;])\s+(?=[A-ZÄÖÜ0-9])|\n+")

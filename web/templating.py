@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from core.labels import CHANGE_LABELS
 from core.member_facts import value_label
 from web.csrf import csrf_token
 from web.labels import REASON_LABELS, label, level_label, state_label
@@ -56,7 +57,7 @@ def source_host(url: str) -> str:
 def make_templates() -> Jinja2Templates:
     env = Environment(loader=PackageLoader("templates", "web"), autoescape=select_autoescape(default=True))
     templates = Jinja2Templates(env=env)
-    env.globals.update(csrf_token=csrf_token, label=label, reason_labels=REASON_LABELS)
+    env.globals.update(csrf_token=csrf_token, label=label, reason_labels=REASON_LABELS, change_labels=CHANGE_LABELS)
     env.filters.update(
         de_date=de_date,
         de_datetime=de_datetime,

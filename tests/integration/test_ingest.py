@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 from sqlmodel import Session, select
 
+from crawler.spiders.foerderdatenbank.export_parser import parse_export
+from crawler.spiders.foerderdatenbank.export_writer import ExportWriter
 from store.ingest import Ingest
 from store.models import CrawlRun, Programme, ProgrammeRevision
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _item(key: str, **fields) -> dict:
@@ -18,8 +26,8 @@ def _item(key: str, **fields) -> dict:
     } | fields
 
 
-def _crawl(engine, items, complete=True, error=""):
-    ingest = Ingest(engine, "test", source_name="Testquelle")
+def _crawl(engine, items, complete=True, error="", today=date(2026, 11, 26)):
+    ingest = Ingest(engine, "test", source_name="Testquelle", today=today)
     for item in items:
         ingest.add(item)
     if error:
@@ -91,9 +99,32 @@ def test_stub_without_title_is_counted_invalid_and_skipped(engine):
         assert "stub" in stored.stats["invalid_items"][0]
 
 
-def test_deadline_change_is_typed(engine):
+def test_deadline_moved_later_before_it_passed_is_typed_extended_with_details(engine):
     _crawl(engine, [_item("a", deadlines=["2026-12-01"], next_deadline="2026-12-01", last_deadline="2026-12-01")])
     _crawl(engine, [_item("a", deadlines=["2027-01-15"], next_deadline="2027-01-15", last_deadline="2027-01-15")])
     with Session(engine) as session:
         revision = session.exec(select(ProgrammeRevision)).one()
-    assert "deadline_extended" in revision.change_types
+    assert revision.change_types == ["deadline_extended"]
+    assert revision.change_details[0]["summary"] == "01.12.2026 → 15.01.2027"
+
+
+def test_export_crawl_moving_a_deadline_forward_stores_type_dates_and_sentence(engine):
+    """Two crawls of the real export format: the second has the Stichtag a month earlier."""
+    record = json.loads((FIXTURES / "foerderdatenbank" / "corpus_sample.json").read_text(encoding="utf-8"))[0]
+    assert record["id_url"] == "land-schleswig-holstein-e-sport-foerderrichtlinie"
+    today = date(2026, 12, 3)
+    for stichtag in ("31.3.2027", "28.2.2027"):
+        writer = ExportWriter()
+        writer.programme(record | {"deadlines": record["deadlines"].replace("30.6.2024", stichtag)})
+        ingest = Ingest(engine, "foerderdatenbank", today=today)
+        for item in parse_export(writer.to_zip(), today=today).items:
+            assert ingest.add(item) in ("new", "changed")
+        ingest.finish(complete=True)
+    with Session(engine) as session:
+        revision = session.exec(select(ProgrammeRevision)).one()
+        programme = session.get(Programme, revision.programme_id)
+    assert revision.change_types == ["deadline_brought_forward"]
+    (detail,) = revision.change_details
+    assert (detail["old"], detail["new"], detail["summary"]) == ("31.03.2027", "28.02.2027", "31.03.2027 → 28.02.2027")
+    assert detail["sentence"] == programme.deadline_sentence
+    assert "für das Jahr 2024 bis spätestens 28.2.2027" in detail["sentence"]

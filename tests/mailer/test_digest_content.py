@@ -101,6 +101,33 @@ def test_typed_changes_of_programmes_already_sent(engine, world, mail_config, to
     assert next_week.sent == 0 and next_week.members_without_news == 1  # reported once only
 
 
+def test_typed_change_details_reach_the_mail(engine, world, mail_config, today, period):
+    member = world.member("selm", recipients=["a@selm.example"])
+    programme = world.programme("E-Sport-Förderrichtlinie", deadline=today + dt.timedelta(days=90))
+    world.match(member, programme, state="sent", sent_at=utcnow() - dt.timedelta(days=10))
+    with Session(engine) as session:
+        session.add(
+            ProgrammeRevision(
+                programme_id=programme,
+                change_types=["deadline_brought_forward"],
+                changed_fields=["deadline_text", "deadlines"],
+                change_details=[
+                    {
+                        "type": "deadline_brought_forward",
+                        "old": "31.03.2027",
+                        "new": "28.02.2027",
+                        "sentence": "für das Jahr 2024 bis spätestens 28.2.2027",
+                        "summary": "31.03.2027 → 28.02.2027",
+                    }
+                ],
+            )
+        )
+        session.commit()
+    assert send_period(engine, mail_config, period=period, today=today).sent == 1
+    rendered = render_digest(_content(engine, member, period, today, mail_config), mail_config)
+    assert "Frist vorgezogen: E-Sport-Förderrichtlinie – 31.03.2027 → 28.02.2027" in rendered.text
+
+
 def test_nothing_new_sends_nothing_unless_asked(engine, world, mail_config, today, period):
     world.member("quiet", recipients=["a@quiet.example"])
     wants_note = world.member("curious", recipients=["a@curious.example"], send_nothing_new=True)

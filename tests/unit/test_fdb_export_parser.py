@@ -151,3 +151,16 @@ def test_broken_programme_document_is_reported():
 def test_non_zip_raises_clear_error():
     with pytest.raises(ExportFormatError, match="kein lesbares ZIP"):
         parse_export(b"PK\x03\x04 not really a zip", today=TODAY)
+
+
+def test_funding_rate_and_bounds_are_read_from_the_description(items):
+    """The export has no rate field: the rate sentence of the Volltext fills it, unmodified."""
+    wage = items["eingliederungszuschuss-bund"]
+    assert wage["funding_rate"] == (
+        "Die Höhe des Zuschusses beträgt bis zu 50 Prozent des berücksichtigungsfähigen Arbeitsentgelts für "
+        "maximal 12 Monate."
+    )
+    assert (wage["rate_min_pct"], wage["rate_max_pct"]) == (30.0, 70.0)
+    # "Zuschüsse sind bis zu einer Höhe von EUR 5.000 möglich" stands only in the Richtlinie, which is not
+    # read: legal texts state many percentages and sums that are not the grant (fees, de-minimis limits).
+    assert (items["einstiegsgeld"]["funding_rate"], items["einstiegsgeld"]["amount_max_eur"]) == ("", None)

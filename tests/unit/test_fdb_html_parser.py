@@ -137,3 +137,9 @@ def test_bot_pages_are_detected(html, url):
         parse_detail_page(html, url=url, today=TODAY)
     with pytest.raises(BotPageError, match="Bot-Schutz"):
         parse_search_page(html, url=url, base_url=LOCAL)
+
+
+def test_amount_of_the_participation_is_read_from_the_teaser():
+    item = detail("detail_multi_desc.html")
+    assert item["amount_max_eur"] == 140_000.0  # "als stille Beteiligung bis zu EUR 140.000"
+    assert item["funding_rate"] == ""  # a participation, no rate of costs

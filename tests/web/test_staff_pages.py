@@ -55,7 +55,7 @@ def test_programme_detail_shows_fields_links_revisions_and_decisions(curator, wo
         "LIFE Klimaanpassung in Städten",
         "gleiche Richtlinie",
         "von Hand",
-        "rate_changed",
+        "Förderquote geändert",
         "<del>bis zu 50 %</del>",
         "<ins>bis zu 75 %</ins>",
     ]:

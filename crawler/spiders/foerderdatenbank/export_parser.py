@@ -22,6 +22,7 @@ from datetime import date
 
 from lxml import etree
 
+from core.rates import funding_columns
 from core.vocab import canonical_code, subarea_classifiers
 from crawler.deadlines import DeadlineInfo, parse_first_deadlines
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
@@ -388,6 +389,7 @@ class ExportParser:
             "eligible_applicants": codes("Foerderberechtigte"),
             "contact": contact,
             "links": links,
+            **funding_columns("", texts["teaser_text"], texts["description_text"], texts["eligibility_text"]),
             **deadline_fields(deadline, self.today),
             "attribution": attribution(url),
             "extra": extra,

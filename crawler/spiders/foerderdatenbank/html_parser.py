@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from core.rates import funding_columns
 from core.vocab import canonical_code, codes_by_label, labels
 from crawler.deadlines import parse_first_deadlines
 from crawler.spiders.foerderdatenbank.export_parser import (
@@ -273,6 +274,7 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
         **item,
         "contact": contact,
         "links": links,
+        **funding_columns("", texts["teaser_text"], texts["description_text"], texts["eligibility_text"]),
         **deadline_fields(deadline, today),
         "attribution": attribution(public),
         "extra": {

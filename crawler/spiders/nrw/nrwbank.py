@@ -17,6 +17,7 @@ import scrapy
 from parsel import Selector
 from twisted.python.failure import Failure
 
+from core.rates import funding_columns
 from crawler.health import failure_reason, missing_keys, shape_alarm
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
@@ -101,7 +102,7 @@ def parse_product(page_html: str) -> dict[str, Any]:
         "eligibility_text": eligibility,
         "legal_text": info.text if info else "",
         "deadline_text": by_heading["antrag"].text if by_heading["antrag"] else "",
-        "funding_rate": terms.get("Förderhöhe", "")[:255],
+        **funding_columns(terms.get("Förderhöhe", ""), by_heading["wie"].text if by_heading["wie"] else ""),
         "funding_types": funding_type_codes(terms.get("Förderart", "")),
         "eligible_applicants": applicant_codes(by_heading["wer"].text if by_heading["wer"] else ""),
         "level": _LEVELS.get(level_word.strip().lower(), "land"),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 from twisted.python.failure import Failure
 
+from core.rates import funding_columns
 from crawler.deadlines import parse_deadlines
 from crawler.health import failure_reason
 from crawler.spiders.base import SourceSpider
@@ -148,8 +149,10 @@ class HeadingPageSpider(SourceSpider):
         for field, aliases in self.heading_fields.items():
             section = pick(found, *aliases)
             if section is not None:
-                item[field] = section.text[:255] if field == "funding_rate" else section.text
+                item[field] = section.text
                 raw[field] = section.html
+        stated_rate = item.pop("funding_rate", "")
+        item.update(funding_columns(stated_rate, item.get("description_text", ""), item.get("eligibility_text", "")))
         contacts = [pick(found, heading) for heading in self.contact_headings]
         contact_text = "\n\n".join(section.text for section in contacts if section)
         if contact_text:
@@ -161,7 +164,7 @@ class HeadingPageSpider(SourceSpider):
         item["extra"] = {"extra_sections": extra_sections} if extra_sections else {}
         applicants = item.get("eligibility_text", "")
         item["eligible_applicants"] = applicant_codes(applicants)
-        item["funding_types"] = funding_type_codes(item.get("funding_rate", "") or item.get("description_text", ""))
+        item["funding_types"] = funding_type_codes(stated_rate or item.get("description_text", ""))
         return item
 
     def complete_item(self, item: dict[str, Any], response, found: dict[str, Section]) -> None:
