@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.deadlines import parse_german_date
+from core.deadlines import parse_german_date
 
 SOURCE_KEY = "manual"
 SOURCE_NAME = "Von Hand erfasst"

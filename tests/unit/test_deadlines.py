@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.deadlines import (
+from core.deadlines import (
     MONTH_NAMES,
     DeadlineInfo,
     format_date,

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.deadlines import parse_deadlines
+from core.deadlines import parse_deadlines
 from crawler.spiders.federal_calls.calendar import calendar_item, is_yearly
 from crawler.spiders.federal_calls.nki import slug, window, window_lines
 

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from crawler.deadlines import DeadlineInfo
+from core.deadlines import DeadlineInfo
 
 # Day and month without a year: "30. September", "30.09.", "31. März".
 _YEARLESS = re.compile(

@@ -12,7 +12,7 @@ from datetime import date
 
 from parsel import Selector
 
-from crawler.deadlines import DeadlineInfo, parse_german_date
+from core.deadlines import DeadlineInfo, parse_german_date
 from crawler.spiders.nrw.headings import pick, sections
 from crawler.spiders.nrw.pages import HeadingPageSpider
 

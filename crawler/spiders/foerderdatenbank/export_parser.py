@@ -23,7 +23,7 @@ from datetime import date
 from lxml import etree
 
 from core.vocab import canonical_code, subarea_classifiers
-from crawler.deadlines import DeadlineInfo, parse_first_deadlines
+from core.deadlines import DeadlineInfo, parse_first_deadlines
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
 
 PUBLIC_BASE = "https://www.foerderdatenbank.de"

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from core.vocab import canonical_code, codes_by_label, labels
-from crawler.deadlines import parse_first_deadlines
+from core.deadlines import parse_first_deadlines
 from crawler.spiders.foerderdatenbank.export_parser import (
     LEVELS,
     PUBLIC_BASE,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 from twisted.python.failure import Failure
 
-from crawler.deadlines import parse_deadlines
+from core.deadlines import parse_deadlines
 from crawler.health import failure_reason
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.federal_calls.calendar import calendar_item
