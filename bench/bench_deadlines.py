@@ -32,20 +32,30 @@ def main() -> None:
         result = evaluate(chosen, today)
         seconds = time.perf_counter() - started
         score = result.deadlines
+        labelled = score.true_positive + score.false_negative
         print(
-            f"{name:>4}: {result.sentences} sentences, {score.true_positive + score.false_negative} labelled deadlines | "
+            f"{name:>4}: {result.sentences} sentences, {labelled} labelled deadlines | "
             f"deadlines precision {score.precision:.3f} recall {score.recall:.3f} "
             f"(tp {score.true_positive}, fp {score.false_positive}, fn {score.false_negative}) | "
             f"status accuracy {result.status_accuracy:.3f} | {seconds * 1000:.0f} ms"
         )
+        for what, extra in (("openings", result.openings), *((f"flag {n}", sc) for n, sc in result.flags.items())):
+            print(
+                f"      {what:<19} precision {extra.precision:.3f} recall {extra.recall:.3f} "
+                f"({extra.true_positive + extra.false_negative} labelled)"
+            )
         for kind, kind_score in result.status.items():
             wanted = kind_score.true_positive + kind_score.false_negative
-            print(f"      status {kind.value:<12} precision {kind_score.precision:.3f} recall {kind_score.recall:.3f} "
-                  f"({wanted} labelled)")
+            print(
+                f"      status {kind.value:<12} precision {kind_score.precision:.3f} recall {kind_score.recall:.3f} "
+                f"({wanted} labelled)"
+            )
         if args.misses and name == "all":
             for miss in result.misses:
-                print(f"  {miss['id']}: found {miss['found']} wanted {miss['wanted']} "
-                      f"status {miss['status']}/{miss['expected']}: {miss['sentence'][:300]}")
+                print(
+                    f"  {miss['id']}: found {miss['found']} wanted {miss['wanted']} "
+                    f"status {miss['status']}/{miss['expected']}: {miss['sentence'][:300]}"
+                )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ with the labelled status kind.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,9 +39,14 @@ class Score:
         self.false_negative += len(wanted - found)
 
 
+FLAGS = ("rolling", "next_window", "closed")
+
+
 @dataclass
 class Evaluation:
     deadlines: Score = field(default_factory=Score)
+    openings: Score = field(default_factory=Score)
+    flags: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in FLAGS})
     status: dict[DeadlineKind, Score] = field(default_factory=lambda: {kind: Score() for kind in DeadlineKind})
     status_right: int = 0
     sentences: int = 0
@@ -53,31 +57,55 @@ class Evaluation:
         return self.status_right / self.sentences if self.sentences else 1.0
 
 
-def read_sentence(entry: dict[str, Any], today: date) -> tuple[set[str], DeadlineKind]:
-    """What the reader finds in one labelled sentence: deadline keys and the status kind that follows."""
+@dataclass(frozen=True)
+class Reading:
+    deadlines: set[str]
+    opening: set[str]
+    flags: set[str]
+    status: DeadlineKind
+
+
+def read_sentence(entry: dict[str, Any], today: date) -> Reading:
+    """What the reader finds in one labelled sentence, in the label's terms, and the status that follows."""
     info = parse_deadlines(entry["sentence"], today=today)
-    found = {d.isoformat() for d in info.deadlines} | {f"--{day}" for day in info.yearly}
+    opening = set()
+    if info.opens_on:  # a yearless opening is labelled --MM-DD; the reader places it in a year
+        yearless = str(entry.get("opens_on") or "").startswith("--")
+        opening.add(f"--{info.opens_on:%m-%d}" if yearless else info.opens_on.isoformat())
+    flags = {name for name, on in zip(FLAGS, (info.rolling, info.next_window_expected, info.closed), strict=True) if on}
     status = deadline_status({**deadline_fields(info, kind=entry["kind"], today=today), "kind": entry["kind"]}, today)
-    return found, status.kind
+    return Reading(
+        deadlines={d.isoformat() for d in info.deadlines} | {f"--{day}" for day in info.yearly},
+        opening=opening,
+        flags=flags,
+        status=status.kind,
+    )
 
 
 def evaluate(entries: list[dict[str, Any]], today: date) -> Evaluation:
     result = Evaluation()
     for entry in entries:
-        found, kind = read_sentence(entry, today)
+        read = read_sentence(entry, today)
         wanted = set(entry["deadlines"])
         expected = DeadlineKind(entry["status"])
-        result.deadlines.add(found, wanted)
-        result.status[kind].add({entry["id"]}, {entry["id"]} if expected is kind else set())
-        if expected is not kind:
+        result.deadlines.add(read.deadlines, wanted)
+        result.openings.add(read.opening, {entry["opens_on"]} if entry["opens_on"] else set())
+        for name in FLAGS:
+            result.flags[name].add({name} & read.flags, {name} if entry[name] else set())
+        result.status[read.status].add({entry["id"]}, {entry["id"]} if expected is read.status else set())
+        if expected is not read.status:
             result.status[expected].false_negative += 1
-        result.status_right += expected is kind
+        result.status_right += expected is read.status
         result.sentences += 1
-        if found != wanted or expected is not kind:
-            result.misses.append({"id": entry["id"], "found": sorted(found), "wanted": sorted(wanted),
-                                  "status": kind.value, "expected": expected.value, "sentence": entry["sentence"]})
+        if read.deadlines != wanted or expected is not read.status:
+            result.misses.append(
+                {
+                    "id": entry["id"],
+                    "found": sorted(read.deadlines),
+                    "wanted": sorted(wanted),
+                    "status": read.status.value,
+                    "expected": expected.value,
+                    "sentence": entry["sentence"],
+                }
+            )
     return result
-
-
-def origins(entries: list[dict[str, Any]]) -> Counter:
-    return Counter(entry["origin"] for entry in entries)

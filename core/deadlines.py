@@ -142,7 +142,7 @@ _LIST_GAP = re.compile(
 )
 # A numeric date without a year ("30.9.") counts only after one of these words, else it is a section number.
 _YEARLESS_NUMERIC_BEFORE = re.compile(
-    r"(?:\bbis|\bzum|\bam|\bab|\bvom|\bdem|\bden|\bund|\boder|\bzwischen|spätestens|einschließlich|jeweils|"
+    r"(?:\bbis|\bzum|\bam|\bab|\bvom|\bdem|\bden|\bder|\bund|\boder|\bzwischen|spätestens|einschließlich|jeweils|"
     r"stichtag\w*|frist\w*|:|,)\s*$",
     re.IGNORECASE,
 )
@@ -269,8 +269,21 @@ def parse_german_date(text: str, *, default_year: int | None = None) -> date | N
     return None
 
 
+def _join_wrapped_lines(text: str) -> str:
+    """Join a line that leaves a bracket open with the next one: a hard wrap inside a sentence."""
+    lines = text.split("\n")
+    joined = [lines[0]]
+    for line in lines[1:]:
+        if joined[-1].count("(") > joined[-1].count(")") and line.strip():
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of German prose, keeping "31. März", "1. Nov. 2024" and "z. B." inside their sentence."""
+    text = _join_wrapped_lines(text)
     sentences: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):
@@ -331,9 +344,9 @@ def _roles(sentence: str) -> _Read:
             role = "opening"
         elif previous is not None and roles[-1] is not None and _LIST_GAP.match(sentence[previous.end : mention.start]):
             role = "deadline"  # "zum 16.03.2026, 08.07.2026" or the end of "vom 1.3. bis 30.4.2027"
-        elif applying and _DEADLINE_BEFORE.search(before[-60:]):
-            role = "deadline"
-        elif applying and _LATE_BEFORE.search(before[-20:]) and _LATE_CLAUSE.search(clause):
+        elif applying and (
+            _DEADLINE_BEFORE.search(before[-60:]) or (_LATE_BEFORE.search(before[-20:]) and _LATE_CLAUSE.search(clause))
+        ):
             role = "deadline"
         roles.append(role)
     deadlines, openings = [], []
@@ -424,7 +437,11 @@ def _yearly_openings(days: list[tuple[int, int]], next_deadline: date | None, to
     found = []
     for month, day in days:
         if next_deadline is not None:
-            year = next_deadline.year if (month, day) <= (next_deadline.month, next_deadline.day) else next_deadline.year - 1
+            year = (
+                next_deadline.year
+                if (month, day) <= (next_deadline.month, next_deadline.day)
+                else next_deadline.year - 1
+            )
             when = _safe_date(year, month, day)
         else:
             when = next_occurrence(month, day, today)

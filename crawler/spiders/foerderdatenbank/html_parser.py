@@ -17,14 +17,14 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from core.vocab import canonical_code, codes_by_label, labels
+from core.deadline_status import deadline_fields
 from core.deadlines import parse_first_deadlines
+from core.vocab import canonical_code, codes_by_label, labels
 from crawler.spiders.foerderdatenbank.export_parser import (
     LEVELS,
     PUBLIC_BASE,
     attribution,
     correlaid_ids,
-    deadline_fields,
 )
 from crawler.text import html_to_text
 
@@ -273,7 +273,7 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
         **item,
         "contact": contact,
         "links": links,
-        **deadline_fields(deadline, today),
+        **deadline_fields(deadline, kind="programme", today=today),
         "attribution": attribution(public),
         "extra": {
             "id_url": id_url,
