@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from core.deadline_status import deadline_status
 from web.csrf import csrf_token
 from web.labels import REASON_LABELS, label, level_label, state_label
 from web.sanitize import clean_html, safe_url
@@ -34,6 +35,12 @@ def de_datetime(value: datetime | None) -> str:
     return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
+def deadline_label(programme: object) -> str:
+    """The programme's deadline status as of today, the same text as in the mail and the CLI."""
+    today = date.today()
+    return deadline_status(programme, today).label(today)
+
+
 def make_templates() -> Jinja2Templates:
     env = Environment(loader=PackageLoader("templates", "web"), autoescape=select_autoescape(default=True))
     templates = Jinja2Templates(env=env)
@@ -45,6 +52,7 @@ def make_templates() -> Jinja2Templates:
         safe_url=safe_url,
         level_label=level_label,
         state_label=state_label,
+        deadline_label=deadline_label,
     )
     return templates
 
