@@ -109,7 +109,7 @@ def deadline_status(programme: Any, today: date) -> DeadlineStatus:
         return DeadlineStatus(DeadlineKind.closed, max(dated) if dated else None)
     upcoming = sorted(d for d in dated if d >= today)
     recurring = next_yearly(_get(programme, "yearly_deadlines") or [], today)
-    if recurring is not None and (not upcoming or recurring < upcoming[0]):
+    if recurring is not None and (not upcoming or recurring <= upcoming[0]):  # next_deadline may hold it too
         return DeadlineStatus(DeadlineKind.deadline, recurring, yearly=True)
     if upcoming:
         return DeadlineStatus(DeadlineKind.deadline, upcoming[0])
