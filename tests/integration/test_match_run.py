@@ -282,7 +282,8 @@ def test_cli_explain_shows_the_lines_people_read(settings_env):
     )
     assert shown.exit_code == 0, shown.output
     assert "wird vorgeschlagen" in shown.output
-    assert "Fördergebiet: Nordrhein-Westfalen" in shown.output and "Antragstellung: Frist am 30.04.2024 (noch 120 Tage)" in shown.output
+    assert "Fördergebiet: Nordrhein-Westfalen" in shown.output
+    assert "Antragstellung: Frist am 30.04.2024 (noch 120 Tage)" in shown.output
     stopped = cli(
         "match",
         "explain",

@@ -24,7 +24,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def saved_programme(engine, world) -> Programme:
     """EXIST-Women as the HTML spider reads it ("spätestens bis zum 30.09. jeden Jahres"), matched and approved."""
     today = date.today()
-    item = parse_detail_page(PAGE.read_text(encoding="utf-8"), url="https://www.foerderdatenbank.de/x.html", today=today)
+    url = "https://www.foerderdatenbank.de/x.html"
+    item = parse_detail_page(PAGE.read_text(encoding="utf-8"), url=url, today=today)
     with Session(engine, expire_on_commit=False) as session:
         programme = Programme(source_key="foerderdatenbank", **item)
         programme.eligible_applicants = ["kommune"]
@@ -43,6 +44,11 @@ def saved_programme(engine, world) -> Programme:
     return programme
 
 
+def explain(programme_id: int):
+    args = ["match", "explain", "--member", "schermbeck", "--programme", str(programme_id)]
+    return CliRunner().invoke(cli_app, args, env={"COLUMNS": "200"})
+
+
 def test_the_same_status_text_in_explain_mail_pages_and_feeds(app, engine, world, curator, anonymous):
     programme = saved_programme(engine, world)
     today = date.today()
@@ -50,9 +56,7 @@ def test_the_same_status_text_in_explain_mail_pages_and_feeds(app, engine, world
     assert status.kind is DeadlineKind.deadline and status.yearly and (status.when.month, status.when.day) == (9, 30)
     text = status.label(today)  # "Frist am 30.09.2027 (noch N Tage; jährlich)"
 
-    explained = CliRunner().invoke(
-        cli_app, ["match", "explain", "--member", "schermbeck", "--programme", str(programme.id)], env={"COLUMNS": "200"}
-    )
+    explained = explain(programme.id)
     assert explained.exit_code == 0, explained.output
     assert f"Antragstellung: {text}" in explained.output.splitlines()
 
@@ -81,9 +85,7 @@ def test_a_standing_programme_with_a_passed_date_reads_unclear_everywhere_not_cl
         old.deadlines, old.next_deadline, old.last_deadline = ["2023-07-31"], None, date(2023, 7, 31)
         session.add(old)
         session.commit()
-    explained = CliRunner().invoke(
-        cli_app, ["match", "explain", "--member", "schermbeck", "--programme", str(old.id)], env={"COLUMNS": "200"}
-    )
+    explained = explain(old.id)
     assert "Antragstellung: Frist unklar – bitte beim Fördergeber prüfen" in explained.output
     assert "ausgeschlossen" not in explained.output and "Frist abgelaufen" not in explained.output
     page = curator.page(f"/staff/programmes/{old.id}")
