@@ -26,7 +26,7 @@ from typing import Any
 
 from core.deadlines import CLOSED_NOTE, DeadlineInfo, next_yearly
 
-CALL_KINDS = frozenset({"call"})
+CALL_KIND = "call"  # a one-off call or competition: closed once every window has passed
 
 
 class DeadlineKind(StrEnum):
@@ -118,7 +118,7 @@ def deadline_status(programme: Any, today: date) -> DeadlineStatus:
         return DeadlineStatus(DeadlineKind.next_window, opens_on if opens_on and opens_on > today else None)
     if _get(programme, "rolling") and not dated:
         return DeadlineStatus(DeadlineKind.rolling)
-    if _get(programme, "kind") in CALL_KINDS and dated:
+    if _get(programme, "kind") == CALL_KIND and dated:
         return DeadlineStatus(DeadlineKind.closed, max(dated))
     return DeadlineStatus(DeadlineKind.unclear)
 

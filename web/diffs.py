@@ -36,8 +36,10 @@ FIELD_LABELS = {
     "next_deadline": "Nächste Frist",
     "last_deadline": "Letzte Frist",
     "deadlines": "Fristen",
+    "yearly_deadlines": "Jährliche Fristen",
     "rolling": "Laufend",
     "closed": "Geschlossen",
+    "next_window_expected": "Nächstes Fenster erwartet",
 }
 SHORT = 120
 # Sentence ends: a full stop etc. after a non-digit, followed by a capital ("1. März" stays whole).
