@@ -349,7 +349,8 @@ def _roles(sentence: str) -> _Read:
         ):
             role = "deadline"
         roles.append(role)
-    deadlines, openings = [], []
+    deadlines: list[tuple[_Mention, int | None]] = []
+    openings: list[tuple[_Mention, int | None]] = []
     for index, (mention, role) in enumerate(zip(mentions, roles, strict=True)):
         if role is None:
             continue
