@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.member_facts import MemberFacts
+from core.sentences import split_sentences
 
 GRW = "grw_area"
 COAL = "coal_region"
@@ -120,31 +121,6 @@ class Verdict:
 
 
 # ------------------------------------------------------------------------------------- sentences
-
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:[^\W\d_]|ca|bzw|ggf|nr|abs|art|vgl|gem|inkl|sog|usw|etc|ziff|buchst|lit|bspw|evtl|zzgl|"
-    r"abschn|kap|max|min|mio|mrd|str|st|dr|prof|rd|ff|f|ha|lfd|ausschl|insb|einschl|gegr|geb|bzgl|bes|"
-    r"lt|mind|allg)|(?<!\d)\d{1,2})\.$",
-    re.IGNORECASE,
-)
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"„(\[]?[A-ZÄÖÜ0-9])|\n\s*\n|\s*\n(?=\s*[-•*])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """German sentences of a text; abbreviations (z. B., Nr., Abs.) and ordinals do not end one."""
-    sentences: list[str] = []
-    start = 0
-    for boundary in _BOUNDARY.finditer(text or ""):
-        head = text[start : boundary.start()]
-        if boundary.group().strip() == "" and "\n" not in boundary.group() and _ABBREVIATION.search(head[-12:]):
-            continue
-        if head.strip():
-            sentences.append(" ".join(head.split()))
-        start = boundary.end()
-    tail = (text or "")[start:]
-    if tail.strip():
-        sentences.append(" ".join(tail.split()))
-    return sentences
 
 
 # ------------------------------------------------------------------------------------- patterns

@@ -54,6 +54,8 @@ FIELD_LABELS = {
     "next_deadline": "Nächste Frist",
     "last_deadline": "Letzte Frist",
     "deadlines": "Fristen",
+    "yearly_deadlines": "Jährliche Fristen",
     "rolling": "Laufend",
     "closed": "Geschlossen",
+    "next_window_expected": "Nächstes Fenster erwartet",
 }

@@ -11,12 +11,26 @@ import re
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ„\"(])|\n+")
 _NO_SPLIT_BEFORE = re.compile(
-    r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd)\.$"
+    r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd|"
+    r"Jan|Febr?|Apr|Aug|Sept?|Okt|Nov|Dez)\.$"
 )
 
 
+def _join_wrapped_lines(text: str) -> str:
+    """Join a line that leaves a bracket open with the next one: a hard wrap inside a sentence."""
+    lines = text.split("\n")
+    joined = [lines[0]]
+    for line in lines[1:]:
+        if joined[-1].count("(") > joined[-1].count(")") and line.strip():
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of German prose, keeping "31. März" and "z. B." inside their sentence."""
+    """Sentences of German prose, keeping "31. März", "1. Nov. 2024" and "z. B." inside their sentence."""
+    text = _join_wrapped_lines(text)
     sentences: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):

@@ -23,6 +23,8 @@ from store.models import CrawlRun, Programme, RunStatus
 # Above this share of items without a key field the run is alarmed.
 MAX_MISSING_SHARE = 0.2
 
+# Any of these tells a reader when (or whether) to apply; a call without any lacks its deadline.
+_DEADLINE_FACTS = ("next_deadline", "last_deadline", "deadlines", "yearly_deadlines", "rolling", "next_window_expected")
 _FIELD_NAMES = {"title": "Titel", "url": "Link", "deadline": "Frist"}
 
 
@@ -62,9 +64,7 @@ class FieldCoverage:
             self.missing["url"] += 1
         if item.get("kind") == "call":
             self.calls += 1
-            if not (
-                item.get("next_deadline") or item.get("last_deadline") or item.get("deadlines") or item.get("rolling")
-            ):
+            if not any(item.get(name) for name in _DEADLINE_FACTS):
                 self.missing["deadline"] += 1
 
     def alarms(self) -> list[str]:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.deadline_status import deadline_fields
+from core.deadlines import parse_deadlines, parse_german_date
 from core.rates import funding_columns
-from crawler.deadlines import parse_german_date
 
 SOURCE_KEY = "manual"
 SOURCE_NAME = "Von Hand erfasst"
@@ -98,12 +99,19 @@ def row_to_item(row: dict, today: date) -> dict:
         raise ValueError(f"Spalte kind: {kind!r} (erlaubt: {', '.join(KINDS)})")
     deadline = _as_date(row.get("deadline"), "deadline")
     opens_on = _as_date(row.get("opens_on"), "opens_on")
-    if deadline is None:
-        status = "unknown"
-    elif deadline < today:
-        status = "closed"
-    else:
-        status = "forthcoming" if opens_on and opens_on > today else "open"
+    deadline_text = str(row.get("deadline_text") or "").strip()
+    status_note = str(row.get("status_note") or "").strip()
+    # The deadline prose says what the date column cannot: yearly days, "laufend", a next window.
+    read = parse_deadlines(deadline_text, today=today, status_note=status_note)
+    dated = tuple(sorted(set(read.deadlines) | ({deadline} if deadline else set())))
+    upcoming = [d for d in dated if d >= today] + ([read.next_deadline] if read.next_deadline else [])
+    info = replace(
+        read,
+        deadlines=dated,
+        opens_on=opens_on or read.opens_on,
+        next_deadline=min(upcoming) if upcoming else None,
+        last_deadline=dated[-1] if dated else None,
+    )
     item = {
         "natural_key": url,
         "url": url,
@@ -115,14 +123,10 @@ def row_to_item(row: dict, today: date) -> dict:
         "eligibility_text": str(row.get("eligibility") or "").strip(),
         "funder": str(row.get("funder") or "").strip(),
         "keywords": str(row.get("keywords") or "").strip(),
-        "deadline_text": str(row.get("deadline_text") or "").strip(),
+        "deadline_text": deadline_text,
         **funding_columns(str(row.get("funding_rate") or ""), str(row.get("description") or "")),
-        "status_note": str(row.get("status_note") or "").strip(),
-        "opens_on": opens_on,
-        "status": status,
-        "deadlines": [deadline] if deadline else [],
-        "next_deadline": deadline if deadline and deadline >= today else None,
-        "last_deadline": deadline,
+        "status_note": status_note,
+        **deadline_fields(info, kind=kind, today=today),
         "attribution": "Von Hand erfasst durch das RVR-Team",
     }
     for column in LIST_COLUMNS:

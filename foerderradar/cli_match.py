@@ -75,13 +75,16 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
 ) -> None:
     """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
+    from core.deadline_status import deadline_status
     from matcher.api import explain_programme
 
+    today = _day(stichtag) or date.today()
     try:
-        verdict = explain_programme(engine_from_settings(), member, programme, today=_day(stichtag))
+        verdict = explain_programme(engine_from_settings(), member, programme, today=today)
     except LookupError as exc:
         raise fail(str(exc.args[0])) from None
     e = verdict.explanation
+    status = deadline_status(verdict.programme, today)  # computed for the day shown, never stored
     if as_json:
         console.print_json(
             json.dumps(
@@ -93,26 +96,27 @@ def explain(
                     "min_score": verdict.min_score,
                     "proposed": verdict.proposed,
                     "explanation": e.model_dump(mode="json"),
+                    "deadline_status": {"kind": status.kind.value, "label": status.label(today)},
                 },
                 ensure_ascii=False,
             )
         )
         return
     if verdict.reason:
-        status = f"ausgeschlossen: {verdict.reason}"
+        outcome = f"ausgeschlossen: {verdict.reason}"
     elif verdict.score >= verdict.min_score:
-        status = "wird vorgeschlagen"
+        outcome = "wird vorgeschlagen"
     else:
-        status = f"unter der Mindestpassung ({verdict.min_score:g})"
+        outcome = f"unter der Mindestpassung ({verdict.min_score:g})"
     lines = [
         f"Programm {verdict.programme.id}: {verdict.programme.title}",
-        f"Passung: {verdict.score:g} – {status}",
+        f"Passung: {verdict.score:g} – {outcome}",
         e.summary,
         "Begriffe: " + (", ".join(e.terms) or "–"),
         "Interessen: " + (", ".join(e.interests) or "–"),
         e.eligibility,
         e.region,
-        e.deadline,
+        f"Antragstellung: {status.label(today)}",
         "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e.components.items()),
     ]
     for line in lines:

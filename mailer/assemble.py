@@ -17,6 +17,7 @@ import nh3
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.deadline_status import deadline_status
 from core.labels import CHANGE_LABELS
 from mailer.config import MailConfig
 from mailer.periods import send_date
@@ -74,9 +75,7 @@ class DigestItem:
     level: str
     funding_types: list[str]
     funding_rate: str
-    deadline: date | None
-    days_left: int | None
-    deadline_note: str  # shown when there is no date: "Laufende Antragstellung", ...
+    deadline_label: str  # the deadline status on the digest's day: "Frist am 31.03.2027 (noch 118 Tage)", "Laufend"
     why: str
     teaser: str
     attribution: str
@@ -163,7 +162,7 @@ def select_digest(session: Session, member: Member, period: str, *, today: date,
 
 
 def _still_open(programme: Programme, today: date) -> bool:
-    return programme.next_deadline is None or programme.next_deadline >= today
+    return not deadline_status(programme, today).is_closed
 
 
 def _sent_matches(session: Session, member: Member) -> list[Match]:
@@ -328,13 +327,6 @@ def _matches_topics(programme: Programme, topics: list[str]) -> bool:
 
 
 def _item(programme: Programme, match: Match, today: date, config: MailConfig) -> DigestItem:
-    deadline = programme.next_deadline
-    if deadline is not None:
-        note = ""
-    elif programme.rolling:
-        note = "Laufende Antragstellung"
-    else:
-        note = "Keine Frist angegeben"
     return DigestItem(
         programme_id=programme.id,
         match_id=match.id,
@@ -344,9 +336,7 @@ def _item(programme: Programme, match: Match, today: date, config: MailConfig) -
         level=LEVEL_LABELS.get(programme.level, ""),
         funding_types=[config.label("foerderart", code) for code in programme.funding_types],
         funding_rate=plain(programme.funding_rate),
-        deadline=deadline,
-        days_left=(deadline - today).days if deadline else None,
-        deadline_note=note,
+        deadline_label=deadline_status(programme, today).label(today),
         why=plain(match.explanation.summary),
         teaser=shorten(plain(programme.teaser_text or programme.description_text), config.max_text_chars),
         attribution=programme.attribution,

@@ -105,11 +105,6 @@ def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, c
         facts.append(kinds)
     if item.funding_rate:
         facts.append(f"Förderquote: {shorten(item.funding_rate, 80)}")
-    if item.deadline is not None:
-        deadline_label = f"{german_date(item.deadline)} ({days_label(item.days_left)})"
-    else:
-        deadline_label = item.deadline_note
-
     token = make_feedback_token(
         config.secret_key,
         FeedbackClaim(
@@ -124,7 +119,7 @@ def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, c
         "title": shorten(item.title, TITLE_CHARS),
         "url": item.url,
         "facts": " · ".join(facts),
-        "deadline_label": deadline_label,
+        "deadline_label": item.deadline_label,
         "why": shorten(item.why, LINE_CHARS),
         "teaser": item.teaser,
         "fits_url": feedback + VERDICT_FITS,

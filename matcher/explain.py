@@ -5,7 +5,6 @@ The review page and the digest show these lines as they are, so they are German 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -13,7 +12,6 @@ import scipy.sparse as sp
 
 from core.vocab import MUNICIPAL_APPLICANTS, label
 from matcher import analysis
-from matcher.filters import next_deadline
 from matcher.index import ProgrammeIndex, category_labels
 from matcher.scoring import ProfileQuery
 from store.explanation import Explanation
@@ -108,15 +106,6 @@ def region_line(programme: Any) -> str:
     return "Fördergebiet: keine Angabe"
 
 
-def deadline_line(programme: Any, today: date) -> str:
-    upcoming = next_deadline(programme, today)
-    if upcoming:
-        return f"Nächste Frist: {upcoming:%d.%m.%Y}"
-    if programme.rolling:
-        return "Laufende Antragstellung"
-    return "Keine Frist angegeben"
-
-
 def _summary(interests: list[str], terms: list[str], components: dict[str, float]) -> str:
     if interests:
         return "Passt zu Ihren Interessen: " + ", ".join(interests[:3])
@@ -136,7 +125,6 @@ def explain(
     phrase_vectors: sp.csr_matrix,
     components: dict[str, float],
     keyword_hits: np.ndarray,
-    today: date,
 ) -> Explanation:
     """The explanation of the programme in ``row`` of the index for ``query``."""
     programme = index.programmes[row]
@@ -151,6 +139,5 @@ def explain(
         interests=interests,
         eligibility=eligibility_line(programme),
         region=region_line(programme),
-        deadline=deadline_line(programme, today),
         components=rounded,
     )

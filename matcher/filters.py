@@ -10,12 +10,12 @@ import re
 from datetime import date
 from typing import Any
 
+from core.deadline_status import deadline_status
 from core.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, other_laender
 
 REASON_OTHER_LAND = "anderes Bundesland"
 REASON_NOT_MUNICIPAL = "nicht für Kommunen"
-REASON_DEADLINE_PASSED = "Frist abgelaufen"
-REASON_CLOSED = "geschlossen"
+REASON_CLOSED = "geschlossen"  # the source closed it, or a call whose every deadline has passed
 REASON_EXCLUDED_TERM = "ausgeschlossener Begriff"
 REASON_FUNDING_TYPE = "Förderart nicht gewünscht"
 
@@ -26,20 +26,6 @@ _MUNICIPAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NRW_WORDS = re.compile(r"nordrhein-westfalen|\bnrw\b", re.IGNORECASE)
-
-
-def next_deadline(programme: Any, today: date) -> date | None:
-    """The first deadline on or after today, from the deadline list or the ``next_deadline`` field."""
-    upcoming = [date.fromisoformat(d) for d in programme.deadlines or [] if d >= today.isoformat()]
-    if programme.next_deadline and programme.next_deadline >= today:
-        upcoming.append(programme.next_deadline)
-    return min(upcoming) if upcoming else None
-
-
-def deadline_passed(programme: Any, today: date) -> bool:
-    known = [date.fromisoformat(d) for d in programme.deadlines or []]
-    known += [d for d in (programme.next_deadline, programme.last_deadline) if d]
-    return bool(known) and not programme.rolling and next_deadline(programme, today) is None
 
 
 def region_ok(programme: Any) -> bool:
@@ -68,11 +54,12 @@ def applicant_ok(programme: Any, member_kind: str) -> bool:
 
 
 def programme_reason(programme: Any, today: date) -> str | None:
-    """Reasons that hold for every member: closed, deadline passed, another Land."""
-    if programme.closed or programme.status == "closed":
+    """Reasons that hold for every member: closed (the deadline status says so), another Land.
+
+    A standing programme whose written date has passed is not closed: its status reads "Frist unklar".
+    """
+    if deadline_status(programme, today).is_closed:
         return REASON_CLOSED
-    if deadline_passed(programme, today):
-        return REASON_DEADLINE_PASSED
     if not region_ok(programme):
         return REASON_OTHER_LAND
     return None

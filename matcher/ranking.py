@@ -15,7 +15,6 @@ import numpy as np
 from matcher.explain import explain
 from matcher.filters import (
     REASON_CLOSED,
-    REASON_DEADLINE_PASSED,
     REASON_EXCLUDED_TERM,
     REASON_FUNDING_TYPE,
     REASON_NOT_MUNICIPAL,
@@ -29,7 +28,6 @@ from store.explanation import Explanation
 
 REASONS = (
     REASON_CLOSED,
-    REASON_DEADLINE_PASSED,
     REASON_OTHER_LAND,
     REASON_NOT_MUNICIPAL,
     REASON_FUNDING_TYPE,
@@ -142,5 +140,4 @@ class Ranker:
             phrase_vectors=ranking.table.phrase_queries,
             components=components,
             keyword_hits=ranking.table.keyword_hits[row],
-            today=self.today,
         )

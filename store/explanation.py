@@ -5,9 +5,10 @@ versioned pydantic model stored as JSON (``Match.explanation``), so every reader
 and an old row still reads: fields added later have defaults, and unknown fields are ignored. The
 contract for readers is in docs/explanation.md.
 
-Lines are German and short because people read them as they are. An explanation says only what is
-true of the pair: ``terms`` are words that occur in both the profile and the programme, ``interests``
-are the parts of the profile that carried the score.
+Lines are German and short because people read them as they are. The deadline status is not part
+of it: it changes from day to day, so readers compute it when they show it (``core.deadline_status``).
+An explanation says only what is true of the pair: ``terms`` are words that occur in both the profile
+and the programme, ``interests`` are the parts of the profile that carried the score.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
-EXPLANATION_VERSION = 2
+EXPLANATION_VERSION = 3
 
 
 class Explanation(BaseModel):
@@ -30,7 +31,6 @@ class Explanation(BaseModel):
     interests: list[str] = Field(default_factory=list)  # keywords, topics, interest phrases that carried it
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
-    deadline: str = ""  # "Nächste Frist: 30.04.2024" as of the matching day
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel
 
     @classmethod

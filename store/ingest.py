@@ -59,8 +59,10 @@ ITEM_FIELDS = frozenset(
         "next_deadline",
         "last_deadline",
         "deadlines",
+        "yearly_deadlines",
         "rolling",
         "closed",
+        "next_window_expected",
         "deadline_sentence",
         "attribution",
         "extra",
@@ -96,8 +98,10 @@ HASHED_FIELDS = (
     "next_deadline",
     "last_deadline",
     "deadlines",
+    "yearly_deadlines",
     "rolling",
     "closed",
+    "next_window_expected",
 )
 
 # Compared to type a change (core.changes): the hashed fields plus the sentence the deadlines were
@@ -138,6 +142,18 @@ def _as_date(value: Any, name: str, key: str) -> date | None:
         raise ItemError(f"{key}: field {name!r} is not an ISO date: {value!r}") from None
 
 
+def _as_yearly_day(value: Any, key: str) -> str:
+    """A yearly deadline as "MM-DD" (29 February allowed), or ``ItemError``."""
+    text = str(value)
+    try:
+        date.fromisoformat(f"2000-{text}")  # a leap year, so 02-29 passes
+    except ValueError:
+        raise ItemError(f"{key}: field 'yearly_deadlines' holds {value!r}, not a day as MM-DD") from None
+    if len(text) != 5:
+        raise ItemError(f"{key}: field 'yearly_deadlines' holds {value!r}, not a day as MM-DD")
+    return text
+
+
 def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem."""
     key = str(item.get("natural_key") or "").strip()
@@ -157,6 +173,8 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
             clean[name] = _as_date(clean[name], name, key)
     if "deadlines" in clean:
         clean["deadlines"] = sorted({_as_date(d, "deadlines", key).isoformat() for d in clean["deadlines"] if d})
+    if "yearly_deadlines" in clean:
+        clean["yearly_deadlines"] = sorted({_as_yearly_day(d, key) for d in clean["yearly_deadlines"] or [] if d})
     for name in (
         "funding_types",
         "funding_areas",

@@ -151,8 +151,10 @@ class Programme(SQLModel, table=True):
     next_deadline: date | None = Field(default=None, index=True)
     last_deadline: date | None = None
     deadlines: list[str] = _json()  # ISO dates, ascending
+    yearly_deadlines: list[str] = _json()  # "MM-DD" of deadlines that recur every year ("jährlich bis 30.09.")
     rolling: bool = False  # laufend / jederzeit
-    closed: bool = False  # Antragstellung nicht mehr möglich
+    closed: bool = False  # the source says so: Antragstellung nicht mehr möglich
+    next_window_expected: bool = False  # "weitere Förderzeiträume folgen"
     deadline_sentence: str = _text()  # the sentence the deadlines were read from
     attribution: str = _text()  # licence and rights holder line shown with the text
     content_hash: str = Field(default="", max_length=64)

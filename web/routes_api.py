@@ -14,12 +14,19 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlmodel import col, func, select
 
+from core.deadline_status import deadline_status
 from store.explanation import Explanation
 from store.models import Match, Member, Profile, Programme
 from web.deps import ApiStaffDep, SessionDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 MAX_LIMIT = 500
+
+
+class DeadlineStatusOut(BaseModel):
+    kind: str  # rolling | deadline | next_window | unclear | closed
+    when: date | None  # the deadline, the expected opening or the last deadline of a closed call
+    label: str  # the German text the pages and the mail show today
 
 
 class ProgrammeOut(BaseModel):
@@ -40,8 +47,11 @@ class ProgrammeOut(BaseModel):
     status: str
     next_deadline: date | None
     deadlines: list[str]
+    yearly_deadlines: list[str]
     rolling: bool
     closed: bool
+    next_window_expected: bool
+    deadline_status: DeadlineStatusOut
     attribution: str
     updated_at: datetime
     removed_at: datetime | None
@@ -104,15 +114,27 @@ def list_programmes(
         statement = statement.where(col(Programme.removed_at).is_(None))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(Programme.id).offset(offset).limit(limit)).all()
-    return {"total": total, "items": [ProgrammeOut.model_validate(p, from_attributes=True) for p in rows]}
+    return {"total": total, "items": [programme_out(p) for p in rows]}
 
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammeOut, summary="Ein Programm")
-def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: int) -> Programme:
+def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: int) -> ProgrammeOut:
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
-    return programme
+    return programme_out(programme)
+
+
+def programme_out(programme: Programme) -> ProgrammeOut:
+    """The API view of a programme, with its deadline status computed for today."""
+    today = date.today()
+    status = deadline_status(programme, today)
+    return ProgrammeOut.model_validate(
+        {
+            **programme.model_dump(),
+            "deadline_status": {"kind": status.kind.value, "when": status.when, "label": status.label(today)},
+        }
+    )
 
 
 @router.get("/matches", response_model=MatchPage, summary="Treffer auflisten")

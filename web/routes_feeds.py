@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, col, select
 
+from core.deadline_status import DeadlineKind, deadline_status
 from store.models import Match, MatchState, Member, Programme
 from web.deps import SessionDep, SettingsDep
 from web.sanitize import safe_url
@@ -52,12 +53,13 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
     today = date.today()
     stamp = datetime.now(UTC)
     for _match, programme in _approved(session, member):
-        for deadline in sorted(
-            {date.fromisoformat(d) for d in programme.deadlines}
-            | ({programme.next_deadline} if programme.next_deadline else set())
-        ):
-            if deadline < today:
-                continue
+        status = deadline_status(programme, today)
+        if status.is_closed:
+            continue
+        upcoming = {date.fromisoformat(d) for d in programme.deadlines} | {programme.next_deadline}
+        if status.kind is DeadlineKind.deadline:
+            upcoming.add(status.when)  # the next yearly day, which no stored date may hold yet
+        for deadline in sorted(d for d in upcoming if d and d >= today):
             event = Event()
             event.add("uid", f"frist-{programme.id}-{deadline.isoformat()}-{member.slug}@foerderradar.rvr.ruhr")
             event.add("dtstamp", stamp)
@@ -65,7 +67,8 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
             event.add("dtend", deadline + timedelta(days=1))
             event.add("summary", f"Frist: {programme.title}")
             event.add(
-                "description", f"{programme.deadline_sentence or programme.deadline_text}\n{programme.url}".strip()
+                "description",
+                f"{programme.deadline_sentence or programme.deadline_text}\n{programme.url}".strip(),
             )
             if safe_url(programme.url):
                 event.add("url", programme.url)
@@ -97,6 +100,7 @@ def matches_feed(session: SessionDep, settings: SettingsDep, token: str) -> Resp
     member = _member_for(session, token)
     base = settings.public_base_url.rstrip("/")
     rows = _approved(session, member)[:ATOM_ITEMS]
+    today = date.today()
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", f"{base}/feeds/{member.slug}")
@@ -113,7 +117,7 @@ def matches_feed(session: SessionDep, settings: SettingsDep, token: str) -> Resp
             _sub(entry, "link", href=programme.url, rel="alternate")
         lines = [
             match.explanation.summary,
-            match.explanation.deadline,
+            f"Antragstellung: {deadline_status(programme, today).label(today)}",
             programme.teaser_text,
             programme.attribution,
         ]

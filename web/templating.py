@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from core.deadline_status import deadline_status
 from core.labels import CHANGE_LABELS
 from core.member_facts import value_label
 from web.csrf import csrf_token
@@ -54,6 +55,12 @@ def source_host(url: str) -> str:
     return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
+def deadline_label(programme: object) -> str:
+    """The programme's deadline status as of today, the same text as in the mail and the CLI."""
+    today = date.today()
+    return deadline_status(programme, today).label(today)
+
+
 def make_templates() -> Jinja2Templates:
     env = Environment(loader=PackageLoader("templates", "web"), autoescape=select_autoescape(default=True))
     templates = Jinja2Templates(env=env)
@@ -68,6 +75,7 @@ def make_templates() -> Jinja2Templates:
         fact_value=fact_value,
         source_host=source_host,
         recorder=recorder,
+        deadline_label=deadline_label,
     )
     return templates
 

@@ -14,7 +14,7 @@ from store.types import utcnow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
 TODAY = date(2024, 1, 1)
-EXPLANATION_KEYS = {"version", "summary", "terms", "interests", "eligibility", "region", "deadline", "components"}
+EXPLANATION_KEYS = {"version", "summary", "terms", "interests", "eligibility", "region", "components"}
 
 
 def seed_programmes(engine) -> dict[str, int]:
@@ -82,7 +82,6 @@ def test_mobility_profile_gets_the_nrw_mobility_programme_first_and_nothing_inel
     top = found[0]
     assert top.state == MatchState.proposed and 0 < top.score <= 100
     assert top.explanation.region == "Fördergebiet: Nordrhein-Westfalen"
-    assert top.explanation.deadline == "Nächste Frist: 30.04.2024"
     assert top.explanation.eligibility.startswith("Antragsberechtigt: Kommune, Öffentliche Einrichtung")
     assert "mobilität" in " ".join(top.explanation.terms).casefold()
 
@@ -95,11 +94,25 @@ def test_exclusion_removes_the_programme_and_counts_it(engine):
     assert report.excluded["selm"]["ausgeschlossener Begriff"] == 1
 
 
-def test_passed_deadline_never_appears(engine):
+def as_call(engine, programme_id: int) -> None:
+    """Store the programme as a one-off call (a competition), whose passed windows close it."""
+    with Session(engine) as session:
+        programme = session.get(Programme, programme_id)
+        programme.kind = "call"
+        session.add(programme)
+        session.commit()
+
+
+def test_a_call_whose_windows_passed_never_appears_but_a_standing_programme_stays(engine):
     ids = seed_programmes(engine)
     member_id = add_member(engine, "schermbeck", **MOBILITY)
+    neue_wege = pid(ids, "NeueWege.IN.NRW")
     match_members(engine, today=date(2025, 6, 1))
-    assert pid(ids, "NeueWege.IN.NRW") not in {m.programme_id for m in matches_of(engine, member_id)}
+    assert neue_wege in {m.programme_id for m in matches_of(engine, member_id)}  # "Frist unklar", not closed
+    as_call(engine, neue_wege)
+    report = match_members(engine, today=date(2025, 6, 1))
+    assert neue_wege not in {m.programme_id for m in matches_of(engine, member_id)}
+    assert report.excluded["schermbeck"]["geschlossen"] >= 1
 
 
 def test_rerun_keeps_decisions_and_drops_proposals_that_no_longer_pass(engine):
@@ -113,7 +126,8 @@ def test_rerun_keeps_decisions_and_drops_proposals_that_no_longer_pass(engine):
         approved.state, approved.decided_at = MatchState.approved, utcnow()
         session.add(approved)
         session.commit()
-    report = match_members(engine, today=date(2025, 6, 1))  # NeueWege's deadlines have passed
+    as_call(engine, first[0].programme_id)
+    report = match_members(engine, today=date(2025, 6, 1))  # the call NeueWege's deadlines have passed
     after = {m.programme_id: m for m in matches_of(engine, member_id)}
     assert after[first[1].programme_id].state == MatchState.approved
     assert first[0].programme_id not in after
@@ -268,7 +282,8 @@ def test_cli_explain_shows_the_lines_people_read(settings_env):
     )
     assert shown.exit_code == 0, shown.output
     assert "wird vorgeschlagen" in shown.output
-    assert "Fördergebiet: Nordrhein-Westfalen" in shown.output and "Nächste Frist: 30.04.2024" in shown.output
+    assert "Fördergebiet: Nordrhein-Westfalen" in shown.output
+    assert "Antragstellung: Frist am 30.04.2024 (noch 120 Tage)" in shown.output
     stopped = cli(
         "match",
         "explain",

@@ -31,11 +31,15 @@ def test_items_are_ranked_and_only_released_approved_ones_count(engine, world, m
     world.match(member, world.programme("Bester"), score=90)
     world.match(member, world.programme("Nicht freigegeben"), score=99, released=False)
     world.match(member, world.programme("Nur vorgeschlagen"), score=99, state="proposed", released=False)
-    world.match(member, world.programme("Abgelaufen", deadline=today - dt.timedelta(days=1)), score=95)
+    yesterday = today - dt.timedelta(days=1)
+    world.match(member, world.programme("Aufruf abgelaufen", deadline=yesterday, kind="call"), score=95)
+    world.match(member, world.programme("Richtlinie mit altem Datum", deadline=yesterday), score=20)
 
     content = _content(engine, member, period, today, mail_config)
 
-    assert [item.title for item in content.items] == ["Bester", "Mittel"]
+    # A call whose window passed is closed; a standing programme with an old date stays, flagged for checking.
+    assert [item.title for item in content.items] == ["Bester", "Mittel", "Richtlinie mit altem Datum"]
+    assert content.items[-1].deadline_label == "Frist unklar – bitte beim Fördergeber prüfen"
 
 
 def test_recipient_topics_filter_items(engine, world, mail_config, today, period):

@@ -49,11 +49,12 @@ async def test_mhkbd_headings_fill_fields_and_the_yearly_date_becomes_a_calendar
     server, crawl, serve_snapshot, stored
 ):
     run = await crawl(MhkbdSpider, base_url=serve_snapshot("nrw_mhkbd"), today=TODAY)
-    assert (run.status, run.seen) == ("success", 3)
+    assert (run.status, run.seen) == ("success", 4)  # 2 programmes, their 2 yearly calendar entries
     items = stored("nrw_mhkbd")
     heimat = items["foerderprogramme/heimat-scheck"]
     assert heimat.eligible_applicants == ["kommune", "verband_vereinigung"]
     assert (heimat.next_deadline.isoformat(), heimat.rolling, heimat.status) == ("2027-10-23", True, "open")
+    assert heimat.yearly_deadlines == ["10-23"]  # "im laufenden Jahr nur bis 23.10.": every year
     assert heimat.url == "https://www.mhkbd.nrw/foerderprogramme/heimat-scheck"
     assert "Dezernat 35" in heimat.contact["text"]
     calendar = items["foerderprogramme/staedtebaufoerderung#jaehrlich"]

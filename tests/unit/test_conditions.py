@@ -21,9 +21,9 @@ from core.conditions import (
     judge,
     read_conditions,
     read_sentence,
-    split_sentences,
 )
 from core.member_facts import MemberFacts
+from core.sentences import split_sentences
 from profiles.facts import load_seed_facts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.deadlines import (
+from core.deadlines import (
     MONTH_NAMES,
     DeadlineInfo,
     format_date,
@@ -34,7 +34,7 @@ def test_stichtage_of_esport_programme_are_read_and_past():
 def test_yearly_recurring_deadlines_take_next_occurrence():
     text = "Anträge sind jeweils bis zum 31. März oder bis zum 30. September eines jeden Jahres einzureichen."
     info = parse_deadlines(text, today=TODAY)
-    assert info.deadlines == (date(2027, 3, 31), date(2027, 9, 30))
+    assert info.deadlines == () and info.yearly == ("03-31", "09-30")
     assert info.next_deadline == date(2027, 3, 31)
     assert parse_deadlines(text, today=date(2027, 3, 31)).next_deadline == date(2027, 3, 31)
 
@@ -45,7 +45,7 @@ def test_exist_women_prose_mixes_recurring_and_dated_deadline():
         "Im Jahr 2024 ist die Antragstellung bis zum 06.12.2024 möglich."
     )
     info = parse_deadlines(text, today=TODAY)
-    assert info.deadlines == (date(2024, 12, 6), date(2027, 9, 30))
+    assert info.deadlines == (date(2024, 12, 6),) and info.yearly == ("09-30",)
     assert info.next_deadline == date(2027, 9, 30)
 
 
@@ -201,3 +201,62 @@ def test_running_subsidies_are_not_rolling_applications():
 
 def test_abbreviation_febr_as_written_on_nrw_pages():
     assert parse_german_date("Stichtag 3. Febr. 2027") == date(2027, 2, 3)
+
+
+def test_dates_users_saw_taken_for_deadlines_are_not_deadlines():
+    for text in (
+        "Vorhaben können gefördert werden, wenn sie nach dem 12. Oktober 2021 begonnen wurden.",
+        "Stand 01. Juli 2015",
+        "Am 1. Januar 2017 startet ein verändertes Programm.",
+        "Die Richtlinie gilt bis zum 31. Dezember 2028.",
+        "Die Laufzeit des Programms endet am 31.12.2027.",
+        "Das Programm ist befristet bis 30. Juni 2027.",
+        "Bekanntmachung des Ministeriums vom 16.01.2023.",
+        "Der Verwendungsnachweis ist bis zum 30. Juni des Folgejahres vorzulegen.",
+    ):
+        info = parse_deadlines(text, today=TODAY)
+        assert (info.deadlines, info.yearly, info.opens_on) == ((), (), None), text
+
+
+def test_a_passed_window_with_more_announced_expects_the_next():
+    info = parse_deadlines(
+        "Das erste Förderfenster war bis zum 15. Dezember 2020 geöffnet, weitere Förderzeiträume folgen.", today=TODAY
+    )
+    assert info.deadlines == (date(2020, 12, 15),) and info.next_window_expected
+    assert parse_deadlines("Weitere Aufrufe sind geplant.", today=TODAY).next_window_expected
+
+
+def test_section_numbers_are_not_yearly_dates():
+    text = (
+        "1.2. Anträge nach Nummer 2.1. sind schriftlich zu stellen. 5.1. Maßnahmen nach Ziffer 2.2. werden gefördert."
+    )
+    assert parse_deadlines(text, today=TODAY).yearly == ()
+
+
+def test_yearless_window_opens_in_the_year_of_its_next_closing():
+    text = (
+        "Der Antrag ist ab 31. August bis spätestens 15. Oktober des laufenden Jahres für das Folgejahr einzureichen."
+    )
+    info = parse_deadlines(text, today=TODAY)
+    assert info.yearly == ("10-15",) and info.next_deadline == date(2027, 10, 15)
+    assert info.opens_on == date(2027, 8, 31)
+
+
+def test_english_cut_off_borrows_the_year_of_the_opening():
+    info = parse_deadlines("Call opening: 6 January 2022 Deadline for submission: 8 March - 17:00 CET", today=TODAY)
+    assert info.opens_on == date(2022, 1, 6) and info.deadlines == (date(2022, 3, 8),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 31), st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 1, 1)))
+def test_a_yearly_day_comes_next_on_or_after_today(month, day, today):
+    info = parse_deadlines(f"Anträge sind jährlich bis zum {day}.{month}. einzureichen.", today=today)
+    try:
+        date(2000, month, day)
+    except ValueError:
+        assert info.yearly == ()  # 31.4. does not exist: ignored, not raised
+        return
+    assert info.yearly == (f"{month:02d}-{day:02d}",)
+    upcoming = info.next_deadline
+    assert upcoming is not None and upcoming >= today and (upcoming.month, upcoming.day) == (month, day)
+    assert (upcoming - today).days <= 366 * 4  # 29.02. waits for a leap year

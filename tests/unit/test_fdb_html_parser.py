@@ -64,7 +64,8 @@ def test_layout_b_with_full_contact_card_and_recurring_deadline():
     ]
     assert item["contact"]["unit"] == "Forschungszentrum Jülich GmbH Geschäftsstelle Berlin"
     assert (item["contact"]["zip_code"], item["contact"]["city"]) == ("10785", "Berlin")
-    assert date(2027, 9, 30) in [date.fromisoformat(d) for d in item["deadlines"]]
+    assert item["deadlines"] == ["2024-12-06"] and item["yearly_deadlines"] == ["09-30"]
+    assert item["status"] == "open"  # "spätestens bis zum 30.09. jeden Jahres" recurs
 
 
 def test_missing_rows_stay_empty():
@@ -75,7 +76,7 @@ def test_missing_rows_stay_empty():
 def test_layout_c_deadline_prose_and_invalid_email_flagged_not_repaired():
     item = detail("detail_rechts_only.html")
     assert item["extra"]["layout"] == "C"
-    assert item["deadlines"] == ["2027-03-31", "2027-09-30"] and item["next_deadline"] == date(2027, 3, 31)
+    assert item["yearly_deadlines"] == ["03-31", "09-30"] and item["next_deadline"] == date(2027, 3, 31)
     assert item["contact"]["email"] == "poststelle@@tmuenf.thueringen.de" and item["contact"]["email_invalid"]
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.deadlines import parse_deadlines
-from crawler.spiders.federal_calls.calendar import calendar_item, is_yearly
+from core.deadlines import parse_deadlines
+from crawler.spiders.federal_calls.calendar import calendar_item
 from crawler.spiders.federal_calls.nki import slug, window, window_lines
 
 TODAY = date(2026, 11, 26)
@@ -54,11 +54,15 @@ def test_yearly_date_becomes_a_calendar_entry_with_the_next_occurrence():
     }
     entry = calendar_item(programme, info, today=TODAY)
     assert entry["kind"] == "calendar" and entry["next_deadline"] == date(2027, 9, 30)
+    assert entry["yearly_deadlines"] == ["09-30"] and entry["status"] == "open"
     assert entry["natural_key"].endswith("#jaehrlich") and entry["title"] == "Jährliche Frist: Städtebauförderung"
     assert entry["eligible_applicants"] == ["kommune"] and entry["deadline_sentence"] == sentence
 
 
-def test_dated_or_unqualified_deadlines_are_no_calendar_entries():
-    assert not is_yearly("Projektskizzen sind bis spätestens 31. März 2027 einzureichen.")
-    assert not is_yearly("Anträge bis zum 30. September.")
-    assert is_yearly("Antragsschluss ist jährlich der 30.09.")
+def test_dated_deadlines_are_no_calendar_entries_and_yearless_ones_are():
+    programme = {"natural_key": "aufruf", "title": "Aufruf"}
+    dated = parse_deadlines("Projektskizzen sind bis spätestens 31. März 2027 einzureichen.", today=TODAY)
+    assert calendar_item(programme, dated, today=TODAY) is None
+    for sentence in ("Anträge bis zum 30. September.", "Antragsschluss ist jährlich der 30.09."):
+        entry = calendar_item(programme, parse_deadlines(sentence, today=TODAY), today=TODAY)
+        assert entry["yearly_deadlines"] == ["09-30"], sentence

@@ -6,7 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from matcher.explain import deadline_line, eligibility_line, region_line
+from core.deadline_status import deadline_status
+from matcher.explain import eligibility_line, region_line
 from store.models import Programme
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
@@ -36,9 +37,16 @@ def test_region_line_uses_labels():
     assert region_line(programme("Internationale Klimaschutzinitiative")) == "Fördergebiet: bundesweit"
 
 
-def test_deadline_line_shows_the_next_deadline_rolling_or_none():
+def label(programme: Programme, today: date) -> str:
+    return deadline_status(programme, today).label(today)
+
+
+def test_deadline_status_of_corpus_programmes_next_round_rolling_or_unclear():
     neue_wege = programme("NeueWege.IN.NRW")
-    assert deadline_line(neue_wege, date(2023, 7, 6)) == "Nächste Frist: 30.04.2024"
-    assert deadline_line(programme("Internationale Klimaschutzinitiative"), date(2024, 1, 1)) == "Keine Frist angegeben"
+    assert label(neue_wege, date(2023, 7, 6)) == "Frist am 30.04.2024 (noch 299 Tage)"
+    assert label(neue_wege, date(2025, 3, 1)) == "Frist unklar – bitte beim Fördergeber prüfen"  # a standing programme
+    assert label(programme("Internationale Klimaschutzinitiative"), date(2024, 1, 1)) == (
+        "Frist unklar – bitte beim Fördergeber prüfen"
+    )
     rolling = Programme(source_key="t", natural_key="r", title="Laufendes Programm", rolling=True)
-    assert deadline_line(rolling, date(2024, 1, 1)) == "Laufende Antragstellung"
+    assert label(rolling, date(2024, 1, 1)) == "Laufend"

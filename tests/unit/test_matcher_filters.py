@@ -37,11 +37,13 @@ def test_company_only_programme_is_not_for_municipalities(corpus):
         assert eligibility_reason(agrar, kind, TODAY) == "nicht für Kommunen"
 
 
-def test_nrw_programme_for_kommunen_passes_until_its_last_deadline(corpus):
+def test_a_standing_programme_stays_after_its_last_round_and_a_call_closes(corpus):
     neue_wege = by_prefix(corpus, "NeueWege.IN.NRW")
     assert eligibility_reason(neue_wege, "kreisfreie_stadt", TODAY) is None
-    assert eligibility_reason(neue_wege, "kreisfreie_stadt", date(2025, 1, 23)) is None
-    assert eligibility_reason(neue_wege, "kreisfreie_stadt", date(2025, 1, 24)) == "Frist abgelaufen"
+    assert eligibility_reason(neue_wege, "kreisfreie_stadt", date(2025, 1, 24)) is None  # "Frist unklar", not closed
+    as_call = neue_wege.model_copy(update={"kind": "call"})
+    assert eligibility_reason(as_call, "kreisfreie_stadt", date(2025, 1, 23)) is None
+    assert eligibility_reason(as_call, "kreisfreie_stadt", date(2025, 1, 24)) == "geschlossen"
 
 
 def test_programme_whose_application_ended_is_closed(corpus):

@@ -153,7 +153,6 @@ def world(engine, password_hash) -> World:
             "interests": ["Radverkehr"],
             "eligibility": "Antragsberechtigt: Kommune",
             "region": "Fördergebiet: bundesweit",
-            "deadline": "Nächste Frist: bald",
             "components": {"word": 30.0},
         }
         matches = {

@@ -36,6 +36,10 @@ def test_api_content(anonymous, token, world):
     auth = {"Authorization": f"Bearer {token}"}
     programmes = anonymous.get("/api/programmes?level=eu", headers=auth).json()
     assert programmes["total"] == 1 and programmes["items"][0]["title"] == "LIFE Klimaanpassung in Städten"
+    status = programmes["items"][0]["deadline_status"]  # due in 40 days, as the pages and the mail say it
+    assert status["kind"] == "deadline" and status["label"].endswith("(noch 40 Tage)")
+    waerme = anonymous.get(f"/api/programmes/{world.programmes['waerme'].id}", headers=auth).json()
+    assert waerme["deadline_status"] == {"kind": "rolling", "when": None, "label": "Laufend"}
     page = anonymous.get("/api/programmes?limit=2&offset=2", headers=auth).json()
     assert page["total"] == 4 and len(page["items"]) == 2
     matches = anonymous.get("/api/matches?member=selm", headers=auth).json()

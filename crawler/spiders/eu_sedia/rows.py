@@ -241,6 +241,8 @@ def row_to_item(row: dict[str, Any], *, today: date, facet_labels: dict[str, str
         "next_deadline": next_deadline,
         "last_deadline": deadlines[-1] if deadlines else None,
         "deadlines": [d.isoformat() for d in deadlines],
+        "yearly_deadlines": [],  # EU cut-offs are dated; a new cut-off comes as a new date
+        "next_window_expected": False,
         "closed": status == "closed",
         "attribution": ATTRIBUTION,
         "extra": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.deadlines import parse_german_date
+from core.deadlines import parse_german_date
 from crawler.spiders.nrw.pages import HeadingPageSpider
 
 _PUBLISHED = re.compile(r"\bVom\s+(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.\s+\w+\s+\d{4})")

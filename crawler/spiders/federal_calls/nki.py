@@ -12,7 +12,8 @@ from datetime import date
 
 from parsel import Selector
 
-from crawler.deadlines import DeadlineInfo, parse_german_date
+from core.deadline_status import deadline_fields
+from core.deadlines import DeadlineInfo, parse_german_date
 from crawler.spiders.nrw.headings import pick, sections
 from crawler.spiders.nrw.pages import HeadingPageSpider
 
@@ -36,11 +37,9 @@ def window(line: str, *, today: date) -> DeadlineInfo | None:
     opens = parse_german_date(head.rsplit(":", 1)[-1])
     return DeadlineInfo(
         deadlines=(closes,),
+        opens_on=opens,
         next_deadline=closes if closes >= today else None,
         last_deadline=closes,
-        opens_on=opens,
-        rolling=False,
-        closed=False,
         sentence=line,
     )
 
@@ -104,6 +103,6 @@ class NkiSpider(HeadingPageSpider):
                 "kind": "call",
                 "title": f"{programme['title']} – {label}",
                 "deadline_text": line,
-                **self.deadline_fields(info),
+                **deadline_fields(info, kind="call", today=self.today),
                 "extra": {"window_of": programme["natural_key"]},
             }

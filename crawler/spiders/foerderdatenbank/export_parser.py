@@ -22,9 +22,10 @@ from datetime import date
 
 from lxml import etree
 
+from core.deadline_status import deadline_fields
+from core.deadlines import parse_first_deadlines
 from core.rates import funding_columns
 from core.vocab import canonical_code, subarea_classifiers
-from crawler.deadlines import DeadlineInfo, parse_first_deadlines
 from crawler.text import html_to_text, strip_control_chars, unwrap_pseudo_cdata
 
 PUBLIC_BASE = "https://www.foerderdatenbank.de"
@@ -390,7 +391,7 @@ class ExportParser:
             "contact": contact,
             "links": links,
             **funding_columns("", texts["teaser_text"], texts["description_text"], texts["eligibility_text"]),
-            **deadline_fields(deadline, self.today),
+            **deadline_fields(deadline, kind="programme", today=self.today),
             "attribution": attribution(url),
             "extra": extra,
         }
@@ -399,31 +400,6 @@ class ExportParser:
 def attribution(url: str) -> str:
     """The licence line stored with every programme (CC BY-ND: rights holder, licence, source URL)."""
     return f"{ATTRIBUTION} ({LICENCE_URL}), {url}"
-
-
-def deadline_fields(deadline: DeadlineInfo, today: date) -> dict:
-    """The item fields derived from parsed deadline prose (shared by the export and HTML spiders)."""
-    return {
-        "status": programme_status(deadline, today),
-        "opens_on": deadline.opens_on,
-        "next_deadline": deadline.next_deadline,
-        "last_deadline": deadline.last_deadline,
-        "deadlines": [d.isoformat() for d in deadline.deadlines],
-        "rolling": deadline.rolling,
-        "closed": deadline.closed,
-        "deadline_sentence": deadline.sentence,
-    }
-
-
-def programme_status(deadline: DeadlineInfo, today: date) -> str:
-    """open / forthcoming / closed / unknown from what the prose says (absence of a note is not "open")."""
-    if deadline.closed:
-        return "closed"
-    if deadline.opens_on and deadline.opens_on > today:
-        return "forthcoming"
-    if deadline.next_deadline or deadline.rolling:
-        return "open"
-    return "unknown"
 
 
 def parse_export(data: bytes, *, today: date) -> ExportResult:

@@ -17,15 +17,15 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from core.deadline_status import deadline_fields
+from core.deadlines import parse_first_deadlines
 from core.rates import funding_columns
 from core.vocab import canonical_code, codes_by_label, labels
-from crawler.deadlines import parse_first_deadlines
 from crawler.spiders.foerderdatenbank.export_parser import (
     LEVELS,
     PUBLIC_BASE,
     attribution,
     correlaid_ids,
-    deadline_fields,
 )
 from crawler.text import html_to_text
 
@@ -275,7 +275,7 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
         "contact": contact,
         "links": links,
         **funding_columns("", texts["teaser_text"], texts["description_text"], texts["eligibility_text"]),
-        **deadline_fields(deadline, today),
+        **deadline_fields(deadline, kind="programme", today=today),
         "attribution": attribution(public),
         "extra": {
             "id_url": id_url,

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 import scrapy
 from twisted.python.failure import Failure
 
+from core.deadline_status import deadline_fields
+from core.deadlines import parse_deadlines
 from core.rates import funding_columns
-from crawler.deadlines import parse_deadlines
 from crawler.health import failure_reason
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.federal_calls.calendar import calendar_item
@@ -128,7 +129,7 @@ class HeadingPageSpider(SourceSpider):
         info = parse_deadlines(
             self.deadline_prose(item, found), today=self.today, status_note=item.get("status_note", "")
         )
-        item.update(self.deadline_fields(info))
+        item.update(deadline_fields(info, kind=item["kind"], today=self.today))
         yield item
         yearly = calendar_item(item, info, today=self.today)
         if yearly is not None:
@@ -173,20 +174,3 @@ class HeadingPageSpider(SourceSpider):
     def deadline_prose(self, item: dict[str, Any], found: dict[str, Section]) -> str:
         """The text deadlines are read from; the deadline section by default."""
         return item.get("deadline_text", "")
-
-    def deadline_fields(self, info) -> dict[str, Any]:
-        status = "closed" if info.closed else ("open" if info.next_deadline or info.rolling else "unknown")
-        if info.opens_on and info.opens_on > self.today and not info.closed:
-            status = "forthcoming"
-        if info.last_deadline and info.last_deadline < self.today and not info.rolling:
-            status = "closed"
-        return {
-            "deadlines": [d.isoformat() for d in info.deadlines],
-            "next_deadline": info.next_deadline,
-            "last_deadline": info.last_deadline,
-            "opens_on": info.opens_on,
-            "rolling": info.rolling,
-            "closed": info.closed or status == "closed",
-            "deadline_sentence": info.sentence,
-            "status": status,
-        }
