@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ„\"(])|\n+")
+# A sentence also ends before a numbered clause of a Richtlinie ("… förderfähig. 5.5 Die …").
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ„\"(]|\d+\.\d+\.?\s+[A-ZÄÖÜ])|\n+")
 _NO_SPLIT_BEFORE = re.compile(
     r"\b(?:\d{1,2}|[a-zA-Z]|bzw|ggf|vgl|ca|Nr|Abs|gem|inkl|zzgl|evtl|bzgl|Art|Ziff|lit|Dr|St|Mio|Mrd|"
     r"Jan|Febr?|Apr|Aug|Sept?|Okt|Nov|Dez)\.$"
