@@ -149,6 +149,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: email.message.EmailMessage
+    raw: bytes  # the DATA exactly as it came over the wire
 
 
 @dataclass
@@ -174,8 +175,9 @@ class RecordingHandler:
             if self.behaviour.drop_after is not None and len(self.received) >= self.behaviour.drop_after:
                 server.transport.close()  # the connection drops mid-batch
                 return "421 4.3.0 closing"
-            message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            raw = envelope.original_content or envelope.content
+            message = email.message_from_bytes(raw, policy=policy.default)
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, raw))
         return "250 2.0.0 queued"
 
     def message_ids_for(self, address: str) -> list[str]:
