@@ -56,12 +56,14 @@ class World:
         frequency: str = "weekly",
         send_nothing_new: bool = False,
         auto_approve_score: float | None = None,
+        bezirksregierung: str = "",
     ) -> int:
         with Session(self.engine) as session:
             member = Member(
                 slug=slug,
                 name=name or slug.title(),
                 kind="kreisangehoerige_gemeinde",
+                bezirksregierung=bezirksregierung,
                 digest_frequency=frequency,
                 send_nothing_new=send_nothing_new,
                 auto_approve_score=auto_approve_score,
@@ -81,7 +83,7 @@ class World:
             key = f"programme-{self.count}"
             programme = Programme(
                 source_key=fields.pop("source_key", "foerderdatenbank"),
-                natural_key=key,
+                natural_key=fields.pop("natural_key", key),
                 url=fields.pop("url", f"https://www.foerderdatenbank.de/p/{self.count}"),
                 title=title,
                 next_deadline=deadline,
