@@ -58,6 +58,7 @@ RECIPIENT_STATUS_LABELS = {
     "suppressed": "gesperrt",
 }
 STAFF_ROLE_LABELS = {"admin": "Administration", "curator": "Kuratierung"}
+API_PARAMETER_PLACES = {"query": "Abfrage", "path": "Pfad", "header": "Kopfzeile", "cookie": "Cookie"}
 # Source key → German name; the crawler's registry and the stored ``Source`` rows take their names from here.
 SOURCE_NAMES = {
     "foerderdatenbank": "Förderdatenbank des Bundes",
@@ -74,23 +75,26 @@ SOURCE_NAMES = {
 # Sources that publish one Bezirksregierung's pages: a member hears of their records only if it
 # belongs to that Bezirksregierung, and of a record of the same programme elsewhere otherwise.
 SOURCE_BEZIRKSREGIERUNG = {"brms": "Münster"}
-# Audit action → what was done, as the verb phrase of "<Person> hat <Objekt> <Verb>".
-AUDIT_ACTION_LABELS = {
-    "match.approve": "freigegeben",
-    "match.reject": "abgelehnt",
-    "digest.release": "zum Versand freigegeben",
-    "profile.update": "geändert",
-    "recipient.add": "hinzugefügt",
-    "recipient.remove": "entfernt",
-    "recipient.unsubscribe": "abgemeldet",
-    "recipient.bouncing": "als Adresse mit Zustellproblemen markiert",
-    "recipient.suppressed": "gesperrt (Adresse nicht zustellbar)",
-    "member.login": "angemeldet",
-    "feed.token": "neue geheime Feed-Adressen erzeugt",
-    "staff.activate": "entsperrt",
-    "staff.deactivate": "gesperrt",
-    "staff.api_token": "ein neues API-Token erzeugt",
+# Audit entries as sentences. The placeholders are filled by the page that shows the log: {who}
+# (a person's name, "Das Förderradar" …), {programme}, {member}, {email}, {account}, {period}, {details}.
+AUDIT_SENTENCES = {
+    "match.approve": "{who} hat „{programme}“ für {member} freigegeben.{details}",
+    "match.reject": "{who} hat „{programme}“ für {member} abgelehnt.{details}",
+    "digest.release": "{who} hat den Digest für {member} ({period}) zum Versand freigegeben.{details}",
+    "profile.update": "{who} hat das Profil von {member} geändert.",
+    "recipient.add": "{who} hat die Adresse {email} bei {member} eingetragen.",
+    "recipient.remove": "{who} hat die Adresse {email} bei {member} entfernt.",
+    "recipient.unsubscribe": "{who} hat sich vom Digest für {member} abgemeldet.",
+    "recipient.bouncing": "{who} hat Zustellprobleme bei {email} ({member}) festgestellt.",
+    "recipient.suppressed": "{who} hat {email} ({member}) gesperrt: Mails an die Adresse kommen nicht an.",
+    "member.login": "{who} hat sich für {member} angemeldet.",
+    "feed.token": "{who} hat für {member} neue geheime Feed-Adressen erzeugt.",
+    "staff.activate": "{who} hat das Konto von {account} entsperrt.",
+    "staff.deactivate": "{who} hat das Konto von {account} gesperrt.",
+    "staff.api_token": "{who} hat für {account} ein neues API-Token erzeugt.",
 }
+# Actors that are no person.
+AUDIT_ACTORS = {"system": "Das Förderradar (automatisch)", "cli": "Ein Befehl auf der Kommandozeile"}
 # The short names of the actions for a filter list ("Treffer freigegeben").
 AUDIT_ACTION_NAMES = {
     "match.approve": "Treffer freigegeben",

@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from crawler.deadlines import parse_german_date
 
 SOURCE_KEY = "manual"
-SOURCE_NAME = "Von Hand erfasst"
 COLUMNS = {
     "title",
     "url",

@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
+from core.labels import MATCH_STATE_LABELS, label, source_name
+from core.text_repair import shown_text
 from foerderradar.context import console, engine_from_settings, fail, progress
 from store.models import Match, MatchState, Member, Profile, Programme
 
@@ -105,7 +107,7 @@ def explain(
     else:
         status = f"unter der Mindestpassung ({verdict.min_score:g})"
     lines = [
-        f"Programm {verdict.programme.id}: {verdict.programme.title}",
+        f"Programm {verdict.programme.id}: {shown_text(verdict.programme.title, verdict.programme.source_key)}",
         f"Passung: {verdict.score:g} – {status}",
         e.summary,
         "Begriffe: " + (", ".join(e.terms) or "–"),
@@ -228,14 +230,15 @@ def matches(
         console.print(f"Keine Treffer für {member}. Führen Sie zuerst „foerderradar match“ aus.")
         return
     table = Table(title=f"Treffer für {found.name}")
-    for name in ("Passung", "ID", "Titel", "Status", "Warum"):
+    for name in ("Passung", "ID", "Titel", "Quelle", "Status", "Warum"):
         table.add_column(name, justify="right" if name in ("Passung", "ID") else "left")
     for item in items:
         table.add_row(
             f"{item['score']:g}",
             str(item["programme_id"]),
-            item["title"],
-            item["state"],
+            shown_text(item["title"], item["source"]),
+            source_name(item["source"]),
+            label(MATCH_STATE_LABELS, item["state"]),
             item["explanation"]["summary"],
         )
     console.print(table)
