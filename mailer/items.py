@@ -83,7 +83,7 @@ class DigestItem:
     @property
     def facts(self) -> str:
         """Funder and level, e.g. "Bundesagentur für Arbeit (BA) · Bund" (no dangling separator)."""
-        return " · ".join(part for part in (self.funder, self.level) if part)
+        return " · ".join(dict.fromkeys(part for part in (self.funder, self.level) if part))
 
     @property
     def deadline_label(self) -> str:
