@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
-from core.labels import MATCH_STATE_LABELS, label, source_name
+from core.labels import MATCH_STATE_LABELS, german_sort_key, label, source_name
 from core.text_repair import shown_text
 from foerderradar.context import console, engine_from_settings, fail, progress
 from store.models import Match, MatchState, Member, Profile, Programme
@@ -46,6 +46,7 @@ def match(
             if member
             else len(session.exec(select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
         )
+        names = dict(session.exec(select(Member.slug, Member.name)).all())
     with progress() as bar:
         task = bar.add_task("Matching", total=total)
         try:
@@ -60,10 +61,11 @@ def match(
         )
         return
     console.print(f"{report.programmes} offene Programme, {len(report.per_member)} Mitglieder abgeglichen.")
-    for slug, count in report.per_member.items():
+    for slug, count in sorted(report.per_member.items(), key=lambda entry: german_sort_key(names.get(entry[0], ""))):
         excluded = ", ".join(f"{n} {reason}" for reason, n in report.excluded.get(slug, {}).items())
         console.print(
-            f"  {slug}: {count} Treffer" + (f" (ausgeschlossen: {excluded})" if excluded else ""),
+            f"  {names.get(slug, slug)} ({slug}): {count} Treffer"
+            + (f" (ausgeschlossen: {excluded})" if excluded else ""),
             highlight=False,
             markup=False,
         )
