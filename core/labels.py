@@ -92,6 +92,7 @@ AUDIT_SENTENCES = {
     "staff.activate": "{who} hat das Konto von {account} entsperrt.",
     "staff.deactivate": "{who} hat das Konto von {account} gesperrt.",
     "staff.api_token": "{who} hat für {account} ein neues API-Token erzeugt.",
+    "fact.update": "{who} hat die Gemeindedaten von {member} korrigiert.{details}",
 }
 # Actors that are no person.
 AUDIT_ACTORS = {"system": "Das Förderradar (automatisch)", "cli": "Ein Befehl auf der Kommandozeile"}
@@ -111,6 +112,7 @@ AUDIT_ACTION_NAMES = {
     "staff.activate": "Konto entsperrt",
     "staff.deactivate": "Konto gesperrt",
     "staff.api_token": "API-Token erzeugt",
+    "fact.update": "Gemeindedaten korrigiert",
 }
 
 

@@ -21,6 +21,7 @@ from core.labels import (
     label,
     week_label,
 )
+from core.member_facts import FACT_FIELDS, value_label
 from core.text_repair import shown_text
 from store.models import AuditLog, Match, Member, Programme, Recipient, StaffUser
 
@@ -100,6 +101,10 @@ def _sentence(entry: AuditLog, names: _Names) -> str:
         if entry.action == "digest.release":
             values["period"] = week_label(str(details.get("period", "")))
             values["details"] = f" {len(details.get('match_ids', []))} Treffer."
+        elif entry.action == "fact.update" and details.get("fact") in FACT_FIELDS:
+            name = details["fact"]
+            old, new = value_label(name, details.get("old")), value_label(name, details.get("new"))
+            values["details"] = f" {FACT_FIELDS[name].label}: jetzt {new} (vorher {old})."
     elif entry.object_type == "recipient":
         recipient = names.recipients.get(int(entry.object_id)) if entry.object_id.isdigit() else None
         values["email"] = values["email"] or (recipient.email if recipient else "")

@@ -82,6 +82,8 @@ def test_every_page_type_fits_a_phone_under_the_csp(browse, site, shot):
             ("sources", "/staff/sources"),
             ("audit", "/staff/audit"),
             ("users", "/staff/users"),
+            ("member-facts-overview", "/staff/members/"),
+            ("member-facts", "/staff/members/schermbeck/facts"),
             ("api-docs", "/api/docs"),
             ("not-found", "/staff/programmes/999999"),
         ]:
@@ -113,5 +115,5 @@ def test_every_page_type_fits_a_phone_under_the_csp(browse, site, shot):
         check("mail-invalid-link", "/m/abmelden/kein-gueltiger-link")
 
     browse(scenario)
-    assert len(checked) == 21
+    assert len(checked) == 23
     assert found == {}, "\n".join(f"{name}: {problem}" for name, problems in found.items() for problem in problems)

@@ -146,6 +146,11 @@ def test_every_page_and_mail_is_german(app, engine, world, curator, admin, membe
     curator.submit(f"/staff/matches/{world.matches['a_radwege'].id}/approve")
     curator.submit(f"/staff/matches/{world.matches['b_sport'].id}/reject", {"reason": "not_eligible"})
     curator.submit("/staff/members/schermbeck/release")
+    curator.page("/staff/members/schermbeck/facts")
+    curator.submit(
+        "/staff/members/schermbeck/facts/grw_foerdergebiet",
+        {"value": "C", "source": "https://www.wirtschaft.nrw/rwp", "confidence": "hoch", "note": "Karte eingesehen"},
+    )
     admin.page("/staff/users")
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "false"})
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "true"})
@@ -212,5 +217,7 @@ STAFF_PAGES = [
     "/staff/members/selm/digest",
     "/staff/sources",
     "/staff/audit",
+    "/staff/members/",
+    "/staff/members/schermbeck/facts",
     "/api/docs",
 ]
