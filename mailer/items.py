@@ -167,7 +167,7 @@ def contact_of(programme: Programme, text) -> Contact | None:
     if not name:
         first_line = next((line for line in str(stored.get("text", "")).splitlines() if line.strip()), "")
         return Contact(name=text(first_line)) if first_line else None
-    email = text(str(stored.get("email", "")))
+    email = str(stored.get("email", "")).strip()
     well_formed = bool(email) and not stored.get("email_invalid") and bool(_EMAIL.match(email))
     web = str(stored.get("website", "")).strip()
     return Contact(
