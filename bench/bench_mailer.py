@@ -24,8 +24,9 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mailer.assemble import DigestContent, DigestItem, RecipientInfo, SourceHealth  # noqa: E402
+from mailer.assemble import DigestContent, RecipientInfo, SourceHealth  # noqa: E402
 from mailer.config import MailConfig  # noqa: E402
+from mailer.items import Contact, DigestItem  # noqa: E402
 from mailer.render import render_digest  # noqa: E402
 from mailer.send import send_period  # noqa: E402
 from store.db import create_all, make_engine  # noqa: E402
@@ -57,7 +58,9 @@ def content(n: int) -> DigestContent:
             funding_rate="bis zu 75 %",
             deadline_label=f"Frist am {TODAY + dt.timedelta(days=10 + i):%d.%m.%Y} (noch {10 + i} Tage)",
             why="Passt zu Ihren Interessen: Radverkehr, Klimaschutz",
-            teaser=TEASER[:320],
+            description=TEASER[:320],
+            applicants="Kommune, Öffentliche Einrichtung",
+            contact=Contact("Projektträger Jülich (PtJ)", "+49 2461 61-2626", "ptj@ptj.de", web="https://www.ptj.de/"),
             attribution="Förderdatenbank des Bundes, CC BY-ND 4.0",
         )
         for i in range(20)

@@ -1,12 +1,121 @@
-"""German label tables: no raw key reaches a person.
+"""The one place where stored codes become German words for people.
 
-``CHANGE_LABELS`` names the change types of ``core.changes`` (stored in
-``ProgrammeRevision.change_types``); ``FIELD_LABELS`` the programme fields a revision can name.
-Further tables (states, reasons, kinds) belong here too.
+Pages, mails and CLI output show states, reasons, kinds, levels, sources and audit actions through
+these tables; no raw key (``approved``, ``not_eligible``, ``foerderdatenbank``) reaches a reader.
+An unknown code is shown as itself rather than hidden, so a new code is noticed, not lost.
+
+Also here: ISO weeks as "KW 49/2026" and a sort key for German names ("Bönen" before
+"Breckerfeld"), because both are needed wherever members or periods are listed.
 """
 
 from __future__ import annotations
 
+import re
+
+MATCH_STATE_LABELS = {
+    "proposed": "vorgeschlagen",
+    "approved": "freigegeben",
+    "rejected": "abgelehnt",
+    "sent": "versendet",
+}
+REJECT_REASON_LABELS = {
+    "topic": "Thema passt nicht",
+    "not_eligible": "Nicht antragsberechtigt",
+    "own_share": "Eigenanteil zu hoch",
+    "too_small": "Zu klein",
+    "known": "Schon bekannt",
+    "other": "Sonstiges",
+}
+PROGRAMME_KIND_LABELS = {
+    "programme": "Förderprogramm",
+    "call": "Förderaufruf",
+    "calendar": "Jährlich wiederkehrende Frist",
+}
+PROGRAMME_STATUS_LABELS = {
+    "open": "Antragstellung möglich",
+    "forthcoming": "nächstes Fenster erwartet",
+    "closed": "geschlossen",
+    "unknown": "unklar",
+}
+RUN_STATUS_LABELS = {
+    "running": "läuft",
+    "success": "in Ordnung",
+    "incomplete": "unvollständig",
+    "failed": "fehlgeschlagen",
+    "never": "nie gelaufen",
+}
+LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU", "other": "Sonstige"}
+FREQUENCY_LABELS = {
+    "weekly": "wöchentlich",
+    "biweekly": "alle zwei Wochen",
+    "monthly": "monatlich",
+    "paused": "pausiert",
+}
+RECIPIENT_STATUS_LABELS = {
+    "active": "aktiv",
+    "unsubscribed": "abgemeldet",
+    "bouncing": "Zustellprobleme",
+    "suppressed": "gesperrt",
+}
+STAFF_ROLE_LABELS = {"admin": "Administration", "curator": "Kuratierung"}
+API_PARAMETER_PLACES = {"query": "Abfrage", "path": "Pfad", "header": "Kopfzeile", "cookie": "Cookie"}
+# Source key → German name; the crawler's registry and the stored ``Source`` rows take their names from here.
+SOURCE_NAMES = {
+    "foerderdatenbank": "Förderdatenbank des Bundes",
+    "foerderdatenbank_html": "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
+    "eu_sedia": "EU Funding & Tenders Portal",
+    "nrwbank": "NRW.BANK Förderprodukte",
+    "nrw_mhkbd": "MHKBD NRW – Aktuelle Förderangebote",
+    "brms": "Bezirksregierung Münster – Förderprogramme A–Z",
+    "efre_nrw": "EFRE/JTF NRW – Fördermaßnahmen und Aufrufe",
+    "nki_kommunalrichtlinie": "NKI / Kommunalrichtlinie – Antragsfenster",
+    "bmftr": "BMFTR – Förderbekanntmachungen",
+    "manual": "Von Hand erfasst",
+}
+# Sources that publish one Bezirksregierung's pages: a member hears of their records only if it
+# belongs to that Bezirksregierung, and of a record of the same programme elsewhere otherwise.
+SOURCE_BEZIRKSREGIERUNG = {"brms": "Münster"}
+# Audit entries as sentences. The placeholders are filled by the page that shows the log: {who}
+# (a person's name, "Das Förderradar" …), {programme}, {member}, {email}, {account}, {period}, {details}.
+AUDIT_SENTENCES = {
+    "match.approve": "{who} hat „{programme}“ für {member} freigegeben.{details}",
+    "match.reject": "{who} hat „{programme}“ für {member} abgelehnt.{details}",
+    "digest.release": "{who} hat den Digest für {member} ({period}) zum Versand freigegeben.{details}",
+    "profile.update": "{who} hat das Profil von {member} geändert.",
+    "recipient.add": "{who} hat die Adresse {email} bei {member} eingetragen.",
+    "recipient.remove": "{who} hat die Adresse {email} bei {member} entfernt.",
+    "recipient.unsubscribe": "{who} hat sich vom Digest für {member} abgemeldet.",
+    "recipient.bouncing": "{who} hat Zustellprobleme bei {email} ({member}) festgestellt.",
+    "recipient.suppressed": "{who} hat {email} ({member}) gesperrt: Mails an die Adresse kommen nicht an.",
+    "member.login": "{who} hat sich für {member} angemeldet.",
+    "feed.token": "{who} hat für {member} neue geheime Feed-Adressen erzeugt.",
+    "staff.activate": "{who} hat das Konto von {account} entsperrt.",
+    "staff.deactivate": "{who} hat das Konto von {account} gesperrt.",
+    "staff.api_token": "{who} hat für {account} ein neues API-Token erzeugt.",
+    "fact.update": "{who} hat die Gemeindedaten von {member} korrigiert.{details}",
+}
+# Actors that are no person.
+AUDIT_ACTORS = {"system": "Das Förderradar (automatisch)", "cli": "Ein Befehl auf der Kommandozeile"}
+# The short names of the actions for a filter list ("Treffer freigegeben").
+AUDIT_ACTION_NAMES = {
+    "match.approve": "Treffer freigegeben",
+    "match.reject": "Treffer abgelehnt",
+    "digest.release": "Digest freigegeben",
+    "profile.update": "Profil geändert",
+    "recipient.add": "Empfänger hinzugefügt",
+    "recipient.remove": "Empfänger entfernt",
+    "recipient.unsubscribe": "Empfänger abgemeldet",
+    "recipient.bouncing": "Zustellprobleme",
+    "recipient.suppressed": "Empfänger gesperrt",
+    "member.login": "Anmeldung eines Mitglieds",
+    "feed.token": "Feed-Adressen erneuert",
+    "staff.activate": "Konto entsperrt",
+    "staff.deactivate": "Konto gesperrt",
+    "staff.api_token": "API-Token erzeugt",
+    "fact.update": "Gemeindedaten korrigiert",
+}
+
+# Change types of ``core.changes`` (stored in ``ProgrammeRevision.change_types``).
 CHANGE_LABELS = {
     "deadline_brought_forward": "Frist vorgezogen",
     "deadline_set": "Frist neu gesetzt",
@@ -26,7 +135,7 @@ CHANGE_LABELS = {
     "new_call": "Neues Förderfenster",
     "reopened": "Antragstellung wieder möglich",
 }
-
+# Programme fields a revision can name.
 FIELD_LABELS = {
     "title": "Titel",
     "url": "Adresse",
@@ -59,3 +168,34 @@ FIELD_LABELS = {
     "closed": "Geschlossen",
     "next_window_expected": "Nächstes Fenster erwartet",
 }
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The German word for ``code`` in ``table``; the code itself when the table does not know it."""
+    if not code:
+        return ""
+    return table.get(str(code), str(code))
+
+
+def source_name(key: str, default: str = "") -> str:
+    """The German name of a source; ``default`` (or the key) for a source this table does not know."""
+    return SOURCE_NAMES.get(key) or default or key
+
+
+_PERIOD = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+def week_label(period: str) -> str:
+    """``2026-W49`` → ``KW 49/2026``; anything else is returned as it is."""
+    found = _PERIOD.match(period or "")
+    return f"KW {int(found.group(2))}/{found.group(1)}" if found else period
+
+
+# Umlauts sort as their base letter and ß as "ss" (DIN 5007-1), so "Bönen" comes before "Breckerfeld".
+GERMAN_FOLDS = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}
+_FOLD = str.maketrans(GERMAN_FOLDS)
+
+
+def german_sort_key(name: str) -> tuple[str, str]:
+    """Sort key for German names: folded letters first, the exact spelling to break ties."""
+    return name.casefold().translate(_FOLD), name

@@ -8,6 +8,10 @@ the digest, a missed link only shows it twice. Two records of *different* source
   generic word such as "Förderprogramm") and their levels agree (a federal product listed by
   NRW.BANK is level "bund" like its Förderdatenbank entry).
 
+Within one source, a yearly calendar entry is linked to the programme it was read from
+(``extra["programme_key"]``): it is that programme's deadline, not a programme of its own, so a
+member hears of the programme once, not twice with the same page.
+
 Rule links are recomputed on every call; staff decisions (method "staff", linked or vetoed) are
 never touched and take precedence over the rule for their pair.
 """
@@ -20,10 +24,10 @@ from collections import defaultdict
 from itertools import combinations
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from store.links import effective_links
 from store.models import Programme, ProgrammeLink
 
 RULE = "rule"
@@ -95,6 +99,12 @@ def rule_pairs(programmes: list[Programme]) -> dict[tuple[int, int], str]:
                 ("gleiche Adresse " + key[4:]) if key.startswith("url:") else ("gleicher Titel " + key.split("|", 1)[1])
             )
             pairs.setdefault(pair, reason)
+    by_key = {(p.source_key, p.natural_key): p for p in programmes}
+    for entry in programmes:
+        programme = by_key.get((entry.source_key, (entry.extra or {}).get("programme_key", "")))
+        if entry.kind == "calendar" and programme is not None and programme.id != entry.id:
+            pair = (min(entry.id, programme.id), max(entry.id, programme.id))
+            pairs.setdefault(pair, "jährliche Frist dieses Programms")
     return pairs
 
 
@@ -119,17 +129,5 @@ def link_programmes(engine: Engine) -> int:
 
 
 def linked_programme_ids(session: Session, programme_id: int) -> list[int]:
-    """Ids of the records describing the same programme as ``programme_id`` (staff vetoes respected)."""
-    links = session.exec(
-        select(ProgrammeLink).where(
-            or_(ProgrammeLink.programme_id == programme_id, ProgrammeLink.other_id == programme_id)
-        )
-    ).all()
-    decided: dict[int, tuple[str, bool]] = {}
-    for link in links:
-        other = link.other_id if link.programme_id == programme_id else link.programme_id
-        if other == programme_id:
-            continue
-        if other not in decided or link.method == STAFF:  # a staff decision beats the rule
-            decided[other] = (link.method, link.linked)
-    return sorted(other for other, (_method, linked) in decided.items() if linked)
+    """Ids of the records linked directly to ``programme_id`` (staff vetoes respected)."""
+    return sorted(b if a == programme_id else a for a, b in effective_links(session) if programme_id in (a, b))

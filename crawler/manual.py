@@ -26,7 +26,6 @@ from core.deadlines import parse_deadlines, parse_german_date
 from core.rates import funding_columns
 
 SOURCE_KEY = "manual"
-SOURCE_NAME = "Von Hand erfasst"
 COLUMNS = {
     "title",
     "url",

@@ -1,7 +1,8 @@
 """The store pipeline: every item of a spider goes through one ``store.ingest.Ingest``.
 
 Spider conventions (see ``crawler.spiders.base.SourceSpider``):
-- ``source_key``, ``source_name``, ``source_level``, ``source_url``, ``attribution`` describe the source;
+- ``source_key`` (its name comes from ``core.labels``), ``source_level``, ``source_url``, ``attribution``
+  describe the source;
 - ``crawl_complete`` is set to True once the spider has read the whole source;
 - ``crawl_error`` is set to a message when the run must fail (bot page, wrong content type ...);
 - ``crawl_alarms`` and ``crawl_stats`` carry contract findings and counters.
@@ -15,6 +16,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from core.labels import source_name
 from store.db import make_engine
 from store.ingest import Ingest
 
@@ -42,7 +44,7 @@ class StorePipeline:
         self.ingest = Ingest(
             self.engine,
             spider.source_key,
-            source_name=getattr(spider, "source_name", ""),
+            source_name=source_name(spider.source_key),
             level=getattr(spider, "source_level", "other"),
             source_url=getattr(spider, "source_url", ""),
             attribution=getattr(spider, "attribution", ""),

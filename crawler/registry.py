@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
+from core.labels import source_name
+
 
 @dataclass(frozen=True)
 class SourceEntry:
     key: str  # CrawlRun.source_key, also the CLI name
-    name: str  # German display name
     spider: str  # "module:Class"
     url_setting: str  # name of the foerderradar Settings field with the base/endpoint URL
     url_argument: str = "base_url"  # spider argument that receives that URL
@@ -21,6 +22,11 @@ class SourceEntry:
     # A second way into a source that another entry already covers (its runs are recorded under
     # that source's key): crawled only when named, never by `crawl --all`, not listed in health.
     fallback_for: str = ""
+
+    @property
+    def name(self) -> str:
+        """The German display name (``core.labels.SOURCE_NAMES``)."""
+        return source_name(self.key)
 
     def spider_cls(self) -> type:
         module, _, name = self.spider.partition(":")
@@ -30,7 +36,6 @@ class SourceEntry:
 SOURCES: list[SourceEntry] = [
     SourceEntry(
         "foerderdatenbank",
-        "Förderdatenbank des Bundes",
         "crawler.spiders.foerderdatenbank.export_spider:FdbExportSpider",
         "fdb_export_url",
         url_argument="export_url",
@@ -38,47 +43,38 @@ SOURCES: list[SourceEntry] = [
     ),
     SourceEntry(
         "foerderdatenbank_html",
-        "Förderdatenbank des Bundes (HTML-Seiten, Ersatzweg)",
         "crawler.spiders.foerderdatenbank.html_spider:FdbHtmlSpider",
         "fdb_base_url",
         fallback_for="foerderdatenbank",
     ),
     SourceEntry(
         "eu_sedia",
-        "EU Funding & Tenders Portal",
         "crawler.spiders.eu_sedia.spider:SediaSpider",
         "eu_search_url",
         url_argument="search_url",
         aliases=("eu",),
     ),
-    SourceEntry("nrwbank", "NRW.BANK Förderprodukte", "crawler.spiders.nrw.nrwbank:NrwBankSpider", "nrwbank_base_url"),
+    SourceEntry("nrwbank", "crawler.spiders.nrw.nrwbank:NrwBankSpider", "nrwbank_base_url"),
     SourceEntry(
         "nrw_mhkbd",
-        "MHKBD NRW – Aktuelle Förderangebote",
         "crawler.spiders.nrw.mhkbd:MhkbdSpider",
         "nrw_base_url",
         aliases=("mhkbd",),
     ),
-    SourceEntry(
-        "brms", "Bezirksregierung Münster – Förderprogramme A–Z", "crawler.spiders.nrw.brms:BrmsSpider", "brms_base_url"
-    ),
+    SourceEntry("brms", "crawler.spiders.nrw.brms:BrmsSpider", "brms_base_url"),
     SourceEntry(
         "efre_nrw",
-        "EFRE/JTF NRW – Fördermaßnahmen und Aufrufe",
         "crawler.spiders.nrw.efre:EfreSpider",
         "efre_base_url",
         aliases=("efre",),
     ),
     SourceEntry(
         "nki_kommunalrichtlinie",
-        "NKI / Kommunalrichtlinie – Antragsfenster",
         "crawler.spiders.federal_calls.nki:NkiSpider",
         "federal_calls_base_url",
         aliases=("nki", "kommunalrichtlinie"),
     ),
-    SourceEntry(
-        "bmftr", "BMFTR – Förderbekanntmachungen", "crawler.spiders.federal_calls.bmftr:BmftrSpider", "bmftr_base_url"
-    ),
+    SourceEntry("bmftr", "crawler.spiders.federal_calls.bmftr:BmftrSpider", "bmftr_base_url"),
 ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, select
 
+from core.labels import week_label
 from foerderradar.context import (
     console,
     engine_from_settings,
@@ -143,7 +144,7 @@ def release(
             raise fail(f"Unbekannte Mitglieder: {', '.join(missing)}", code=2)
         for found in members:
             count = release_member_digest(session, found.id, period=chosen, actor=actor)
-            console.print(f"{found.slug}: {count} Treffer freigegeben ({chosen}).")
+            console.print(f"{found.name}: {count} Treffer freigegeben ({week_label(chosen)}).")
 
 
 @bounces_app.command("process")

@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
+from core.labels import MATCH_STATE_LABELS, german_sort_key, label, source_name
+from core.text_repair import shown_text
 from foerderradar.context import console, engine_from_settings, fail, progress
 from store.models import Match, MatchState, Member, Profile, Programme
 
@@ -44,6 +46,7 @@ def match(
             if member
             else len(session.exec(select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
         )
+        names = dict(session.exec(select(Member.slug, Member.name)).all())
     with progress() as bar:
         task = bar.add_task("Matching", total=total)
         try:
@@ -58,10 +61,11 @@ def match(
         )
         return
     console.print(f"{report.programmes} offene Programme, {len(report.per_member)} Mitglieder abgeglichen.")
-    for slug, count in report.per_member.items():
+    for slug, count in sorted(report.per_member.items(), key=lambda entry: german_sort_key(names.get(entry[0], ""))):
         excluded = ", ".join(f"{n} {reason}" for reason, n in report.excluded.get(slug, {}).items())
         console.print(
-            f"  {slug}: {count} Treffer" + (f" (ausgeschlossen: {excluded})" if excluded else ""),
+            f"  {names.get(slug, slug)} ({slug}): {count} Treffer"
+            + (f" (ausgeschlossen: {excluded})" if excluded else ""),
             highlight=False,
             markup=False,
         )
@@ -109,7 +113,7 @@ def explain(
     else:
         outcome = f"unter der Mindestpassung ({verdict.min_score:g})"
     lines = [
-        f"Programm {verdict.programme.id}: {verdict.programme.title}",
+        f"Programm {verdict.programme.id}: {shown_text(verdict.programme.title, verdict.programme.source_key)}",
         f"Passung: {verdict.score:g} – {outcome}",
         e.summary,
         "Begriffe: " + (", ".join(e.terms) or "–"),
@@ -232,14 +236,15 @@ def matches(
         console.print(f"Keine Treffer für {member}. Führen Sie zuerst „foerderradar match“ aus.")
         return
     table = Table(title=f"Treffer für {found.name}")
-    for name in ("Passung", "ID", "Titel", "Status", "Warum"):
+    for name in ("Passung", "ID", "Titel", "Quelle", "Status", "Warum"):
         table.add_column(name, justify="right" if name in ("Passung", "ID") else "left")
     for item in items:
         table.add_row(
             f"{item['score']:g}",
             str(item["programme_id"]),
-            item["title"],
-            item["state"],
+            shown_text(item["title"], item["source"]),
+            source_name(item["source"]),
+            label(MATCH_STATE_LABELS, item["state"]),
             item["explanation"]["summary"],
         )
     console.print(table)

@@ -82,7 +82,8 @@ def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Date
 
     Fehlerhafte Zeilen werden gemeldet und übersprungen.
     """
-    from crawler.manual import SOURCE_KEY, SOURCE_NAME, read_manual_file
+    from core.labels import source_name
+    from crawler.manual import SOURCE_KEY, read_manual_file
     from store.ingest import Ingest
 
     try:
@@ -93,7 +94,7 @@ def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Date
         err_console.print(f"[yellow]Übersprungen:[/yellow] {error}")
     if not rows.items:
         raise fail(f"{file}: keine gültigen Programme gefunden.", code=2)
-    ingest = Ingest(_ready_engine(), SOURCE_KEY, source_name=SOURCE_NAME)
+    ingest = Ingest(_ready_engine(), SOURCE_KEY, source_name=source_name(SOURCE_KEY))
     for item in rows.items:
         ingest.add(item)
     run = ingest.finish(complete=True, partial_source=True, stats={"skipped_rows": len(rows.errors)})

@@ -8,15 +8,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from core.labels import RUN_STATUS_LABELS, label
 from foerderradar.context import console, engine_from_settings, fail, settings_or_exit
 
-STATUS_LABELS = {
-    "success": "in Ordnung",
-    "incomplete": "unvollständig",
-    "failed": "fehlgeschlagen",
-    "running": "läuft",
-    "never": "nie gelaufen",
-}
 STATUS_COLOURS = {"success": "green", "incomplete": "yellow"}
 
 
@@ -59,12 +53,11 @@ def register(app: typer.Typer) -> None:
             table.add_column(column)
         for entry in health:
             colour = STATUS_COLOURS.get(entry.status, "red")
-            label = STATUS_LABELS.get(entry.status, entry.status)
-            status = f"[{colour}]{label}[/{colour}]" + (
+            status = f"[{colour}]{label(RUN_STATUS_LABELS, entry.status)}[/{colour}]" + (
                 " [red](gestört)[/red]" if entry.broken and entry.status != "never" else ""
             )
             table.add_row(
-                f"{escape(entry.name)}\n[dim]{entry.key}[/dim]",
+                f"{escape(entry.name)}\n[dim]Kurzname: {entry.key}[/dim]",
                 status,
                 _when(entry.last_run_at),
                 _when(entry.last_success_at),

@@ -9,18 +9,19 @@ recipient's topics. ``assemble_digest`` does both, preferring the frozen ids whe
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-import nh3
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.deadline_status import deadline_status
-from core.labels import CHANGE_LABELS
+from core.labels import CHANGE_LABELS, source_name
+from core.text_repair import shown_text
 from mailer.config import MailConfig
+from mailer.items import DigestItem, build_item, german_date, plain
 from mailer.periods import send_date
+from mailer.records import RecordChooser
 from store.models import (
     CrawlRun,
     Digest,
@@ -37,7 +38,6 @@ from store.models import (
     Source,
 )
 
-LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU"}
 DISCLAIMER = (
     "Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
     "bitte prüfen Sie Fristen und Voraussetzungen vor einer Antragstellung in der Quelle."
@@ -63,22 +63,6 @@ class RecipientInfo:
     id: int | None
     email: str
     name: str = ""
-
-
-@dataclass
-class DigestItem:
-    programme_id: int
-    match_id: int | None
-    title: str
-    url: str
-    funder: str
-    level: str
-    funding_types: list[str]
-    funding_rate: str
-    deadline_label: str  # the deadline status on the digest's day: "Frist am 31.03.2027 (noch 118 Tage)", "Laufend"
-    why: str
-    teaser: str
-    attribution: str
 
 
 @dataclass
@@ -120,6 +104,8 @@ class DigestContent:
     more_items: int
     health: SourceHealth
     attributions: list[str]
+    profile_url: str = ""
+    proposals_url: str = ""
     disclaimer: str = DISCLAIMER
 
     @property
@@ -265,7 +251,8 @@ def build_content(
     def wanted(programme: Programme) -> bool:
         return _matches_topics(programme, topics)
 
-    items, attributions = [], []
+    chooser = RecordChooser(session)
+    items, attributions, shown = [], [], set()
     # Two queries for all items instead of two per item (a Tuesday run builds many digests).
     matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(selection.match_ids))).all()}
     programmes = {
@@ -279,18 +266,26 @@ def build_content(
         programme = programmes.get(match.programme_id) if match else None
         if programme is None or not wanted(programme):
             continue
-        items.append(_item(programme, match, today, config))
-        if programme.attribution and programme.attribution not in attributions:
-            attributions.append(programme.attribution)
+        record = chooser.for_member(programme, member)
+        if record.id in shown:  # two matches on records of one programme: it is shown once
+            continue
+        shown.add(record.id)
+        items.append(build_item(record, match, today=today, max_chars=config.max_text_chars))
+        if record.attribution and record.attribution not in attributions:
+            attributions.append(record.attribution)
     reminders = []
     for pid in selection.reminder_programme_ids:
         programme = session.get(Programme, pid)
-        if programme is not None and programme.next_deadline is not None and wanted(programme):
+        if programme is None or programme.next_deadline is None or not wanted(programme):
+            continue
+        record = chooser.for_member(programme, member)
+        if record.id not in shown:
+            shown.add(record.id)
             reminders.append(
                 Reminder(
                     pid,
-                    plain(programme.title),
-                    programme.url,
+                    shown_text(plain(record.title), record.source_key),
+                    record.url,
                     programme.next_deadline,
                     (programme.next_deadline - today).days,
                 )
@@ -314,6 +309,8 @@ def build_content(
         more_items=selection.more_items,
         health=source_health(session, today),
         attributions=attributions,
+        profile_url=config.url("/member/"),
+        proposals_url=config.url("/member/vorschlaege"),
     )
 
 
@@ -326,23 +323,6 @@ def _matches_topics(programme: Programme, topics: list[str]) -> bool:
     return any(sub.split(".", 1)[0] in topics or sub in topics for sub in programme.funding_subareas)
 
 
-def _item(programme: Programme, match: Match, today: date, config: MailConfig) -> DigestItem:
-    return DigestItem(
-        programme_id=programme.id,
-        match_id=match.id,
-        title=plain(programme.title) or "(ohne Titel)",
-        url=programme.url,
-        funder=plain(programme.funder),
-        level=LEVEL_LABELS.get(programme.level, ""),
-        funding_types=[config.label("foerderart", code) for code in programme.funding_types],
-        funding_rate=plain(programme.funding_rate),
-        deadline_label=deadline_status(programme, today).label(today),
-        why=plain(match.explanation.summary),
-        teaser=shorten(plain(programme.teaser_text or programme.description_text), config.max_text_chars),
-        attribution=programme.attribution,
-    )
-
-
 def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
     labels = [CHANGE_LABELS[t] for t in revision.change_types if t in CHANGE_LABELS]
     detail = ""
@@ -353,7 +333,8 @@ def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
         detail = f"Neue Frist: {german_date(date.fromisoformat(str(new_deadline)[:10]))}"
     elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
         detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"
-    return Change(revision.id, programme.id, plain(programme.title), programme.url, labels, detail)
+    title = shown_text(plain(programme.title), programme.source_key)
+    return Change(revision.id, programme.id, title, programme.url, labels, detail)
 
 
 def source_health(session: Session, today: date) -> SourceHealth:
@@ -373,32 +354,5 @@ def source_health(session: Session, today: date) -> SourceHealth:
             .order_by(col(CrawlRun.started_at).desc())
         ).first()
         ok = latest is not None and latest.status in (RunStatus.success, RunStatus.incomplete)
-        (health.checked if ok else health.unreachable).append(source.name)
+        (health.checked if ok else health.unreachable).append(source_name(source.key, source.name))
     return health
-
-
-# ---------------------------------------------------------------------------------------------
-# Text helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def plain(value: str) -> str:
-    """Scraped text as plain text: tags removed (nh3), entities decoded, whitespace collapsed.
-
-    The templates escape on output, so what remains can never become markup in the mail.
-    """
-    if not value:
-        return ""
-    return " ".join(html.unescape(nh3.clean(value, tags=set())).split())
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary with an ellipsis; the full text is one click away at the source."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
-    return cut + " …"
-
-
-def german_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")

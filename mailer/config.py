@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-from core import vocab
 from core.settings import Settings, weekday_number
 
 
@@ -49,10 +48,6 @@ class MailConfig:
     @property
     def mail_domain(self) -> str:
         return self.from_address.rpartition("@")[2] or "localhost"
-
-    def label(self, kind: str, code: str) -> str:
-        """A readable German label for a vocabulary code; the code itself when unknown."""
-        return vocab.label(kind, code)
 
     def url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path

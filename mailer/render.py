@@ -1,7 +1,7 @@
 """Turn a digest's content into the subject, the HTML part (MJML) and the plain-text part.
 
 Both parts come from one context so they always say the same. Every text reaching the
-templates is plain text (see ``assemble.plain``) and Jinja escapes it in the MJML, so scraped
+templates is plain text (see ``items.plain``) and Jinja escapes it in the MJML, so scraped
 markup can never become markup in a mail. Lengths are bounded here, which bounds the mail size:
 Gmail clips messages over ~102 KB, and a clipped digest hides the unsubscribe link.
 """
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from mjml import mjml2html
 
-from mailer.assemble import DigestContent, DigestItem, german_date, shorten
+from core.labels import week_label
+from mailer.assemble import DigestContent
 from mailer.config import MailConfig
+from mailer.items import TITLE_CHARS, DigestItem, days_label, german_date, shorten
 from mailer.periods import parse_period
 from mailer.tokens import (
     VERDICT_DOES_NOT_FIT,
@@ -25,8 +27,6 @@ from mailer.tokens import (
 )
 
 MAX_HTML_BYTES = 95 * 1024
-TITLE_CHARS = 220
-LINE_CHARS = 240
 
 _env = Environment(
     loader=PackageLoader("templates", "email"),
@@ -61,13 +61,13 @@ def render_digest(content: DigestContent, config: MailConfig) -> RenderedDigest:
 
 
 def digest_context(content: DigestContent, config: MailConfig) -> dict:
-    year, week = parse_period(content.period)
+    _year, week = parse_period(content.period)
     recipient_id = content.recipient.id if content.recipient and content.recipient.id else 0
     name = content.recipient.name if content.recipient else ""
     return {
         "subject": subject_line(content, week),
         "preheader": preheader(content),
-        "week_label": f"KW {week}/{year}",
+        "week_label": week_label(content.period),
         "heading": f"Förderhinweise für {content.member_name}",
         "greeting": f"Guten Tag {name}," if name else "Guten Tag,",
         "intro": intro(content),
@@ -94,17 +94,14 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict:
         "attributions": content.attributions,
         "disclaimer": content.disclaimer,
         "member_name": content.member_name,
+        "profile_url": content.profile_url,
+        "proposals_url": content.proposals_url,
         "unsubscribe_url": unsubscribe_url(config, recipient_id),
     }
 
 
 def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, config: MailConfig) -> dict:
-    facts = [part for part in (shorten(item.funder, LINE_CHARS), item.level) if part]
-    kinds = ", ".join(item.funding_types)
-    if kinds:
-        facts.append(kinds)
-    if item.funding_rate:
-        facts.append(f"Förderquote: {shorten(item.funding_rate, 80)}")
+    """The item with the recipient's own feedback links."""
     token = make_feedback_token(
         config.secret_key,
         FeedbackClaim(
@@ -115,30 +112,11 @@ def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, c
         ),
     )
     feedback = config.url(f"/m/feedback/{token}/")
-    return {
-        "title": shorten(item.title, TITLE_CHARS),
-        "url": item.url,
-        "facts": " · ".join(facts),
-        "deadline_label": item.deadline_label,
-        "why": shorten(item.why, LINE_CHARS),
-        "teaser": item.teaser,
-        "fits_url": feedback + VERDICT_FITS,
-        "not_fits_url": feedback + VERDICT_DOES_NOT_FIT,
-    }
+    return {"item": item, "fits_url": feedback + VERDICT_FITS, "not_fits_url": feedback + VERDICT_DOES_NOT_FIT}
 
 
 def unsubscribe_url(config: MailConfig, recipient_id: int) -> str:
     return config.url(f"/m/abmelden/{make_unsubscribe_token(config.secret_key, recipient_id)}")
-
-
-def days_label(days_left: int | None) -> str:
-    if days_left is None:
-        return ""
-    if days_left == 0:
-        return "heute"
-    if days_left == 1:
-        return "noch 1 Tag"
-    return f"noch {days_left} Tage"
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from email import policy
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -35,7 +34,7 @@ from mailer.assemble import (
 )
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
-from mailer.headers import build_message, message_id
+from mailer.headers import build_message, message_id, wire_bytes
 from mailer.liveness import is_dead_local_process, process_holder
 from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
@@ -53,7 +52,6 @@ from store.models import (
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
-SMTP_POLICY = policy.SMTP
 SENDABLE = (RecipientStatus.active, RecipientStatus.bouncing)
 MAX_TEMPORARY_FAILURES_IN_A_ROW = 3  # then the server is down: stop, the next run resumes
 CLAIM_CHUNK = 20  # sends claimed per transaction
@@ -352,7 +350,7 @@ def _deliver_one(
         msg_id=send.message_id,
         now=utcnow(),
     )
-    raw = message.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as SMTP DATA requires
+    raw = wire_bytes(message)  # CRLF line ends, as SMTP DATA requires
     try:
         transport.push(raw, sender=config.from_address, recipient=recipient.email)
     except DeliveryError as exc:

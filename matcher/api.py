@@ -27,7 +27,8 @@ from matcher.ranking import Ranker, Ranking, RankRequest
 from matcher.scoring import ProfileQuery
 from store.curation import decided_programme_ids, open_match_count, replace_proposals
 from store.explanation import Explanation
-from store.models import Member, Profile, Programme, ProgrammeLink
+from store.links import link_groups
+from store.models import Member, Profile, Programme
 from store.types import utcnow
 
 REASON_REMOVED = "entfernt"
@@ -62,27 +63,9 @@ def open_programmes(session: Session) -> list[Programme]:
 
 
 def linked_groups(session: Session) -> dict[int, int]:
-    """Programme id -> id of its group of records describing the same programme (ProgrammeLink).
-
-    A staff decision on a pair beats the rule link of that pair; unlinked programmes are absent.
-    """
-    decisions: dict[tuple[int, int], tuple[bool, bool]] = {}  # pair -> (by staff, linked)
-    for link in session.exec(select(ProgrammeLink)).all():
-        a, b = sorted((link.programme_id, link.other_id))
-        by_staff = link.method == "staff"
-        if (a, b) not in decisions or by_staff:
-            decisions[(a, b)] = (by_staff, link.linked)
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        while parent.setdefault(node, node) != node:
-            node = parent[node]
-        return node
-
-    for (a, b), (_by_staff, linked) in decisions.items():
-        if linked:
-            parent[root(a)] = root(b)
-    return {node: root(node) for node in parent}
+    """Programme id -> one id standing for its group of linked records (``store.links``), so a run
+    proposes one record per programme; unlinked programmes are absent."""
+    return {pid: min(group) for pid, group in link_groups(session).items()}
 
 
 class Matcher:

@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core.labels import MATCH_STATE_LABELS, label
 from store.explanation import Explanation
 from store.models import AuditLog, Digest, DigestState, Feedback, Match, MatchState, RejectReason
 from store.types import utcnow
@@ -99,7 +100,8 @@ def open_match_count(session: Session, member_id: int) -> int:
 
 def _require_proposed(match: Match) -> None:
     if match.state != MatchState.proposed:
-        raise CurationError(f"Treffer {match.id} ist bereits entschieden (Status: {match.state}).")
+        state = label(MATCH_STATE_LABELS, match.state)
+        raise CurationError(f"Treffer {match.id} ist bereits entschieden (Status: {state}).")
 
 
 def _audit(session: Session, actor: str, action: str, match: Match, **details: object) -> None:

@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.labels import german_sort_key, source_name
+from core.vocab import label
 from store.models import Match, MatchState, Member, Programme
 from store.types import utcnow
-from web.labels import label
 
 WEEKS = 12
 SILENT_WEEKS = 4
@@ -72,13 +73,13 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
             topic_total[area] += 1
             topic_ok[area] += ok
     topics = [(label("foerderbereich", code), n, topic_ok[code]) for code, n in topic_total.most_common(10)]
-    sources = [(key, n, source_ok[key]) for key, n in source_total.most_common()]
+    sources = [(source_name(key), n, source_ok[key]) for key, n in source_total.most_common()]
 
     latest = dict(session.exec(select(Match.member_id, func.max(Match.created_at)).group_by(Match.member_id)).all())
     cutoff = utcnow() - timedelta(weeks=SILENT_WEEKS)
     silent = [
         SilentMember(m, latest.get(m.id))
-        for m in session.exec(select(Member).order_by(Member.name)).all()
+        for m in sorted(session.exec(select(Member)).all(), key=lambda m: german_sort_key(m.name))
         if latest.get(m.id) is None or latest[m.id] < cutoff
     ]
 
@@ -97,7 +98,7 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
         for i in range(DEADLINE_WEEKS + 1)
     ]
     return Dashboard(
-        week_labels=[f"KW {w.isocalendar().week:02d}" for w in weeks],
+        week_labels=[f"KW {w.isocalendar().week}/{w.isocalendar().year}" for w in weeks],
         matches_per_week=[created[w] for w in weeks],
         approvals_per_week=[decided[w] for w in weeks],
         topics=topics,

@@ -11,8 +11,8 @@ import re
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from core.vocab import labels
 from profiles.schema import ProfileDoc
-from web.labels import labels
 
 FIELD_NAMES = {
     "interests": "Interessen",

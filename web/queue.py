@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
+from core.labels import GERMAN_FOLDS
 from store.models import Match, MatchState, Member, Programme
 
 PER_PAGE = 50
@@ -133,6 +134,17 @@ def _filtered(statement, filters: QueueFilters, today: date):
     return statement
 
 
+def german_order(column):
+    """The SQL twin of ``core.labels.german_sort_key``: umlauts as their base letter, ß as "ss",
+    case ignored, so "Bönen" sorts before "Breckerfeld" on SQLite and PostgreSQL alike."""
+    folded = column
+    for letter, base in GERMAN_FOLDS.items():
+        folded = func.replace(folded, letter, base)
+        if len(letter.upper()) == 1:  # "ß" has no one-letter capital
+            folded = func.replace(folded, letter.upper(), base)
+    return func.lower(folded)
+
+
 def _joined(*columns):
     return (
         select(*columns)
@@ -155,7 +167,7 @@ def load_queue(session: Session, filters: QueueFilters, *, today: date) -> Queue
     if filters.group == "programme":
         order = (Programme.title, Programme.id, col(Match.score).desc(), Match.id)
     else:
-        order = (Member.name, col(Match.score).desc(), Match.id)
+        order = (german_order(Member.name), Member.name, col(Match.score).desc(), Match.id)
     ids = list(
         session.exec(
             _filtered(_joined(Match.id), filters, today)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
+from core.labels import german_sort_key
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
 from profiles.facts import current_facts, fact_history, record_fact
 from store.models import Member
@@ -29,7 +30,7 @@ def _member(session, slug: str) -> Member:
 
 @router.get("/")
 def overview(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
-    members = session.exec(select(Member).order_by(Member.name)).all()
+    members = sorted(session.exec(select(Member)).all(), key=lambda member: german_sort_key(member.name))
     rows = [(member, current_facts(session, member.id)) for member in members]
     return render(
         request,

@@ -1,7 +1,8 @@
 """Per-member feeds behind a secret URL token (``Member.feed_token``).
 
 Calendar programs and feed readers cannot log in, so the token in the URL is the credential;
-members can replace it on their profile page. Only *approved* (or already sent) matches appear.
+members can replace it on their profile page. Only *approved* (or already sent) matches appear,
+each programme once, as the digest shows it (``mailer.items``, ``mailer.records``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, col, select
 
 from core.deadline_status import DeadlineKind, deadline_status
+from core.text_repair import shown_text
+from mailer.config import mail_config
+from mailer.items import build_item
+from mailer.records import RecordChooser
 from store.models import Match, MatchState, Member, Programme
 from web.deps import SessionDep, SettingsDep
 from web.sanitize import safe_url
@@ -33,14 +38,20 @@ def _member_for(session: Session, token: str) -> Member:
 
 
 def _approved(session: Session, member: Member) -> list[tuple[Match, Programme]]:
-    return list(
-        session.exec(
-            select(Match, Programme)
-            .join(Programme, Programme.id == Match.programme_id)
-            .where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
-            .order_by(col(Match.decided_at).desc(), col(Match.id).desc())
-        ).all()
-    )
+    """The member's visible matches with the record it is shown (one per programme), newest first."""
+    chooser = RecordChooser(session)
+    rows, shown = [], set()
+    for match, programme in session.exec(
+        select(Match, Programme)
+        .join(Programme, Programme.id == Match.programme_id)
+        .where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
+        .order_by(col(Match.decided_at).desc(), col(Match.id).desc())
+    ).all():
+        record = chooser.for_member(programme, member)
+        if record.id not in shown:
+            shown.add(record.id)
+            rows.append((match, record))
+    return rows
 
 
 @router.get("/{token}/fristen.ics")
@@ -65,18 +76,17 @@ def deadlines_calendar(session: SessionDep, settings: SettingsDep, token: str) -
             event.add("dtstamp", stamp)
             event.add("dtstart", deadline)
             event.add("dtend", deadline + timedelta(days=1))
-            event.add("summary", f"Frist: {programme.title}")
-            event.add(
-                "description",
-                f"{programme.deadline_sentence or programme.deadline_text}\n{programme.url}".strip(),
-            )
+            title = shown_text(programme.title, programme.source_key)
+            event.add("summary", f"Frist: {title}")
+            prose = shown_text(programme.deadline_sentence or programme.deadline_text, programme.source_key)
+            event.add("description", f"{prose}\n{programme.url}".strip())
             if safe_url(programme.url):
                 event.add("url", programme.url)
             event.add("transp", "TRANSPARENT")
             for days in ALARM_DAYS:
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", f"In {days} Tagen endet die Frist: {programme.title}")
+                alarm.add("description", f"In {days} Tagen endet die Frist: {title}")
                 alarm.add("trigger", timedelta(days=-days))
                 event.add_component(alarm)
             calendar.add_component(event)
@@ -108,20 +118,16 @@ def matches_feed(session: SessionDep, settings: SettingsDep, token: str) -> Resp
     updated = max((m.decided_at or m.updated_at for m, _ in rows), default=member.updated_at)
     _sub(feed, "updated", updated.isoformat())
     _sub(_sub(feed, "author"), "name", "Regionalverband Ruhr – Förderradar Ruhr")
+    max_chars = mail_config(settings).max_text_chars
     for match, programme in rows:
+        item = build_item(programme, match, today=today, max_chars=max_chars)
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"{base}/feeds/{member.slug}/treffer/{match.id}")
-        _sub(entry, "title", programme.title)
+        _sub(entry, "title", item.title)
         _sub(entry, "updated", (match.decided_at or match.updated_at).isoformat())
-        if safe_url(programme.url):
-            _sub(entry, "link", href=programme.url, rel="alternate")
-        lines = [
-            match.explanation.summary,
-            f"Antragstellung: {deadline_status(programme, today).label(today)}",
-            programme.teaser_text,
-            programme.attribution,
-        ]
-        _sub(entry, "summary", "\n".join(line for line in lines if line), type="text")
+        if safe_url(item.url):
+            _sub(entry, "link", href=item.url, rel="alternate")
+        _sub(entry, "summary", "\n".join([*item.text_lines(), item.attribution]).strip(), type="text")
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Response(
         body, media_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "private, max-age=900"}

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlmodel import Session, select
 
+from core.text_repair import shown_text
 from mailer.config import mail_config
 from mailer.tokens import (
     VERDICT_DOES_NOT_FIT,
@@ -96,6 +97,10 @@ class FeedbackTarget:
     programme: Programme
     recipient: Recipient
 
+    @property
+    def title(self) -> str:
+        return shown_text(self.programme.title, self.programme.source_key)
+
 
 def _feedback_target(session: Session, settings, token: str, verdict: str) -> FeedbackTarget | HTMLResponse:
     """What a feedback link refers to, or the page explaining why it cannot be used."""
@@ -119,7 +124,7 @@ def feedback_confirm(token: str, verdict: str, session: SessionDep, settings: Se
     target = _feedback_target(session, settings, token, verdict)
     if isinstance(target, HTMLResponse):
         return target
-    return _page("feedback_confirm.html", title=target.programme.title, fits=target.fits)
+    return _page("feedback_confirm.html", title=target.title, fits=target.fits)
 
 
 @router.post("/m/feedback/{token}/{verdict}", response_class=HTMLResponse)
@@ -152,4 +157,4 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
         existing.created_at = utcnow()
         session.add(existing)
     session.commit()
-    return _page("feedback_done.html", title=target.programme.title, fits=target.fits)
+    return _page("feedback_done.html", title=target.title, fits=target.fits)

@@ -16,7 +16,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import func, select
 
+from core.labels import FREQUENCY_LABELS
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
+from core.vocab import labels
 from profiles.facts import current_facts
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
@@ -24,7 +26,6 @@ from store.models import AuditLog, Member, Recipient, RecipientStatus
 from store.types import utcnow
 from web.csrf import verify_csrf
 from web.deps import MemberDep, SessionDep, SettingsDep, end_session, start_session
-from web.labels import FREQUENCY_LABELS, labels
 from web.live_preview import preview
 from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated

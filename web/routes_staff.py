@@ -11,8 +11,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, func, or_, select
 
+from core.labels import AUDIT_ACTION_NAMES, LEVEL_LABELS, german_sort_key, label
+from core.vocab import labels
 from crawler.health import source_health
 from crawler.linking import linked_programme_ids
+from mailer.config import mail_config
+from mailer.items import build_item
 from mailer.periods import current_period
 from store import curation
 from store.models import (
@@ -27,13 +31,13 @@ from store.models import (
     Source,
     StaffUser,
 )
+from web.audit import describe
 from web.auth import authenticate
 from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
 from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep, end_session, start_session
 from web.diffs import revision_diff
-from web.labels import LEVEL_LABELS, labels
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, count_queue, load_queue
 from web.ratelimit import client_ip
@@ -117,7 +121,13 @@ def _decided(request: Request, session, match: Match, back: str) -> Response:
         except FilterError:
             filters = QueueFilters()
         total = count_queue(session, filters, today=date.today())
-        return render(request, "fragments/queue_row_decided.html", {"match": match, "total": total})
+        context = {
+            "match": match,
+            "programme": session.get(Programme, match.programme_id),
+            "member": session.get(Member, match.member_id),
+            "total": total,
+        }
+        return render(request, "fragments/queue_row_decided.html", context)
     return RedirectResponse(_back(back), status_code=303)
 
 
@@ -218,7 +228,9 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
             "staff": staff,
             "active": "queue",
             "programme": programme,
-            "source": session.get(Source, programme.source_key),
+            "item": build_item(
+                programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
+            ),
             "linked": _linked_programmes(session, programme),
             "revisions": [(r, revision_diff(r)) for r in revisions],
             "matches": matches,
@@ -252,7 +264,8 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
             .group_by(Match.member_id)
         ).all()
     )
-    members = session.exec(select(Member).order_by(Member.name)).all()
+    members = sorted(session.exec(select(Member)).all(), key=lambda m: german_sort_key(m.name))
+    released = next((m for m in members if m.slug == request.query_params.get("released")), None)
     return render(
         request,
         "staff_digests.html",
@@ -260,6 +273,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
             "staff": staff,
             "active": "digests",
             "period": current_period(date.today()),
+            "released": released,
             "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members],
         },
     )
@@ -377,7 +391,8 @@ def audit(
         {
             "staff": staff,
             "active": "audit",
-            "entries": entries[:AUDIT_PER_PAGE],
+            "entries": describe(session, list(entries[:AUDIT_PER_PAGE])),
+            "action_names": {a: label(AUDIT_ACTION_NAMES, a) for a in actions},
             "page": page,
             "has_next": len(entries) > AUDIT_PER_PAGE,
             "actor": actor,

@@ -7,7 +7,6 @@ import scrapy
 
 class SourceSpider(scrapy.Spider):
     source_key: str = ""
-    source_name: str = ""
     source_level: str = "other"
     source_url: str = ""
     attribution: str = ""

@@ -61,5 +61,5 @@ def test_main_pages_have_no_serious_accessibility_violations(browse, site, shot,
         check(page, "/member/")
         shot(page, "member-profile")
 
-    browse(scenario, bypass_csp=True)  # only so that axe can be injected
+    browse(scenario)
     assert found == {}, "\n".join(f"{path}: {problem}" for path, problems in found.items() for problem in problems)

@@ -57,7 +57,7 @@ def test_curator_reviews_previews_and_releases(browse, site, shot):
         shot(page, "4-preview")
 
         page.get_by_role("button", name="Digest zum Versand freigeben").click()
-        expect(page.get_by_role("status")).to_contain_text("Digest für schermbeck freigegeben (1 Treffer)")
+        expect(page.get_by_role("status")).to_contain_text("Digest für Gemeinde Schermbeck freigegeben (1 Treffer)")
         shot(page, "5-released")
 
     browse(scenario)

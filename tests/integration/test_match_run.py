@@ -237,7 +237,7 @@ def test_cli_match_then_matches_json_lists_ranked_explained_matches(settings_env
     ids = seeded_settings(settings_env)
     result = cli("match", "--stichtag", "2024-01-01")
     assert result.exit_code == 0, result.output
-    assert "schermbeck:" in result.output and "anderes Bundesland" in result.output
+    assert "Schermbeck (schermbeck):" in result.output and "anderes Bundesland" in result.output
     listed = cli("matches", "--member", "schermbeck", "--json")
     assert listed.exit_code == 0, listed.output
     items = json.loads(listed.stdout)
@@ -295,3 +295,15 @@ def test_cli_explain_shows_the_lines_people_read(settings_env):
         "2024-01-01",
     )
     assert "ausgeschlossen: nicht für Kommunen" in stopped.output
+
+
+def test_cli_tables_speak_german_and_show_the_restored_titles(settings_env):
+    ids = seeded_settings(settings_env)
+    assert cli("match", "--stichtag", "2024-01-01").exit_code == 0
+    table = cli("matches", "--member", "herne")
+    assert table.exit_code == 0, table.output
+    assert "vorgeschlagen" in table.output and "Förderdatenbank des Bundes" in table.output
+    assert "proposed" not in table.output and "foerderdatenbank" not in table.output
+    assert "Bundesförderung für effiziente Gebäude – Nichtwohngebäude" in table.output
+    shown = cli("match", "explain", "-m", "schermbeck", "-p", str(pid(ids, "NeueWege")), "--stichtag", "2024-01-01")
+    assert "NeueWege.IN.NRW – Innovative Mobilität und Logistik" in shown.output

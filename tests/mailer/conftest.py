@@ -56,12 +56,14 @@ class World:
         frequency: str = "weekly",
         send_nothing_new: bool = False,
         auto_approve_score: float | None = None,
+        bezirksregierung: str = "",
     ) -> int:
         with Session(self.engine) as session:
             member = Member(
                 slug=slug,
                 name=name or slug.title(),
                 kind="kreisangehoerige_gemeinde",
+                bezirksregierung=bezirksregierung,
                 digest_frequency=frequency,
                 send_nothing_new=send_nothing_new,
                 auto_approve_score=auto_approve_score,
@@ -81,7 +83,7 @@ class World:
             key = f"programme-{self.count}"
             programme = Programme(
                 source_key=fields.pop("source_key", "foerderdatenbank"),
-                natural_key=key,
+                natural_key=fields.pop("natural_key", key),
                 url=fields.pop("url", f"https://www.foerderdatenbank.de/p/{self.count}"),
                 title=title,
                 next_deadline=deadline,
@@ -149,6 +151,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: email.message.EmailMessage
+    raw: bytes  # the DATA exactly as it came over the wire
 
 
 @dataclass
@@ -174,8 +177,9 @@ class RecordingHandler:
             if self.behaviour.drop_after is not None and len(self.received) >= self.behaviour.drop_after:
                 server.transport.close()  # the connection drops mid-batch
                 return "421 4.3.0 closing"
-            message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            raw = envelope.original_content or envelope.content
+            message = email.message_from_bytes(raw, policy=policy.default)
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, raw))
         return "250 2.0.0 queued"
 
     def message_ids_for(self, address: str) -> list[str]:

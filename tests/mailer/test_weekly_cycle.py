@@ -99,8 +99,6 @@ def test_mail_config_takes_settings_and_names_bad_values(settings_env, monkeypat
 
     config = mail_config(settings_env)
     assert config.send_weekday == 1 and config.reminder_days == [42, 14]
-    assert config.label("foerderart", "buergschaft") == "Bürgschaft"  # from the Förderdatenbank vocabulary
-    assert config.label("foerdergebiet", "baden_wuerttemberg") == "Baden-Württemberg"
     monkeypatch.setenv("FOERDERRADAR_DIGEST_SEND_DAY", "dienstag")
     get_settings.cache_clear()
     with pytest.raises(ValueError, match="FOERDERRADAR_DIGEST_SEND_DAY: 'dienstag'"):

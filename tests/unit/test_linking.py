@@ -161,3 +161,26 @@ def test_the_same_yearly_date_from_two_sources_is_one_calendar_entry(engine):
         assert linked_programme_ids(session, known[("brms", "sbf#jaehrlich")]) == [
             known[("nrw_mhkbd", "sbf#jaehrlich")]
         ]
+
+
+def test_a_yearly_calendar_entry_is_linked_to_its_own_programme(engine):
+    url = "https://www.mhkbd.nrw/foerderprogramme/staedtebaufoerderung"
+    ingest(
+        engine,
+        "nrw_mhkbd",
+        {"natural_key": "sbf", "title": "Städtebauförderung", "level": "land", "url": url},
+        {
+            "natural_key": "sbf#jaehrlich",
+            "title": "Jährliche Frist: Städtebauförderung",
+            "level": "land",
+            "kind": "calendar",
+            "url": url,
+            "extra": {"recurs": "yearly", "programme_key": "sbf"},
+        },
+        {"natural_key": "heimat", "title": "Heimat-Scheck", "level": "land", "url": "https://www.mhkbd.nrw/heimat"},
+    )
+    assert link_programmes(engine) == 1
+    known = ids(engine)
+    with Session(engine) as session:
+        assert linked_programme_ids(session, known[("nrw_mhkbd", "sbf")]) == [known[("nrw_mhkbd", "sbf#jaehrlich")]]
+        assert linked_programme_ids(session, known[("nrw_mhkbd", "heimat")]) == []

@@ -186,3 +186,44 @@ def test_feed_token_can_be_replaced(member_a, engine, world):
         token = session.get(Member, world.member_a.id).feed_token
     assert token != "a" * 43 and len(token) >= 32
     assert f"/feeds/{token}/fristen.ics" in member_a.page("/member/").text
+
+
+def test_live_preview_lists_a_programme_once_as_the_record_of_the_members_bezirksregierung(member_a, engine, world):
+    """Städtebauförderung at the ministry and at the BR Münster, each with its yearly calendar entry."""
+    from crawler.linking import link_programmes
+    from store.models import Member, Programme, Source
+
+    with Session(engine) as session:
+        session.add_all([Source(key="brms", name="BR Münster"), Source(key="nrw_mhkbd", name="MHKBD")])
+        session.flush()
+        for source in ("brms", "nrw_mhkbd"):
+            common = {
+                "source_key": source,
+                "level": "land",
+                "url": f"https://{source.removeprefix('nrw_')}.example/sbf",
+                "eligible_applicants": ["kommune"],
+                "regions": ["nordrhein_westfalen"],
+                "teaser_text": "Städtebauförderung für Stadterneuerung und Ortskerne.",
+            }
+            session.add(Programme(natural_key="sbf", title="Städtebauförderung", **common))
+            session.add(
+                Programme(
+                    natural_key="sbf#jaehrlich",
+                    kind="calendar",
+                    title="Jährliche Frist: Städtebauförderung",
+                    extra={"programme_key": "sbf"},
+                    **common,
+                )
+            )
+        session.get(Member, world.member_a.id).bezirksregierung = "Düsseldorf"
+        session.commit()
+    link_programmes(engine)
+
+    member_a.page("/member/")
+    html = member_a.submit(
+        "/member/preview", {"interests": "Städtebauförderung Stadterneuerung Ortskerne", "digest_frequency": "weekly"}
+    ).text
+
+    assert html.count(">Städtebauförderung</a>") == 1
+    assert "Jährliche Frist" not in html
+    assert "https://mhkbd.example/sbf" in html and "brms.example" not in html  # not another BR's page

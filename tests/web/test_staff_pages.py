@@ -64,7 +64,7 @@ def test_programme_detail_shows_fields_links_revisions_and_decisions(curator, wo
     assert "Sanierung kommunaler Sportstätten" not in linked  # vetoed by staff
     assert '<li class="removed"><span class="visually-hidden">entfernt: </span>Frist ist der 1. März.</li>' in html
     assert '<li class="same"><span class="visually-hidden"></span>Gefördert werden Radwege.</li>' in html
-    assert "Gemeinde Schermbeck" in html and "kurator@rvr.ruhr" in html and "freigegeben" in html
+    assert "Gemeinde Schermbeck" in html and "Kim Kurator, " in html and "freigegeben" in html
     assert curator.get("/staff/programmes/424242").status_code == 404
 
 
@@ -80,7 +80,7 @@ def test_digest_preview_renders_the_mail_and_release_stamps_matches(curator, wor
         assert session.exec(select(Digest)).first() is None
     response = curator.submit("/staff/members/schermbeck/release")
     assert response.status_code == 303
-    assert "Digest für schermbeck freigegeben (1 Treffer)" in curator.page(response.headers["location"]).text
+    assert "Digest für Gemeinde Schermbeck freigegeben (1 Treffer)" in curator.page(response.headers["location"]).text
     with Session(engine) as session:
         assert session.get(Match, world.matches["a_eu"].id).released_at is not None
         assert session.get(Match, world.matches["b_eu"].id).released_at is None

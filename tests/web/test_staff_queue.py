@@ -130,3 +130,22 @@ def test_missing_form_field_is_named_on_a_page(curator, world):
     response = curator.submit(f"/staff/matches/{world.matches['a_waerme'].id}/reject", {"note": "ohne Grund"})
     assert response.status_code == 422
     assert "Eingabe fehlt oder ist ungültig: reason" in response.text and "<html" in response.text
+
+
+def test_members_are_listed_in_german_order(curator, engine, world):
+    """Umlauts sort as their base letter: "Bönen" before "Breckerfeld", in SQL and in Python alike."""
+    with Session(engine) as session:
+        for slug, name in (("breckerfeld", "Stadt Breckerfeld"), ("boenen", "Stadt Bönen"), ("oer", "Stadt Öhringen")):
+            member = Member(slug=slug, name=name, kind="kreisangehoerige_gemeinde")
+            session.add(member)
+            session.flush()
+            session.add(Match(member_id=member.id, programme_id=world.programmes["sport"].id, score=50))
+        session.commit()
+
+    queue = curator.page("/staff/queue").text
+    groups = re.findall(r'<h2 id="group-\d+">([^<]+)</h2>', queue)
+    digests = re.findall(r'<td data-label="Mitglied">([^<]+)</td>', curator.page("/staff/digests").text)
+
+    expected = ["Gemeinde Schermbeck", "Stadt Bönen", "Stadt Breckerfeld", "Stadt Öhringen", "Stadt Selm"]
+    assert groups == expected
+    assert digests == expected

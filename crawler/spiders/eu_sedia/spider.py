@@ -35,7 +35,6 @@ def berlin_today() -> date:
 class SediaSpider(SourceSpider):
     name = "eu_sedia"
     source_key = "eu_sedia"
-    source_name = "EU Funding & Tenders Portal"
     source_level = "eu"
     source_url = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
     attribution = rows.ATTRIBUTION

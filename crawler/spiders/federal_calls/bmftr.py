@@ -19,7 +19,6 @@ _PUBLISHED = re.compile(r"\bVom\s+(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.\s+\w+
 class BmftrSpider(HeadingPageSpider):
     name = "bmftr"
     source_key = "bmftr"
-    source_name = "BMFTR – Förderbekanntmachungen"
     source_url = "https://www.bmftr.bund.de/"
     attribution = "Quelle: Bundesministerium für Forschung, Technologie und Raumfahrt (BMFTR), Bekanntmachung"
     funder = "Bundesministerium für Forschung, Technologie und Raumfahrt (BMFTR)"

@@ -52,7 +52,6 @@ def slug(text: str) -> str:
 class NkiSpider(HeadingPageSpider):
     name = "nki_kommunalrichtlinie"
     source_key = "nki_kommunalrichtlinie"
-    source_name = "NKI / Kommunalrichtlinie – Förderaufrufe und Antragsfenster"
     source_url = "https://www.klimaschutz.de/"
     attribution = "Quelle: Nationale Klimaschutzinitiative (klimaschutz.de), Projektträger ZUG"
     funder = (

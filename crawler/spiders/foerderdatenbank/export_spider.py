@@ -41,7 +41,6 @@ def describe_non_zip(body: bytes) -> str:
 class FdbExportSpider(SourceSpider):
     name = "foerderdatenbank"
     source_key = "foerderdatenbank"
-    source_name = "Förderdatenbank des Bundes"
     source_level = "bund"
     source_url = EXPORT_URL
     attribution = ATTRIBUTION

@@ -33,7 +33,6 @@ HIT_JITTER = 4  # the hit count flips by a few programmes within one crawl (NOTE
 class FdbHtmlSpider(SourceSpider):
     name = "foerderdatenbank_html"
     source_key = "foerderdatenbank"
-    source_name = "Förderdatenbank des Bundes"
     source_level = "bund"
     source_url = BASE_URL
     attribution = ATTRIBUTION

@@ -11,7 +11,6 @@ from crawler.spiders.nrw.pages import HeadingPageSpider
 class BrmsSpider(HeadingPageSpider):
     name = "brms"
     source_key = "brms"
-    source_name = "Bezirksregierung Münster – Förderprogramme A–Z"
     source_url = "https://www.bezreg-muenster.de/"
     attribution = "Quelle: Bezirksregierung Münster"
     funder = "Land Nordrhein-Westfalen (Bezirksregierung Münster)"

@@ -20,7 +20,6 @@ _JTF_AREA = ("Bottrop", "Dorsten", "Gladbeck", "Marl")
 class EfreSpider(HeadingPageSpider):
     name = "efre_nrw"
     source_key = "efre_nrw"
-    source_name = "EFRE/JTF NRW – Fördermaßnahmen und Aufrufe"
     source_url = "https://www.efre.nrw/"
     attribution = "Quelle: EFRE/JTF NRW (Ministerium für Wirtschaft, Industrie, Klimaschutz und Energie NRW)"
     funder = "Land Nordrhein-Westfalen (EFRE/JTF-Programm NRW 2021–2027)"

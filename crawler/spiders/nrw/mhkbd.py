@@ -10,7 +10,6 @@ from crawler.spiders.nrw.pages import HeadingPageSpider
 class MhkbdSpider(HeadingPageSpider):
     name = "nrw_mhkbd"
     source_key = "nrw_mhkbd"
-    source_name = "MHKBD NRW – Aktuelle Förderangebote"
     source_url = "https://www.mhkbd.nrw/"
     attribution = "Quelle: Ministerium für Heimat, Kommunales, Bau und Digitalisierung des Landes NRW (MHKBD)"
     funder = "Ministerium für Heimat, Kommunales, Bau und Digitalisierung des Landes Nordrhein-Westfalen"

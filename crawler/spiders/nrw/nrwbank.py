@@ -134,7 +134,6 @@ def parse_product(page_html: str) -> dict[str, Any]:
 class NrwBankSpider(SourceSpider):
     name = "nrwbank"
     source_key = "nrwbank"
-    source_name = "NRW.BANK Förderprodukte"
     source_level = "land"
     source_url = "https://www.nrwbank.de/"
     attribution = "Quelle: NRW.BANK"
