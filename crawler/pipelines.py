@@ -3,6 +3,7 @@
 Spider conventions (see ``crawler.spiders.base.SourceSpider``):
 - ``source_key``, ``source_name``, ``source_level``, ``source_url``, ``attribution`` describe the source;
 - ``crawl_complete`` is set to True once the spider has read the whole source;
+- ``crawl_partial`` is True when the spider reads only part of the source on purpose (removes nothing);
 - ``crawl_error`` is set to a message when the run must fail (bot page, wrong content type ...);
 - ``crawl_alarms`` and ``crawl_stats`` carry contract findings and counters.
 A run with download errors or spider exceptions is never complete, so nothing is marked removed.
@@ -78,6 +79,11 @@ class StorePipeline:
             alarms = list(getattr(spider, "crawl_alarms", []))
             if problems and getattr(spider, "crawl_complete", False):
                 alarms.append("Unvollständig wegen Fehlern: " + ", ".join(problems))
-            run = self.ingest.finish(complete=complete, alarms=alarms, stats=counters)
+            run = self.ingest.finish(
+                complete=complete,
+                alarms=alarms,
+                stats=counters,
+                partial_source=bool(getattr(spider, "crawl_partial", False)),
+            )
         spider.crawl_run = run
         self.engine.dispose()

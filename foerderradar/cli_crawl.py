@@ -23,10 +23,16 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
 
 
 def crawl_sources(
-    settings: Settings, keys: list[str], urls: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
+    settings: Settings,
+    keys: list[str],
+    arguments: dict[str, dict[str, str]] | None = None,
+    overrides: dict[str, Any] | None = None,
 ):
     """Crawl the named sources in this process, then link records of the same programme across
-    sources; returns the CrawlRuns in order."""
+    sources; returns the CrawlRuns in order.
+
+    Each spider gets its configured URL; ``arguments`` ({source key: spider arguments}) replaces it
+    or adds others (a local server's URL, the demo's product ids)."""
     from crawler.linking import link_programmes
     from crawler.registry import find_source
     from crawler.runner import CrawlRequest, run_crawls
@@ -35,8 +41,8 @@ def crawl_sources(
     requests = []
     for key in keys:
         entry = find_source(key)
-        url = (urls or {}).get(entry.key) or getattr(settings, entry.url_setting)
-        requests.append(CrawlRequest(entry.spider_cls(), {entry.url_argument: url}))
+        kwargs = {entry.url_argument: getattr(settings, entry.url_setting)} | (arguments or {}).get(entry.key, {})
+        requests.append(CrawlRequest(entry.spider_cls(), kwargs))
     runs = run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
     engine = make_engine(settings.database_url)
     try:
@@ -84,12 +90,12 @@ def register(app: typer.Typer) -> None:
             keys = [entry.key for entry in primary_sources()] if all_sources else [find_source(source).key]
         except KeyError as exc:
             raise fail(str(exc.args[0]), code=2) from None
-        urls = {keys[0]: url} if url and not all_sources else {}
+        arguments = {keys[0]: {find_source(keys[0]).url_argument: url}} if url and not all_sources else {}
         from store.db import init_database
 
         init_database(settings.database_url)
         with console.status(f"Crawle {', '.join(keys)} …"):
-            runs = crawl_sources(settings, keys, urls)
+            runs = crawl_sources(settings, keys, arguments)
         if not print_runs(runs):
             raise typer.Exit(1)
         if len(runs) < len(keys):

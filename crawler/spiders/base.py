@@ -16,6 +16,7 @@ class SourceSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.base_url = base_url or self.source_url
         self.crawl_complete = False
+        self.crawl_partial = False  # reads only part of the source on purpose: removes nothing
         self.crawl_error = ""
         self.crawl_alarms: list[str] = []
         self.crawl_stats: dict[str, int] = {}

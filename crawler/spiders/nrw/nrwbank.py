@@ -132,6 +132,13 @@ def parse_product(page_html: str) -> dict[str, Any]:
 
 
 class NrwBankSpider(SourceSpider):
+    """The catalogue, then every product page it lists.
+
+    ``product_ids`` ("15086,60375") reads just those product pages, without the catalogue: a
+    re-check of single products, or the demo's one saved real page. Such a run reads part of the
+    source, so it is recorded as partial: it removes nothing and is no baseline for the next count.
+    """
+
     name = "nrwbank"
     source_key = "nrwbank"
     source_name = "NRW.BANK Förderprodukte"
@@ -139,9 +146,28 @@ class NrwBankSpider(SourceSpider):
     source_url = "https://www.nrwbank.de/"
     attribution = "Quelle: NRW.BANK"
 
+    def __init__(self, *args, product_ids: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.product_ids = [pid.strip() for pid in product_ids.split(",") if pid.strip()]
+        self.crawl_partial = bool(self.product_ids)
+
     async def start(self):
+        if self.product_ids:
+            for request in self.product_requests(self.product_ids):
+                yield request
+            self.crawl_complete = True
+            return
         url = site_url(self.base_url, "handleSolrSelect") + "?" + urlencode(SOLR_PARAMS)
         yield scrapy.Request(url, callback=self.parse_catalogue, errback=self.catalogue_failed)
+
+    def product_requests(self, ids: list[str]):
+        for pid in ids:
+            yield scrapy.Request(
+                site_url(self.base_url, PRODUCT_PATH.format(id=pid)),
+                callback=self.parse_product_page,
+                errback=self.product_failed,
+                cb_kwargs={"pid": pid},
+            )
 
     def catalogue_failed(self, failure: Failure):
         self.fail(f"Produktkatalog {failure.request.url} nicht geladen: {failure_reason(failure)}")
@@ -158,13 +184,7 @@ class NrwBankSpider(SourceSpider):
         if not ids:
             self.fail("NRW.BANK-Produktkatalog enthält keine Förderprodukte (type localProduct)")
         self.crawl_stats["catalogue_products"] = len(ids)
-        for pid in ids:
-            yield scrapy.Request(
-                site_url(self.base_url, PRODUCT_PATH.format(id=pid)),
-                callback=self.parse_product_page,
-                errback=self.product_failed,
-                cb_kwargs={"pid": pid},
-            )
+        yield from self.product_requests(ids)
         self.crawl_complete = True  # a failed product page adds an alarm, keeping the run untrusted
 
     def product_failed(self, failure: Failure):
