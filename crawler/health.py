@@ -23,6 +23,15 @@ from store.models import CrawlRun, Programme, RunStatus
 # Above this share of items without a key field the run is alarmed.
 MAX_MISSING_SHARE = 0.2
 
+# German words for a run's status (and for a source that never ran), on every page and in the CLI.
+RUN_STATUS_LABELS = {
+    "success": "in Ordnung",
+    "incomplete": "unvollständig",
+    "failed": "fehlgeschlagen",
+    "running": "läuft",
+    "never": "nie gelaufen",
+}
+
 _FIELD_NAMES = {"title": "Titel", "url": "Link", "deadline": "Frist"}
 
 

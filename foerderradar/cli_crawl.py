@@ -11,7 +11,7 @@ from foerderradar.context import console, err_console, fail, settings_or_exit
 
 
 def spider_overrides(settings: Settings) -> dict[str, Any]:
-    """Scrapy settings taken from the application settings (politeness, identity, timeouts)."""
+    """Scrapy settings taken from the application settings (politeness, identity, timeouts, archive)."""
     return {
         "USER_AGENT": settings.crawl_user_agent,
         "DOWNLOAD_DELAY": settings.crawl_download_delay,
@@ -19,6 +19,9 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": settings.crawl_robots_obey,
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
         "RETRY_TIMES": settings.crawl_retry_times,
+        "FOERDERRADAR_ARCHIVE_DIR": str(settings.archive_dir),
+        "FOERDERRADAR_ARCHIVE_WEEKS": settings.archive_weeks,
+        "FOERDERRADAR_ARCHIVE_MAX_BYTES": settings.archive_max_mb * 1024 * 1024,
     }
 
 

@@ -11,12 +11,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, func, or_, select
 
-from crawler.health import source_health
+from crawler.archive import run_archive, run_responses
+from crawler.drift import fingerprint_of
+from crawler.health import RUN_STATUS_LABELS, source_health
 from crawler.linking import linked_programme_ids
 from mailer.periods import current_period
 from store import curation
 from store.models import (
     AuditLog,
+    CrawlResponse,
     CrawlRun,
     Match,
     MatchState,
@@ -318,7 +321,48 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
         ).all()
         for h in health
     }
-    return render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health, "runs": runs})
+    run_ids = [run.id for listed in runs.values() for run in listed]
+    archived = dict(
+        session.exec(
+            select(CrawlResponse.crawl_run_id, func.count())
+            .where(col(CrawlResponse.crawl_run_id).in_(run_ids))
+            .group_by(CrawlResponse.crawl_run_id)
+        ).all()
+    )
+    return render(
+        request,
+        "staff_sources.html",
+        {
+            "staff": staff,
+            "active": "sources",
+            "health": health,
+            "runs": runs,
+            "archived": archived,
+            "status_labels": RUN_STATUS_LABELS,
+        },
+    )
+
+
+@router.get("/sources/runs/{run_id}")
+def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: int) -> HTMLResponse:
+    """One run: counts, alarms, the structure it found and every response it received."""
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise HTTPException(404, "Diesen Lauf gibt es nicht.")
+    return render(
+        request,
+        "staff_source_run.html",
+        {
+            "staff": staff,
+            "active": "sources",
+            "run": run,
+            "source": session.get(Source, run.source_key),
+            "archive": run_archive(session, run_id),
+            "responses": run_responses(session, run_id),
+            "fingerprint": fingerprint_of(session, run_id) or {},
+            "status_labels": RUN_STATUS_LABELS,
+        },
+    )
 
 
 @router.get("/")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import scrapy
 
+from crawler.drift import Fingerprint
+
 
 class SourceSpider(scrapy.Spider):
     source_key: str = ""
@@ -20,6 +22,7 @@ class SourceSpider(scrapy.Spider):
         self.crawl_error = ""
         self.crawl_alarms: list[str] = []
         self.crawl_stats: dict[str, int] = {}
+        self.fingerprint = Fingerprint()  # the structure this run found, for drift alarms
 
     def fail(self, message: str) -> None:
         """Mark the run failed (e.g. a bot page instead of data) and stop the spider."""

@@ -39,6 +39,16 @@ SOLR_PARAMS = {
 _PRODUCT_LINK = re.compile(r"/localProduct/(\d+)\.xml$")
 _PRODUCT_ID = re.compile(r"/foerderprodukte/(\d+)/")
 _LEVELS = {"land": "land", "bund": "bund", "eu": "eu"}
+_PRODUCT_HEADINGS = (
+    ("wer", "Wer wird gefördert?"),
+    ("was", "Was wird gefördert?"),
+    ("voraussetzungen", "Welche Voraussetzungen gelten?"),
+    ("wie", "Wie wird gefördert?"),
+    ("nicht", "Welche Vorhaben werden nicht gefördert?"),
+    ("antrag", "Wie erfolgt die Antragstellung?"),
+    ("info", "Weitere Informationen"),
+    ("kontakt", "Kontakt"),
+)
 
 
 def _norm(text: str) -> str:
@@ -78,19 +88,7 @@ def parse_product(page_html: str) -> dict[str, Any]:
     eligibility = "\n\n".join(
         s.text for s in (pick(found, "Wer wird gefördert?"), pick(found, "Welche Voraussetzungen gelten?")) if s
     )
-    by_heading = {
-        name: pick(found, heading)
-        for name, heading in (
-            ("wer", "Wer wird gefördert?"),
-            ("was", "Was wird gefördert?"),
-            ("voraussetzungen", "Welche Voraussetzungen gelten?"),
-            ("wie", "Wie wird gefördert?"),
-            ("nicht", "Welche Vorhaben werden nicht gefördert?"),
-            ("antrag", "Wie erfolgt die Antragstellung?"),
-            ("info", "Weitere Informationen"),
-            ("kontakt", "Kontakt"),
-        )
-    }
+    by_heading = {name: pick(found, heading) for name, heading in _PRODUCT_HEADINGS}
     pid = product_id.group(1) if product_id else ""
     return {
         "natural_key": pid,
@@ -128,6 +126,18 @@ def parse_product(page_html: str) -> dict[str, Any]:
                 if m
             ],
         },
+    }
+
+
+def product_structure(item: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a product page the item was read from, by the page's own names."""
+    raw = item["raw"]
+    return {
+        "Seitentitel": item["title"],
+        "Produkt-Id": item["natural_key"],
+        "Förderart": item["extra"]["foerderart"],
+        "Förderhöhe": item["funding_rate"],
+        **{heading: raw.get(key) for key, heading in _PRODUCT_HEADINGS},
     }
 
 
@@ -178,6 +188,7 @@ class NrwBankSpider(SourceSpider):
         except ValueError:
             self.fail(f"Produktkatalog {response.url}: Antwort ist kein JSON")
         missing = missing_keys(payload, ("responseHeader", "response"))
+        self.fingerprint.unit("Produktkatalog", [key for key in ("responseHeader", "response") if key not in missing])
         if missing or (payload.get("responseHeader") or {}).get("status") != 0:
             self.fail(shape_alarm("NRW.BANK-Produktkatalog", missing or ["responseHeader.status = 0"]))
         ids = product_ids(payload)
@@ -192,6 +203,7 @@ class NrwBankSpider(SourceSpider):
 
     def parse_product_page(self, response, pid: str):
         item = parse_product(response.text)
+        self.fingerprint.unit("Produktseite", [name for name, value in product_structure(item).items() if value])
         if item["natural_key"] != pid:
             self.crawl_alarms.append(
                 f"Produktseite {response.url} trägt die Id {item['natural_key'] or '(keine)'} statt {pid}"
