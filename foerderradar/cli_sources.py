@@ -63,9 +63,7 @@ def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
     for entry in health:
         colour = STATUS_COLOURS.get(entry.status, "red")
         label = STATUS_LABELS.get(entry.status, entry.status)
-        status = f"[{colour}]{label}[/{colour}]" + (
-            " [red](gestört)[/red]" if entry.broken else ""
-        )
+        status = f"[{colour}]{label}[/{colour}]" + (" [red](gestört)[/red]" if entry.broken else "")
         table.add_row(
             f"{escape(entry.name)}\n[dim]{entry.key}[/dim]",
             status,
