@@ -106,7 +106,6 @@ def run_responses(session: Session, run_id: int) -> list[CrawlResponse]:
 class PruneReport:
     runs: int  # archived runs deleted
     blobs: int  # body files deleted
-    stored_bytes: int  # size of the bodies still kept
 
 
 def prune(
@@ -147,7 +146,7 @@ def prune(
         session.exec(delete(CrawlArchive).where(col(CrawlArchive.crawl_run_id).in_(doomed)))
         session.commit()
     kept = {sha256 for sha256, count in references.items() if count > 0}
-    return PruneReport(len(doomed), blobs.collect(kept, now), total)
+    return PruneReport(len(doomed), blobs.collect(kept, now))
 
 
 # -- the middleware ----------------------------------------------------------------------------------

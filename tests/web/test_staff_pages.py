@@ -122,6 +122,7 @@ def test_source_health_lists_runs_failures_and_alarms(curator, engine):
             CrawlRun(
                 source_key="eu_sedia",
                 started_at=now,
+                finished_at=now,
                 status="failed",
                 error="CAPTCHA-Seite statt Export",
                 alarms=["0 Einträge"],
@@ -131,6 +132,7 @@ def test_source_health_lists_runs_failures_and_alarms(curator, engine):
     html = curator.page("/staff/sources").text
     assert "2480" in html and "CAPTCHA-Seite statt Export" in html and "0 Einträge" in html
     assert "Störung" in html
+    assert "noch nicht gelesen" in html  # the sources that never ran are not shown as broken
 
 
 def test_a_run_page_lists_the_responses_it_received_and_the_structure_it_found(curator, engine):

@@ -5,7 +5,8 @@ The portal has no structured applicant field, so a call is selected for local au
   by the framework programme code and the topic identifier (CERV town twinning and networks of towns,
   LIFE, the EU missions for cities, climate adaptation and soil with their living labs, EIT Urban
   Mobility's open calls for cities);
-- by applicant type: the call's own text names local or regional authorities, municipalities or cities.
+- by applicant type: the call's own text names local or regional authorities, municipalities, cities
+  or public bodies.
 A selected call carries ``municipal_signals`` (so the matcher's applicant filter keeps it), German
 reasons for staff, and the Förderbereich codes of its programme (so a profile's topics meet it).
 Calls that are not selected are still stored; the matcher leaves them out for members.
@@ -88,13 +89,11 @@ RULES: tuple[ProgrammeRule, ...] = (
 
 @dataclass(frozen=True)
 class Selection:
+    """Selected when it has signals; ``reasons`` say why in German, ``areas`` are Förderbereich codes."""
+
     signals: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
-
-    @property
-    def selected(self) -> bool:
-        return bool(self.signals)
 
 
 def text_signals(*texts: str) -> list[str]:
