@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -16,6 +17,24 @@ from foerderradar.context import console, engine_from_settings, err_console, fai
 STATUS_COLOURS = {"success": "green", "incomplete": "yellow"}
 
 sources_app = typer.Typer(help="Quellen, ihre Läufe und die dabei empfangenen Antworten.", no_args_is_help=False)
+
+
+@contextmanager
+def _database(settings=None):
+    """A session on the configured database; an unreadable database ends in a German message."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    engine = engine_from_settings(settings or settings_or_exit())
+    try:
+        with Session(engine) as session:
+            yield session
+    except SQLAlchemyError as exc:
+        raise fail(
+            f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen."
+        ) from None
+    finally:
+        engine.dispose()
 
 
 def _when(value) -> str:
@@ -31,21 +50,10 @@ def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
     """Listet alle Quellen mit letztem Lauf, Status, Zahlen und Alarmen."""
     if ctx.invoked_subcommand is not None:
         return
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session
-
     from crawler.health import source_health
 
-    engine = engine_from_settings(settings_or_exit())
-    try:
-        with Session(engine) as session:
-            health = source_health(session)
-    except SQLAlchemyError as exc:
-        raise fail(
-            f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen."
-        ) from None
-    finally:
-        engine.dispose()
+    with _database() as session:
+        health = source_health(session)
     if as_json:
         console.print_json(json.dumps([entry.as_dict() for entry in health]))
         return
@@ -108,18 +116,14 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
 ) -> None:
     """Zeigt einen Lauf: Zahlen, Alarme, Struktur und jede dabei empfangene Antwort."""
-    from sqlmodel import Session
-
     from crawler.archive import run_archive, run_responses
     from crawler.drift import fingerprint_of
 
-    engine = engine_from_settings(settings_or_exit())
-    with Session(engine) as session:
+    with _database() as session:
         run = _run_of(session, key, run_id)
         archive = run_archive(session, run.id)
         responses = run_responses(session, run.id)
         fingerprint = fingerprint_of(session, run.id)
-    engine.dispose()
     if as_json:
         console.print_json(
             json.dumps(
@@ -179,21 +183,16 @@ def capture(
     to: Path = typer.Option(..., "--to", help="Leerer Zielordner für die Testdaten."),
 ) -> None:
     """Schreibt die Antworten eines Laufs als Testdaten (Dateien und routes.json für den Testserver)."""
-    from sqlmodel import Session
-
     from crawler.archive import BlobStore
     from crawler.capture import CaptureError, write_capture
 
     settings = settings_or_exit()
-    engine = engine_from_settings(settings)
-    try:
-        with Session(engine) as session:
-            run = _run_of(session, key, run_id)
+    with _database(settings) as session:
+        run = _run_of(session, key, run_id)
+        try:
             written = write_capture(session, BlobStore(settings.archive_dir), run.id, to)
-    except CaptureError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        engine.dispose()
+        except CaptureError as exc:
+            raise fail(str(exc)) from None
     console.print(
         f"{len(written.responses)} Antworten von Lauf {written.run} ({written.source}) nach {to} geschrieben."
     )
