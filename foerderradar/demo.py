@@ -10,7 +10,7 @@ saved response are not crawled; the summary names them as "erst im Live-Betrieb"
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import func
@@ -45,17 +45,7 @@ class SourceInDemo:
         return f"{self.name}: {self.holds}" + (f" – {self.programmes} gespeichert" if self.crawled else "")
 
     def as_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "crawled": self.crawled,
-            "holds": self.holds,
-            "origin": self.origin,
-            "source_url": self.source_url,
-            "licence": self.licence,
-            "programmes": self.programmes,
-            "line": self.line,
-        }
+        return {**asdict(self), "line": self.line}
 
 
 LIVE_ONLY = "keine echte Seite gespeichert, erst im Live-Betrieb"
