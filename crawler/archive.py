@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from scrapy import signals
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from crawler.spiders.base import SourceSpider
 from store.db import make_engine
 from store.models import CrawlArchive, CrawlResponse
 from store.types import utcnow
@@ -78,7 +81,7 @@ class BlobStore:
         return removed
 
 
-def header_lists(headers) -> dict[str, list[str]]:
+def header_lists(headers: Headers) -> dict[str, list[str]]:
     """Scrapy's byte headers as {name: [values]} text (latin-1, as HTTP/1.1 defines them)."""
     return {name.decode("latin-1"): [value.decode("latin-1") for value in values] for name, values in headers.items()}
 
@@ -160,7 +163,7 @@ class ResponseArchiveMiddleware:
     run's ingest may hold the write lock while pages are still coming in).
     """
 
-    def __init__(self, crawler, root: Path, weeks: int, max_bytes: int) -> None:
+    def __init__(self, crawler: Crawler, root: Path, weeks: int, max_bytes: int) -> None:
         self.crawler = crawler
         self.blobs = BlobStore(root)
         self.weeks = weeks
@@ -169,7 +172,7 @@ class ResponseArchiveMiddleware:
         self.received: list[CrawlResponse] = []
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ResponseArchiveMiddleware:
         root = crawler.settings.get("FOERDERRADAR_ARCHIVE_DIR")
         if not root or not crawler.settings.get("FOERDERRADAR_DATABASE_URL"):
             raise NotConfigured("no archive directory")
@@ -182,7 +185,7 @@ class ResponseArchiveMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed, weak=False)
         return middleware
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Response:
         sha256, stored = self.blobs.put(response.body)
         self.received.append(
             CrawlResponse(
@@ -200,7 +203,7 @@ class ResponseArchiveMiddleware:
         )
         return response
 
-    def spider_closed(self, spider) -> None:
+    def spider_closed(self, spider: SourceSpider) -> None:
         run_id = getattr(spider, "crawl_run_id", None)  # set by the store pipeline when it opened the run
         if run_id is None:
             return

@@ -165,7 +165,7 @@ def show(
     for group, seen in (fingerprint or {}).items():
         found = ", ".join(f"{escape(k)} {n}" for k, n in sorted(seen["keys"].items()))
         console.print(f"  Struktur {escape(group)} ({seen['units']}): {found or '–'}")
-    if not responses:
+    if archive is None or not responses:
         console.print("  Für diesen Lauf sind keine Antworten gespeichert (nie archiviert oder schon gelöscht).")
         return
     table = Table(title=f"Empfangene Antworten (Start: {escape(archive.spider_url)})")

@@ -41,7 +41,9 @@ def demo_env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 
 REAL_HOSTS = {"foerderdatenbank": "www.foerderdatenbank.de", "eu_sedia": "ec.europa.eu", "nrwbank": "www.nrwbank.de"}
-MADE_UP = re.compile(r"reconstructed|rekonstruiert|synthetic|synthetisch", re.IGNORECASE)
+# The marks the hand-made test pages carry (tests/fixtures/reconstructed/): the page comment and the
+# synthetic catalogue's ids. Real texts may well say "synthetisch", so only these marks count.
+MADE_UP = re.compile(r"RECONSTRUCTED|[Rr]econstructed test page|synthetic-\d+")
 ITEM_LINK = re.compile(r'<h3[^>]*><a href="([^"]+)"')
 
 

@@ -103,7 +103,9 @@ def text_signals(*texts: str) -> list[str]:
 
 def select(programme_codes: list[str], identifiers: list[str], texts: list[str]) -> Selection:
     """The municipal selection of one call from its programme codes, identifiers and texts."""
-    signals, reasons, areas = [], [], []
+    signals: list[str] = []
+    reasons: list[str] = []
+    areas: list[str] = []
     for rule in RULES:
         if rule.programme and rule.programme not in programme_codes:
             continue
