@@ -1,7 +1,7 @@
 """archive and fingerprints
 
 Revision ID: sources
-Revises: member_facts
+Revises: 20261203_rates_changes
 Create Date: 2026-12-03 13:54:02.270018
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import store.types
 
 revision: str = "sources"
-down_revision: str | None = "member_facts"
+down_revision: str | None = "20261203_rates_changes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
