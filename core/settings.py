@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     crawl_robots_obey: bool = True
     crawl_timeout_seconds: float = Field(default=300.0, gt=0)
     crawl_retry_times: int = Field(default=3, ge=0)
+    # Every crawl keeps the raw responses it received (crawler.archive): where, how long, how much.
+    archive_dir: Path | None = Field(default=None, description="Default: data_dir/responses.")
+    archive_weeks: int = Field(default=8, ge=1, description="Responses older than this are deleted.")
+    archive_max_mb: int = Field(default=2048, ge=1, description="Oldest runs go first above this size.")
 
     # --- schedule and digests ------------------------------------------------------------
     timezone: str = "Europe/Berlin"
@@ -101,6 +105,8 @@ class Settings(BaseSettings):
             self.maildir_path = self.data_dir / "outbox"
         if self.bounce_maildir_path is None:
             self.bounce_maildir_path = self.data_dir / "bounces"
+        if self.archive_dir is None:
+            self.archive_dir = self.data_dir / "responses"
         if self.smtp_starttls and self.smtp_tls:
             raise ValueError("FOERDERRADAR_SMTP_STARTTLS and FOERDERRADAR_SMTP_TLS exclude each other")
         return self

@@ -122,7 +122,9 @@ class SourceHealth:
 
     @property
     def broken(self) -> bool:
-        return self.status in (RunStatus.failed, "never") or bool(self.alarms) or bool(self.error)
+        """The last run failed or was alarmed. A source that never ran is not broken, just not read yet
+        (the demo reads only the sources it holds real responses of)."""
+        return self.status == RunStatus.failed or bool(self.alarms) or bool(self.error)
 
     @property
     def reason(self) -> str:

@@ -4,8 +4,11 @@ Spider conventions (see ``crawler.spiders.base.SourceSpider``):
 - ``source_key`` (its name comes from ``core.labels``), ``source_level``, ``source_url``, ``attribution``
   describe the source;
 - ``crawl_complete`` is set to True once the spider has read the whole source;
+- ``crawl_partial`` is True when the spider reads only part of the source on purpose (removes nothing);
 - ``crawl_error`` is set to a message when the run must fail (bot page, wrong content type ...);
-- ``crawl_alarms`` and ``crawl_stats`` carry contract findings and counters.
+- ``crawl_alarms`` and ``crawl_stats`` carry contract findings and counters;
+- ``fingerprint`` holds the structure the run found; it is stored with the run and compared with the
+  last good run (``crawler.drift``), a change being one more alarm.
 A run with download errors or spider exceptions is never complete, so nothing is marked removed.
 """
 
@@ -17,6 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from core.labels import source_name
+from crawler import drift
 from store.db import make_engine
 from store.ingest import Ingest
 
@@ -72,14 +76,21 @@ class StorePipeline:
         counters = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         counters |= getattr(spider, "crawl_stats", {})
         error = getattr(spider, "crawl_error", "")
+        structure_alarms = drift.check(self.engine, self.ingest.run.id, spider.source_key, spider.fingerprint)
         if error:
             run = self.ingest.fail(error, stats=counters)
         else:
             problems = [f"{name}={stats[name]}" for name in _FAILURE_STATS if stats.get(name)]
             complete = bool(getattr(spider, "crawl_complete", False)) and not problems
-            alarms = list(getattr(spider, "crawl_alarms", []))
+            alarms = list(getattr(spider, "crawl_alarms", [])) + structure_alarms
             if problems and getattr(spider, "crawl_complete", False):
                 alarms.append("Unvollständig wegen Fehlern: " + ", ".join(problems))
-            run = self.ingest.finish(complete=complete, alarms=alarms, stats=counters)
+            run = self.ingest.finish(
+                complete=complete,
+                alarms=alarms,
+                stats=counters,
+                partial_source=bool(getattr(spider, "crawl_partial", False)),
+            )
+        drift.record(self.engine, run.id, spider.source_key, spider.fingerprint)
         spider.crawl_run = run
         self.engine.dispose()

@@ -34,5 +34,13 @@ LOG_LEVEL = "WARNING"
 # Health first: it must also see the items the store rejects.
 ITEM_PIPELINES = {"crawler.health.HealthPipeline": 400, "crawler.pipelines.StorePipeline": 500}
 
+# Downloader side of every built-in middleware: the archive sees each response as it came over the
+# wire (still compressed, redirects and retried errors included).
+DOWNLOADER_MIDDLEWARES = {"crawler.archive.ResponseArchiveMiddleware": 950}
+
 # Set by the runner: where the pipeline stores items.
 FOERDERRADAR_DATABASE_URL = ""
+# Set by the application shell (core.settings archive_*): the response archive; empty = off.
+FOERDERRADAR_ARCHIVE_DIR = ""
+FOERDERRADAR_ARCHIVE_WEEKS = 8
+FOERDERRADAR_ARCHIVE_MAX_BYTES = 2048 * 1024 * 1024

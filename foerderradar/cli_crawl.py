@@ -11,7 +11,7 @@ from foerderradar.context import console, err_console, fail, settings_or_exit
 
 
 def spider_overrides(settings: Settings) -> dict[str, Any]:
-    """Scrapy settings taken from the application settings (politeness, identity, timeouts)."""
+    """Scrapy settings taken from the application settings (politeness, identity, timeouts, archive)."""
     return {
         "USER_AGENT": settings.crawl_user_agent,
         "DOWNLOAD_DELAY": settings.crawl_download_delay,
@@ -19,14 +19,23 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": settings.crawl_robots_obey,
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
         "RETRY_TIMES": settings.crawl_retry_times,
+        "FOERDERRADAR_ARCHIVE_DIR": str(settings.archive_dir),
+        "FOERDERRADAR_ARCHIVE_WEEKS": settings.archive_weeks,
+        "FOERDERRADAR_ARCHIVE_MAX_BYTES": settings.archive_max_mb * 1024 * 1024,
     }
 
 
 def crawl_sources(
-    settings: Settings, keys: list[str], urls: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
+    settings: Settings,
+    keys: list[str],
+    arguments: dict[str, dict[str, str]] | None = None,
+    overrides: dict[str, Any] | None = None,
 ):
     """Crawl the named sources in this process, then link records of the same programme across
-    sources; returns the CrawlRuns in order."""
+    sources; returns the CrawlRuns in order.
+
+    Each spider gets its configured URL; ``arguments`` ({source key: spider arguments}) replaces it
+    or adds others (a local server's URL, the demo's product ids)."""
     from crawler.linking import link_programmes
     from crawler.registry import find_source
     from crawler.runner import CrawlRequest, run_crawls
@@ -35,8 +44,8 @@ def crawl_sources(
     requests = []
     for key in keys:
         entry = find_source(key)
-        url = (urls or {}).get(entry.key) or getattr(settings, entry.url_setting)
-        requests.append(CrawlRequest(entry.spider_cls(), {entry.url_argument: url}))
+        kwargs = {entry.url_argument: getattr(settings, entry.url_setting)} | (arguments or {}).get(entry.key, {})
+        requests.append(CrawlRequest(entry.spider_cls(), kwargs))
     runs = run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
     engine = make_engine(settings.database_url)
     try:
@@ -84,12 +93,12 @@ def register(app: typer.Typer) -> None:
             keys = [entry.key for entry in primary_sources()] if all_sources else [find_source(source).key]
         except KeyError as exc:
             raise fail(str(exc.args[0]), code=2) from None
-        urls = {keys[0]: url} if url and not all_sources else {}
+        arguments = {keys[0]: {find_source(keys[0]).url_argument: url}} if url and not all_sources else {}
         from store.db import init_database
 
         init_database(settings.database_url)
         with console.status(f"Crawle {', '.join(keys)} …"):
-            runs = crawl_sources(settings, keys, urls)
+            runs = crawl_sources(settings, keys, arguments)
         if not print_runs(runs):
             raise typer.Exit(1)
         if len(runs) < len(keys):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.markup import escape
 
+from core.labels import RUN_STATUS_LABELS, label
 from foerderradar.context import console, local_today, settings_or_exit
 
 
@@ -35,6 +37,7 @@ def register(app: typer.Typer) -> None:
                             }
                             for r in summary.runs
                         ],
+                        "sources": [source.as_dict() for source in summary.sources],
                         "programmes_per_source": summary.programmes_per_source,
                         "open_programmes": summary.open_programmes,
                         "matches_per_member": summary.matches_per_member,
@@ -48,16 +51,18 @@ def register(app: typer.Typer) -> None:
             )
             return
         console.print(f"[bold]Förderradar Ruhr — Demo-Lauf für {summary.period}[/bold]")
-        console.print("\n[bold]Quellen[/bold]")
-        for run in summary.runs:
-            line = f"  {run.source_key}: {run.status}, {run.seen} gelesen ({run.new} neu, {run.changed} geändert)"
-            console.print(line + (f" — {run.error}" if run.error else ""))
+        console.print("\n[bold]Quellen im Demo[/bold] (nur echte, gespeicherte Antworten)")
+        runs = {run.source_key: run for run in summary.runs}
+        for source in summary.sources:
+            run = runs.get(source.key)
+            state = f" (Lauf: {label(RUN_STATUS_LABELS, run.status)})" if run else ""
+            console.print(f"  {escape(source.line)}{state}")
+            if run is not None and run.error:
+                console.print(f"    Fehler: {escape(run.error)}")
         total = sum(summary.programmes_per_source.values())
         console.print(
             f"\n[bold]Programme gespeichert:[/bold] {total} (davon {summary.open_programmes} nicht abgelaufen)"
         )
-        for source, count in sorted(summary.programmes_per_source.items()):
-            console.print(f"  {source}: {count}")
         console.print(
             f"\n[bold]Freigegebene Treffer je Mitglied[/bold] ({len(summary.matches_per_member)} Mitglieder "
             f"mit Treffern; {summary.proposed_left} weitere Vorschläge warten auf der Review-Seite)"

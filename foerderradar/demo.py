@@ -1,17 +1,17 @@
 """The demo: the weekly pipeline on the embedded default, with no network.
 
-It serves the bundled snapshots on 127.0.0.1, crawls them with the real spiders, seeds the
-members with one demo recipient each (an example.org address), matches, approves and releases
-the proposed matches as a curator would, and sends the digests through the configured transport
-(the Maildir outbox by default, or a local SMTP server).
+It serves the bundled real snapshots on 127.0.0.1 (``foerderradar.demo_sources``), crawls them with
+the real spiders, seeds the members with one demo recipient each (an example.org address), matches,
+approves and releases the proposed matches as a curator would, and sends the digests through the
+configured transport (the Maildir outbox by default, or a local SMTP server). Sources without a real
+saved response are not crawled; the summary names them as "erst im Live-Betrieb".
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from importlib.resources import files
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -20,9 +20,6 @@ from core.settings import Settings
 from foerderradar.demo_server import SnapshotServer
 from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
 
-DEMO_DATA = files("foerderradar") / "demo_data"  # ships in the wheel
-FDB_SNAPSHOT = DEMO_DATA / "foerderdatenbank-export.zip"
-FDB_EXPORT_PATH = "/FDB/WS/export"
 DEMO_ACTOR = "demo@foerderradar.invalid"
 # The demo's curator approves each member's best proposals and leaves the rest proposed, so the
 # review page (`foerderradar serve`) has real work to show after the demo.
@@ -30,9 +27,61 @@ APPROVE_PER_MEMBER = 3
 FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 30}
 
 
+@dataclass(frozen=True)
+class SourceInDemo:
+    """What the demo holds of one registered source, for the summary."""
+
+    key: str
+    name: str
+    crawled: bool
+    holds: str  # the snapshot in words, or why there is none
+    origin: str = ""
+    source_url: str = ""
+    licence: str = ""
+    programmes: int = 0
+
+    @property
+    def line(self) -> str:
+        return f"{self.name}: {self.holds}" + (f" – {self.programmes} gespeichert" if self.crawled else "")
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "line": self.line}
+
+
+LIVE_ONLY = "keine echte Seite gespeichert, erst im Live-Betrieb"
+
+
+def sources_in_demo(programmes_per_source: dict[str, int]) -> list[SourceInDemo]:
+    """Every registered source with what the demo holds of it, in registry order."""
+    from crawler.registry import primary_sources
+    from foerderradar.demo_sources import snapshots
+
+    held = snapshots()
+    lines = []
+    for entry in primary_sources():
+        snapshot = held.get(entry.key)
+        if snapshot is None:
+            lines.append(SourceInDemo(entry.key, entry.name, False, LIVE_ONLY))
+        else:
+            lines.append(
+                SourceInDemo(
+                    entry.key,
+                    entry.name,
+                    True,
+                    snapshot.holds,
+                    snapshot.origin,
+                    snapshot.source_url,
+                    snapshot.licence,
+                    programmes_per_source.get(entry.key, 0),
+                )
+            )
+    return lines
+
+
 @dataclass
 class DemoSummary:
     runs: list[CrawlRun] = field(default_factory=list)
+    sources: list[SourceInDemo] = field(default_factory=list)
     programmes_per_source: dict[str, int] = field(default_factory=dict)
     open_programmes: int = 0
     matches_per_member: dict[str, int] = field(default_factory=dict)  # approved or sent
@@ -43,14 +92,6 @@ class DemoSummary:
     period: str = ""
     outbox: str = ""
     outbox_is_maildir: bool = True
-
-
-def demo_routes(server: SnapshotServer) -> dict[str, str]:
-    """Register every bundled snapshot on the server; returns {source_key: URL for its spider}."""
-    from foerderradar.demo_sources import add_routes
-
-    server.add_static("GET", FDB_EXPORT_PATH, FDB_SNAPSHOT.read_bytes(), "application/zip")
-    return {"foerderdatenbank": server.url(FDB_EXPORT_PATH)} | add_routes(server)
 
 
 def seed_demo_members(session: Session) -> int:
@@ -89,6 +130,7 @@ def approve_and_release(session: Session, period: str) -> int:
 
 def run_demo(settings: Settings, today: date, progress=lambda message: None) -> DemoSummary:
     from foerderradar.cli_crawl import crawl_sources
+    from foerderradar.demo_sources import add_routes
     from mailer.config import mail_config
     from mailer.periods import current_period
     from mailer.send import send_period
@@ -100,9 +142,9 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
     init_database(settings.database_url)
     engine = make_engine(settings.database_url)
     with SnapshotServer() as server:
-        urls = demo_routes(server)
-        progress(f"Snapshots crawlen ({', '.join(urls)})")
-        summary.runs = crawl_sources(settings, list(urls), urls, overrides=FAST_CRAWL)
+        arguments = add_routes(server, today=today)
+        progress(f"Echte Snapshots crawlen ({', '.join(arguments)})")
+        summary.runs = crawl_sources(settings, list(arguments), arguments, overrides=FAST_CRAWL)
     progress("Mitglieder und Demo-Empfänger anlegen")
     with Session(engine) as session:
         seed_demo_members(session)
@@ -144,6 +186,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
             select(func.count()).select_from(Match).where(Match.state == MatchState.proposed)
         ).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
+    summary.sources = sources_in_demo(summary.programmes_per_source)
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]
     summary.outbox_is_maildir = settings.mail_backend == "maildir"

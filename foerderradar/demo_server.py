@@ -1,16 +1,19 @@
 """A small HTTP server on 127.0.0.1 that answers with saved source responses.
 
 The demo crawls its bundled snapshots through the real spiders, and the tests do the same with
-the saved responses of ``../shared/sources``; both register routes here. A route is a method and
-a path; its handler gets the request and returns status, content type and body.
+the saved responses in tests/fixtures; both register routes here. A route is a method and a path;
+its handler gets the request and returns status, content type and body. ``add_capture`` serves a
+fixture set written from a crawl run's archived responses (``crawler.capture``).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -21,6 +24,7 @@ class SnapshotRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    raw_query: str = ""
 
 
 @dataclass
@@ -52,6 +56,27 @@ class SnapshotServer:
         response = SnapshotResponse(body, content_type, status)
         self.add_route(method, path, lambda _request: response)
 
+    def add_capture(self, folder: Path) -> str:
+        """Serve a captured run (see ``crawler.capture``); returns the URL to start its spider with.
+
+        Each method, path and query gets its recorded responses in the recorded order, the last one
+        again for any further request; a query that was never recorded gets 404.
+        """
+        from crawler.capture import load_capture
+
+        capture = load_capture(folder)
+        recorded: dict[tuple[str, str], dict[str, list[SnapshotResponse]]] = defaultdict(lambda: defaultdict(list))
+        for entry in capture.responses:
+            headers = {name: values[-1] for name, values in entry.headers.items() if name.lower() != "content-type"}
+            content_type = next(iter(entry.headers.get("Content-Type", [])), "application/octet-stream")
+            body = (Path(folder) / entry.file).read_bytes()
+            recorded[(entry.method, entry.path)][entry.query].append(
+                SnapshotResponse(body, content_type, entry.status, headers)
+            )
+        for (method, path), by_query in recorded.items():
+            self.add_route(method, path, _replay(by_query))
+        return self.url(capture.spider_path)
+
     @property
     def base_url(self) -> str:
         if self._server is None:
@@ -76,6 +101,7 @@ class SnapshotServer:
                     parse_qs(parts.query),
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length) if length else b"",
+                    parts.query,
                 )
                 server.requests.append(request)
                 handler = server.routes.get((self.command, parts.path))
@@ -110,3 +136,19 @@ class SnapshotServer:
 
     def __exit__(self, *_exc) -> None:
         self.stop()
+
+
+def _replay(by_query: dict[str, list[SnapshotResponse]]) -> Handler:
+    served: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+
+    def handle(request: SnapshotRequest) -> SnapshotResponse:
+        answers = by_query.get(request.raw_query)
+        if not answers:
+            return SnapshotResponse(b"Not recorded", "text/plain", 404)
+        with lock:
+            index = min(served[request.raw_query], len(answers) - 1)
+            served[request.raw_query] += 1
+        return answers[index]
+
+    return handle

@@ -1,23 +1,27 @@
-"""Bundled snapshots of the EU, NRW and federal-call sources, served by the demo's loopback server.
+"""The bundled real snapshots of the sources, served by the demo's loopback server.
 
-``add_routes`` registers every snapshot in ``foerderradar/demo_data/<source_key>/`` and returns
-the URL each spider is to be started with. The fake SEDIA endpoint behaves like the real one:
-it answers HTTP 500 to a request that is not multipart with JSON parts, so the demo (and the
+``foerderradar/demo_data/snapshots.json`` lists, per source key, the real files the demo holds, what
+they are, where they come from and their licence. Sources without an entry have no real saved
+response yet; the demo does not crawl them and says so. ``add_routes`` registers the
+files and returns the arguments each spider is started with. The fake SEDIA endpoint behaves like the
+real one: it answers HTTP 500 to a request that is not multipart with JSON parts, so the demo (and the
 tests, which use the same handler) prove the spider's wire format, not just its parser.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
 from importlib.resources import files
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from foerderradar.demo_server import Handler, SnapshotRequest, SnapshotResponse, SnapshotServer
 
 DEMO_DATA = files("foerderradar") / "demo_data"  # ships in the wheel
+FDB_EXPORT_PATH = "/FDB/WS/export"
 SEDIA_SEARCH_PATH = "/search-api/prod/rest/search"
 SEDIA_FACET_PATH = "/search-api/prod/rest/facet"
 SEDIA_ERROR = b'{"type":"throwable","message":"An internal error occurred"}'
@@ -25,6 +29,37 @@ HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 CAPTURED_ON = date(2026, 9, 1)  # capture date of the saved SEDIA rows (launchpad sample, NOTES §2)
 DATE_FIELDS = ("startDate", "deadlineDate", "es_SortDate")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The real files the demo holds for one source, in words for people."""
+
+    key: str
+    holds: str  # "1 gespeicherte Seite (Produkt 15086), weitere Produkte erst im Live-Betrieb"
+    origin: str
+    source_url: str
+    licence: str
+    files: tuple[str, ...]
+    arguments: dict[str, str]  # spider arguments besides the URL
+
+
+def snapshots() -> dict[str, Snapshot]:
+    """Source key → its bundled real snapshot."""
+    manifest = json.loads((DEMO_DATA / "snapshots.json").read_text(encoding="utf-8"))
+    return {
+        key: Snapshot(
+            key,
+            entry["holds"],
+            entry["origin"],
+            entry["source_url"],
+            entry["licence"],
+            tuple(entry["files"]),
+            dict(entry.get("arguments", {})),
+        )
+        for key, entry in manifest.items()
+        if not key.startswith("_")
+    }
 
 
 class MultipartError(ValueError):
@@ -125,7 +160,7 @@ def demo_sedia_rows(today: date) -> list[dict]:
     return shift_dates(rows, (today - CAPTURED_ON).days)
 
 
-def _add_static_folder(server: SnapshotServer, folder: Path) -> None:
+def _add_static_folder(server: SnapshotServer, folder: Traversable) -> None:
     """Serve the files of a snapshot folder at the paths its ``routes.json`` names."""
     routes = json.loads((folder / "routes.json").read_text(encoding="utf-8"))
     for path, name in routes.items():
@@ -133,15 +168,23 @@ def _add_static_folder(server: SnapshotServer, folder: Path) -> None:
         server.add_static("GET", path, (folder / name).read_bytes(), content_type)
 
 
-def add_routes(server: SnapshotServer, *, today: date | None = None) -> dict[str, str]:
-    """Register every bundled snapshot on ``server``; returns {source_key: spider URL argument}.
+def add_routes(server: SnapshotServer, *, today: date) -> dict[str, dict[str, str]]:
+    """Register every bundled real snapshot on ``server``; returns {source_key: spider arguments}.
 
-    Each HTML source gets its own path prefix (the folder name), so one server carries them all.
+    The SEDIA rows get their dates moved to ``today`` (see ``shift_dates``); an HTML source is
+    served under a path prefix of its own (its folder name), so one server carries them all.
     """
-    today = today or date.today()
+    from crawler.registry import find_source
+
+    server.add_static(
+        "GET", FDB_EXPORT_PATH, (DEMO_DATA / "foerderdatenbank-export.zip").read_bytes(), "application/zip"
+    )
     server.add_route("POST", SEDIA_SEARCH_PATH, sedia_handler(sedia_pages_from_rows(demo_sedia_rows(today))))
-    urls = {"eu_sedia": server.url(SEDIA_SEARCH_PATH)}
-    for folder in sorted((p for p in DEMO_DATA.iterdir() if (p / "routes.json").is_file()), key=str):
-        _add_static_folder(server, folder)
-        urls[folder.name] = server.url(f"/{folder.name}/")
-    return urls
+    urls = {"foerderdatenbank": server.url(FDB_EXPORT_PATH), "eu_sedia": server.url(SEDIA_SEARCH_PATH)}
+    arguments = {}
+    for key, snapshot in snapshots().items():
+        if key not in urls:
+            _add_static_folder(server, DEMO_DATA / key)
+            urls[key] = server.url(f"/{key}/")
+        arguments[key] = {find_source(key).url_argument: urls[key], **snapshot.arguments}
+    return arguments

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
 from core.vocab import MUNICIPAL_APPLICANTS, label
 from matcher import analysis
 from matcher.index import ProgrammeIndex, category_labels
@@ -17,15 +18,6 @@ from matcher.scoring import ProfileQuery
 from store.explanation import Explanation
 
 MAX_TERMS = 8
-# The EU spider's local-authority phrases (English, as found in the call text), for the German line.
-SIGNAL_LABELS = {
-    "local authorities": "lokale Behörden",
-    "public bodies": "öffentliche Stellen",
-    "municipalities": "Kommunen",
-    "cities": "Städte",
-    "local and regional authorities": "lokale und regionale Behörden",
-    "regional and local authorities": "regionale und lokale Behörden",
-}
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
@@ -92,8 +84,15 @@ def eligibility_line(programme: Any) -> str:
         ordered = sorted(codes, key=lambda c: (c not in MUNICIPAL_APPLICANTS, codes.index(c)))
         return "Antragsberechtigt: " + ", ".join(label("foerderberechtigte", c) for c in ordered)
     if programme.municipal_signals:
-        named = [SIGNAL_LABELS.get(signal, signal) for signal in programme.municipal_signals]
-        return "Antragsberechtigt: laut Ausschreibung auch " + ", ".join(dict.fromkeys(named))
+        # Found in the call's own text, or known from the rules of its programme (then: please check).
+        text = [signal_label(s) for s in programme.municipal_signals if not s.startswith(PROGRAMME_SIGNAL)]
+        rules = [signal_label(s) for s in programme.municipal_signals if s.startswith(PROGRAMME_SIGNAL)]
+        parts = []
+        if text:
+            parts.append("laut Ausschreibung auch " + ", ".join(dict.fromkeys(text)))
+        if rules:
+            parts.append("je nach Aufruf auch " + ", ".join(dict.fromkeys(rules)) + " – bitte Ausschreibung prüfen")
+        return "Antragsberechtigt: " + "; ".join(parts)
     return "Antragsberechtigt: siehe Programmtext"
 
 

@@ -362,8 +362,9 @@ class Ingest:
     ) -> CrawlRun:
         """Close the run. ``complete`` means the source was read to the end without loss.
 
-        ``partial_source`` is for sources that never list everything (programmes imported by hand):
-        such a run succeeds when complete, but neither removes programmes nor compares counts.
+        ``partial_source`` is for runs that never list everything (programmes imported by hand, single
+        pages read on purpose): such a run succeeds when complete, but neither removes programmes nor
+        compares counts, and it is not the count a later full run is compared with.
         """
         session = self._session
         self._insert_new()
@@ -389,7 +390,7 @@ class Ingest:
         trusted = complete and not error and not run.alarms
         if trusted and not partial_source:
             run.removed = self._mark_removed(session, now)
-        run.complete = trusted
+        run.complete = trusted and not partial_source  # a partial read is no baseline for the next count
         if error or run.seen == 0:
             run.status = RunStatus.failed
         elif trusted:

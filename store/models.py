@@ -5,7 +5,7 @@ UTC (``UTCDateTime``); JSON columns hold lists and dicts and must be *reassigned
 place, for a change to be saved.
 
 Tables, by concern:
-- sources:     Source, CrawlRun
+- sources:     Source, CrawlRun, CrawlArchive, CrawlResponse, SourceFingerprint
 - programmes:  Programme, ProgrammeRevision, ProgrammeLink
 - members:     Member, MemberFact, Profile, Recipient
 - curation:    Match, Feedback, AuditLog, StaffUser
@@ -89,6 +89,42 @@ class CrawlRun(SQLModel, table=True):
     error: str = _text()
     alarms: list[str] = _json()  # contract check failures ("0 items", "drop of 45 %", ...)
     stats: dict = _json(dict)  # free-form counters (stripped control bytes, pages, retries ...)
+
+
+class CrawlArchive(SQLModel, table=True):
+    """The raw responses of one crawl run are kept (``crawler.archive``): one row per archived run."""
+
+    crawl_run_id: int = Field(primary_key=True, foreign_key="crawlrun.id")
+    source_key: str = Field(foreign_key="source.key", index=True, max_length=64)
+    spider_url: str = _text()  # the URL the spider was started with (replays start from its path)
+    created_at: datetime = _time(nullable=False, index=True)
+
+
+class CrawlResponse(SQLModel, table=True):
+    """One response a run received, as it came over the wire; the body lies gzip-compressed in the
+    archive directory under its SHA-256 (identical bodies of several runs are stored once)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    crawl_run_id: int = Field(foreign_key="crawlarchive.crawl_run_id", index=True)
+    seq: int  # order of arrival within the run
+    method: str = Field(max_length=16)
+    url: str = _text()
+    status: int
+    headers: dict = _json(dict)  # response headers: name → list of values
+    fetched_at: datetime = _time(nullable=False)
+    body_sha256: str = Field(max_length=64, index=True)
+    body_bytes: int = 0  # as received
+    stored_bytes: int = 0  # compressed file in the archive
+
+
+class SourceFingerprint(SQLModel, table=True):
+    """The structure a run found (``crawler.drift``): per kind of page or row, how many were read
+    and how many of them matched each selector, heading or key the parser relies on."""
+
+    crawl_run_id: int = Field(primary_key=True, foreign_key="crawlrun.id")
+    source_key: str = Field(foreign_key="source.key", index=True, max_length=64)
+    groups: dict = _json(dict)  # {"Programmseite": {"units": 3, "keys": {"Wer kann beantragen?": 3}}}
+    created_at: datetime = _time(nullable=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from sqlmodel import col, func, or_, select
 
 from core.labels import AUDIT_ACTION_NAMES, LEVEL_LABELS, german_sort_key, label
 from core.vocab import labels
+from crawler.archive import run_archive, run_responses
+from crawler.drift import fingerprint_of
 from crawler.health import source_health
 from crawler.linking import linked_programme_ids
 from mailer.config import mail_config
@@ -21,6 +23,7 @@ from mailer.periods import current_period
 from store import curation
 from store.models import (
     AuditLog,
+    CrawlResponse,
     CrawlRun,
     Match,
     MatchState,
@@ -332,7 +335,46 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
         ).all()
         for h in health
     }
-    return render(request, "staff_sources.html", {"staff": staff, "active": "sources", "health": health, "runs": runs})
+    run_ids = [run.id for listed in runs.values() for run in listed]
+    archived = dict(
+        session.exec(
+            select(CrawlResponse.crawl_run_id, func.count())
+            .where(col(CrawlResponse.crawl_run_id).in_(run_ids))
+            .group_by(CrawlResponse.crawl_run_id)
+        ).all()
+    )
+    return render(
+        request,
+        "staff_sources.html",
+        {
+            "staff": staff,
+            "active": "sources",
+            "health": health,
+            "runs": runs,
+            "archived": archived,
+        },
+    )
+
+
+@router.get("/sources/runs/{run_id}")
+def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: int) -> HTMLResponse:
+    """One run: counts, alarms, the structure it found and every response it received."""
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise HTTPException(404, "Diesen Lauf gibt es nicht.")
+    return render(
+        request,
+        "staff_source_run.html",
+        {
+            "staff": staff,
+            "active": "sources",
+            "run": run,
+            "source": session.get(Source, run.source_key),
+            "archive": run_archive(session, run_id),
+            "responses": run_responses(session, run_id),
+            "fingerprint": fingerprint_of(session, run_id) or {},
+        },
+    )
 
 
 @router.get("/")

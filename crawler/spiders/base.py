@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import scrapy
 
+from crawler.drift import Fingerprint
+
 
 class SourceSpider(scrapy.Spider):
     source_key: str = ""
@@ -15,9 +17,11 @@ class SourceSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.base_url = base_url or self.source_url
         self.crawl_complete = False
+        self.crawl_partial = False  # reads only part of the source on purpose: removes nothing
         self.crawl_error = ""
         self.crawl_alarms: list[str] = []
         self.crawl_stats: dict[str, int] = {}
+        self.fingerprint = Fingerprint()  # the structure this run found, for drift alarms
 
     def fail(self, message: str) -> None:
         """Mark the run failed (e.g. a bot page instead of data) and stop the spider."""

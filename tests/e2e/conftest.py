@@ -22,9 +22,11 @@ from sqlmodel import Session
 from matcher.api import match_members
 from profiles.io import apply_profiles
 from profiles.schema import ProfileDoc
-from store.models import Programme, Source
+from store.models import CrawlArchive, CrawlResponse, CrawlRun, Programme, Source, SourceFingerprint
 from web.app import create_app
 from web.auth import add_staff
+
+EXPORT_URL = "https://www.foerderdatenbank.de/FDB/WS/export"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -154,6 +156,29 @@ def _seed(engine) -> None:
                     recipients=[{"email": "bauamt@selm.example"}],
                 ),
             ],
+        )
+        run = CrawlRun(source_key="foerderdatenbank", status="success", seen=len(PROGRAMMES))
+        session.add(run)
+        session.flush()
+        session.add(CrawlArchive(crawl_run_id=run.id, source_key="foerderdatenbank", spider_url=EXPORT_URL))
+        session.add(
+            CrawlResponse(
+                crawl_run_id=run.id,
+                seq=1,
+                method="GET",
+                url=EXPORT_URL,
+                status=200,
+                headers={"Content-Type": ["application/zip"]},
+                body_sha256="0" * 64,
+                body_bytes=609845,
+            )
+        )
+        session.add(
+            SourceFingerprint(
+                crawl_run_id=run.id,
+                source_key="foerderdatenbank",
+                groups={"Programmdokument": {"units": len(PROGRAMMES), "keys": {"gsb:title": len(PROGRAMMES)}}},
+            )
         )
         add_staff(session, STAFF_EMAIL, STAFF_PASSWORD, role="curator", name="Kira Kuratorin")
         session.commit()

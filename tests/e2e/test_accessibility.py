@@ -14,6 +14,7 @@ STAFF_PAGES = [
     "/staff/digests",
     "/staff/members/schermbeck/digest",
     "/staff/sources",
+    "/staff/sources/runs/1",
     "/staff/audit",
     "/api/docs",
 ]

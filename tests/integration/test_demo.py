@@ -6,15 +6,21 @@ import email
 import json
 import mailbox
 import os
+import re
 import socket
 import subprocess
 import sys
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+from sqlmodel import Session, select
+
+from store.db import make_engine
+from store.models import Match, Programme
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
@@ -34,13 +40,34 @@ def demo_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path):
+REAL_HOSTS = {"foerderdatenbank": "www.foerderdatenbank.de", "eu_sedia": "ec.europa.eu", "nrwbank": "www.nrwbank.de"}
+# The marks the hand-made test pages carry (tests/fixtures/reconstructed/): the page comment and the
+# synthetic catalogue's ids. Real texts may well say "synthetisch", so only these marks count.
+MADE_UP = re.compile(r"RECONSTRUCTED|[Rr]econstructed test page|synthetic-\d+")
+ITEM_LINK = re.compile(r'<h3[^>]*><a href="([^"]+)"')
+
+
+def mailed_items(outbox: mailbox.Maildir) -> list[str]:
+    """The links of the items (not reminders or changes) of every mail in the outbox."""
+    links = []
+    for message in outbox:
+        html = next(part for part in message.walk() if part.get_content_type() == "text/html")
+        links += ITEM_LINK.findall(html.get_payload(decode=True).decode("utf-8"))
+    return [link.replace("&amp;", "&") for link in links]
+
+
+def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     result = run_cli("demo", "--json", env=demo_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["programmes_per_source"]["foerderdatenbank"] >= 50
-    assert len(summary["programmes_per_source"]) >= 3, "the demo crawls the EU and NRW snapshots too"
-    assert all(run["status"] != "failed" for run in summary["runs"])
+    assert summary["programmes_per_source"]["foerderdatenbank"] == 53
+    assert set(summary["programmes_per_source"]) == {"foerderdatenbank", "eu_sedia", "nrwbank"}
+    assert all(run["status"] == "success" for run in summary["runs"])
+    sources = {source["key"]: source for source in summary["sources"]}
+    assert sources["nrwbank"]["line"].startswith("NRW.BANK Förderprodukte: 1 gespeicherte Seite")
+    for key in ("nrw_mhkbd", "brms", "efre_nrw", "nki_kommunalrichtlinie", "bmftr"):
+        assert not sources[key]["crawled"] and "erst im Live-Betrieb" in sources[key]["line"]
+        assert key not in {run["source"] for run in summary["runs"]}
     with_matches = summary["matches_per_member"]
     assert with_matches and "schermbeck" in with_matches
     assert len(with_matches) + len(summary["members_without_matches"]) == 58
@@ -53,13 +80,40 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path):
     assert one.get_content_type() == "multipart/alternative"
     assert "Förderradar" in str(email.header.make_header(email.header.decode_header(one["Subject"])))
 
+    # Every item a member reads comes from a real record under its real public address.
+    links = mailed_items(outbox)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        mailed = [session.exec(select(Programme).where(Programme.url == link)).one() for link in links]
+        eu_proposed = session.exec(select(Match).join(Programme).where(Programme.source_key == "eu_sedia")).all()
+    engine.dispose()
+    assert mailed
+    for programme in mailed:
+        assert urlsplit(programme.url).scheme == "https", programme.url
+        assert urlsplit(programme.url).hostname == REAL_HOSTS[programme.source_key], programme.url
+        record = json.dumps(
+            [
+                programme.title,
+                programme.teaser_text,
+                programme.description_text,
+                programme.raw,
+                programme.extra,
+                programme.attribution,
+            ],
+            ensure_ascii=False,
+        )
+        assert not MADE_UP.search(record), programme.url
+    # EU calls reach the towns: the urban-mobility open call is proposed to members and mailed to some.
+    assert eu_proposed and any(programme.source_key == "eu_sedia" for programme in mailed)
+
     again = run_cli("demo", "--json", env=demo_env, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["digests_sent"] == 0
     assert len(list(mailbox.Maildir(tmp_path / "data" / "outbox", create=False))) == len(recipients)
 
     human = run_cli("demo", env=demo_env, cwd=tmp_path)
-    assert "Treffer je Mitglied" in human.stdout and "foerderdatenbank" in human.stdout
+    assert "Treffer je Mitglied" in human.stdout and "Förderdatenbank des Bundes: Auszug" in human.stdout
+    assert "BMFTR – Förderbekanntmachungen: keine echte Seite gespeichert, erst im Live-Betrieb" in human.stdout
 
 
 class Collector(Message):

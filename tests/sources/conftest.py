@@ -78,17 +78,27 @@ def bulk_rows():
     return make
 
 
+RECONSTRUCTED = FIXTURES / "reconstructed"
+
+
 @pytest.fixture
 def serve_snapshot(server):
-    """``serve_snapshot(key)`` serves foerderradar/demo_data/<key>/ at its routes; returns the spider's base URL."""
+    """``serve_snapshot(key)`` serves a source's test pages at their routes; returns the spider's base URL.
+
+    The pages are the reconstructed ones of tests/fixtures/reconstructed/<key>/ and, where the demo
+    holds a real page of that source (foerderradar/demo_data/<key>/), that one too.
+    """
     import json
 
     from foerderradar.demo_sources import DEMO_DATA
 
     def serve(key: str) -> str:
-        for path, name in json.loads((DEMO_DATA / key / "routes.json").read_text(encoding="utf-8")).items():
-            kind = "application/json" if name.endswith(".json") else "text/html; charset=utf-8"
-            server.add_static("GET", path, (DEMO_DATA / key / name).read_bytes(), kind)
+        for folder in (RECONSTRUCTED / key, DEMO_DATA / key):
+            if not (folder / "routes.json").is_file():
+                continue
+            for path, name in json.loads((folder / "routes.json").read_text(encoding="utf-8")).items():
+                kind = "application/json" if name.endswith(".json") else "text/html; charset=utf-8"
+                server.add_static("GET", path, (folder / name).read_bytes(), kind)
         return server.url(f"/{key}/")
 
     return serve

@@ -86,7 +86,7 @@ async def test_sources_command_shows_a_broken_source_with_its_reason(
         health = {entry.key: entry for entry in source_health(session)}
     assert health["eu_sedia"].broken and "totalResults" in health["eu_sedia"].reason
     assert health["eu_sedia"].last_success_at is not None and health["eu_sedia"].active_programmes == 4
-    assert health["nrwbank"].status == "never"
+    assert health["nrwbank"].status == "never" and not health["nrwbank"].broken  # not read yet is no fault
     result = CliRunner().invoke(app, ["sources", "--json"])
     assert result.exit_code == 0, result.output
     listed = {entry["key"]: entry for entry in json.loads(result.output)}

@@ -13,6 +13,7 @@ from crawler.spiders.nrw.nrwbank import NrwBankSpider
 from foerderradar.demo_sources import DEMO_DATA
 
 TODAY = "2026-11-26"
+RECONSTRUCTED = Path(__file__).resolve().parents[1] / "fixtures" / "reconstructed"
 
 
 @pytest_twisted.ensureDeferred
@@ -95,13 +96,31 @@ async def test_list_page_without_programme_links_fails_as_a_changed_site(server,
     assert all(p.removed_at is None for p in stored("nrw_mhkbd").values())
 
 
-def test_reconstructed_fixture_folders_say_so():
+def test_reconstructed_fixture_folders_say_so_and_the_demo_holds_none_of_them():
     for key in ("nrw_mhkbd", "brms", "efre_nrw", "nki_kommunalrichtlinie", "bmftr"):
-        assert "Reconstructed" in (DEMO_DATA / key / "README.md").read_text(encoding="utf-8")
-        assert all("RECONSTRUCTED" in page.read_text(encoding="utf-8") for page in Path(DEMO_DATA / key).glob("*.html"))
+        folder = RECONSTRUCTED / key
+        assert "Reconstructed" in (folder / "README.md").read_text(encoding="utf-8")
+        assert all(
+            page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>\n<!-- RECONSTRUCTED")
+            for page in folder.glob("*.html")
+        )
+        assert not (DEMO_DATA / key).is_dir()
+    demo_files = [p.name for p in Path(str(DEMO_DATA)).rglob("*") if p.is_file()]
+    assert not [name for name in demo_files if "synthetic" in name or "RECONSTRUCTED" in name]
 
 
 @pytest_twisted.ensureDeferred
 async def test_unreachable_list_page_fails_the_run_with_the_status(server, crawl):
     run = await crawl(BrmsSpider, base_url=server.url("/brms/"), today=TODAY)
     assert run.status == "failed" and "foerderprogramme_a-z/index.html nicht geladen: HTTP 404" in run.error
+
+
+@pytest_twisted.ensureDeferred
+async def test_named_products_are_read_without_the_catalogue_as_a_partial_run(server, crawl, serve_snapshot, stored):
+    url = serve_snapshot("nrwbank")
+    await crawl(NrwBankSpider, base_url=url)
+    before = len(server.requests)
+    run = await crawl(NrwBankSpider, base_url=url, product_ids="15086")
+    assert (run.status, run.seen, run.complete, run.removed) == ("success", 1, False, 0)
+    assert not any("handleSolrSelect" in r.path for r in server.requests[before:])
+    assert stored("nrwbank")["15086"].removed_at is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.spiders.eu_sedia import rows, wire
+from crawler.spiders.eu_sedia import municipal, rows, wire
 from crawler.spiders.eu_sedia.programmes import labels_from_facets, programme_label
 from foerderradar.demo_sources import MultipartError, json_parts
 
@@ -86,12 +86,12 @@ def test_types_of_action_whitespace_is_collapsed():
 
 
 def test_municipal_signals_are_found_in_conditions():
-    assert rows.municipal_signals("Eligible: local and regional authorities, public bodies, cities.") == [
+    assert municipal.text_signals("Eligible: local and regional authorities, public bodies, cities.") == [
         "local authorities",
         "public bodies",
         "cities",
     ]
-    assert rows.municipal_signals("Applicants: SMEs and universities.") == []
+    assert municipal.text_signals("Applicants: SMEs and universities.") == []
 
 
 def test_programme_labels_prefer_the_facet_api_and_fall_back_to_the_table():

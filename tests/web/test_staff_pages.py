@@ -6,7 +6,18 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from store.models import AuditLog, CrawlRun, Digest, Match, ProgrammeLink, ProgrammeRevision, StaffUser
+from store.models import (
+    AuditLog,
+    CrawlArchive,
+    CrawlResponse,
+    CrawlRun,
+    Digest,
+    Match,
+    ProgrammeLink,
+    ProgrammeRevision,
+    SourceFingerprint,
+    StaffUser,
+)
 from store.types import utcnow
 
 
@@ -111,6 +122,7 @@ def test_source_health_lists_runs_failures_and_alarms(curator, engine):
             CrawlRun(
                 source_key="eu_sedia",
                 started_at=now,
+                finished_at=now,
                 status="failed",
                 error="CAPTCHA-Seite statt Export",
                 alarms=["0 Einträge"],
@@ -120,6 +132,47 @@ def test_source_health_lists_runs_failures_and_alarms(curator, engine):
     html = curator.page("/staff/sources").text
     assert "2480" in html and "CAPTCHA-Seite statt Export" in html and "0 Einträge" in html
     assert "Störung" in html
+    assert "noch nicht gelesen" in html  # the sources that never ran are not shown as broken
+
+
+def test_a_run_page_lists_the_responses_it_received_and_the_structure_it_found(curator, engine):
+    with Session(engine) as session:
+        run = CrawlRun(
+            source_key="eu_sedia",
+            status="incomplete",
+            alarms=["Strukturänderung bei SEDIA-Zeile Typ 1: „deadlineDate“ auf 0 von 10 gefunden"],
+        )
+        session.add(run)
+        session.flush()
+        session.add(CrawlArchive(crawl_run_id=run.id, source_key="eu_sedia", spider_url="https://api.example/search"))
+        session.add(
+            CrawlResponse(
+                crawl_run_id=run.id,
+                seq=1,
+                method="POST",
+                url="https://api.example/search?pageNumber=1",
+                status=500,
+                headers={"Content-Type": ["application/json"]},
+                body_sha256="0" * 64,
+                body_bytes=58,
+            )
+        )
+        session.add(
+            SourceFingerprint(
+                crawl_run_id=run.id,
+                source_key="eu_sedia",
+                groups={"SEDIA-Zeile Typ 1": {"units": 10, "keys": {"title": 10}}},
+            )
+        )
+        session.commit()
+        run_id = run.id
+    listing = curator.page("/staff/sources").text
+    assert f'href="/staff/sources/runs/{run_id}"' in listing and "unvollständig" in listing
+    html = curator.page(f"/staff/sources/runs/{run_id}").text
+    assert "https://api.example/search?pageNumber=1" in html and "<td>500</td>" in html
+    assert "„deadlineDate“ auf 0 von 10" in html and "SEDIA-Zeile Typ 1" in html
+    assert f"foerderradar sources capture eu_sedia --run {run_id}" in html
+    assert curator.get("/staff/sources/runs/999999").status_code == 404
 
 
 def test_dashboard_has_charts_silent_members_and_deadlines(curator, world):

@@ -3,32 +3,26 @@
 The API's quirks are handled here, each because the saved responses show it (NOTES §5–§7):
 every metadata value is a list; ``actions``/``budgetOverview`` are JSON inside a string, sometimes
 cut and invalid; one topic comes back as several rows; ``status`` is stale, so open / forthcoming /
-closed is decided from the dates; two-stage topics close with their stage-1 cut-off.
+closed is decided from the dates; two-stage topics close with their stage-1 cut-off. Each item
+gets a German one-line description as its teaser (``german``) and, when local authorities can use
+the call, its municipal signals (``municipal``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from crawler.spiders.eu_sedia import wire
+from crawler.spiders.eu_sedia import municipal, wire
+from crawler.spiders.eu_sedia.german import describe
 from crawler.spiders.eu_sedia.programmes import programme_label
 from crawler.text import html_to_text
 
 TOPIC_URL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/"
 ATTRIBUTION = "Quelle: Europäische Kommission, EU Funding & Tenders Portal"
 CASCADE = "8"
-
-# Phrases that say local government may apply; kept as flags for the matcher's eligibility filter.
-MUNICIPAL_SIGNALS: dict[str, re.Pattern[str]] = {
-    "local authorities": re.compile(r"\blocal(?: and regional)? (?:public )?authorit(?:y|ies)\b", re.I),
-    "public bodies": re.compile(r"\bpublic (?:bodies|body|authorit(?:y|ies)|entit(?:y|ies))\b", re.I),
-    "municipalities": re.compile(r"\bmunicipal(?:ity|ities)\b", re.I),
-    "cities": re.compile(r"\bcities\b", re.I),
-}
 
 # Fields whose presence makes one copy of a topic richer than another.
 _RICHNESS_FIELDS = (
@@ -184,11 +178,6 @@ def cascade_budget(row: dict[str, Any]) -> float | None:
         return None
 
 
-def municipal_signals(*texts: str) -> list[str]:
-    joined = "\n".join(texts)
-    return [label for label, pattern in MUNICIPAL_SIGNALS.items() if pattern.search(joined)]
-
-
 def _collapse(text: str) -> str:
     return " ".join(text.split())
 
@@ -219,12 +208,27 @@ def row_to_item(row: dict[str, Any], *, today: date, facet_labels: dict[str, str
     programmes = [programme_label(code, facet_labels) for code in codes]
     words = keywords(row) + values(row, "tags")
     raw = {name: first(row, name) for name in ("descriptionByte", "description", "topicConditions") if first(row, name)}
+    actions = [_collapse(v) for v in values(row, "typesOfAction")]
+    identifiers = [identifier, first(row, "projectAcronym")] if cascade else [identifier]
+    selection = municipal.select(codes, identifiers, [description, conditions, title])
+    german = describe(
+        programme_code=codes[0] if codes else "",
+        programme_fallback=programmes[0] if programmes else "EU-Programm",
+        identifiers=identifiers,
+        cascade=cascade,
+        project_acronym=first(row, "projectAcronym"),
+        types_of_action=actions,
+        deadline_model=model,
+        deadlines=deadlines,
+        opens_on=opens_on,
+        budget=budget,
+    )
     return {
         "natural_key": dedupe_key(row),
         "url": url,
         "kind": "call",
         "title": _collapse(title),
-        "teaser_text": _collapse(first(row, "projectName")) if cascade else "",
+        "teaser_text": german,
         "description_text": description,
         "eligibility_text": conditions,
         "deadline_text": model,
@@ -233,8 +237,9 @@ def row_to_item(row: dict[str, Any], *, today: date, facet_labels: dict[str, str
         "level": "eu",
         "funder": "Europäische Kommission" + (f" – {programmes[0]}" if programmes else ""),
         "funding_types": ["zuschuss"],
+        "funding_areas": selection.areas,
         "regions": ["eu"],
-        "municipal_signals": municipal_signals(description, conditions, title),
+        "municipal_signals": selection.signals,
         "budget_eur": budget,
         "status": status,
         "opens_on": opens_on,
@@ -253,10 +258,12 @@ def row_to_item(row: dict[str, Any], *, today: date, facet_labels: dict[str, str
             "call_title": first(row, "callTitle"),
             "parent_topic_title": first(row, "title") if cascade else "",
             "project_acronym": first(row, "projectAcronym"),
+            "project_name": _collapse(first(row, "projectName")),
             "status_raw": first(row, "status"),
             "deadline_model": model,
             "programme_codes": codes,
             "programmes": programmes,
-            "types_of_action": [_collapse(v) for v in values(row, "typesOfAction")],
+            "types_of_action": actions,
+            "municipal_reasons": selection.reasons,
         },
     }

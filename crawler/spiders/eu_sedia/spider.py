@@ -24,6 +24,29 @@ from crawler.spiders.eu_sedia.programmes import labels_from_facets
 
 ENVELOPE_KEYS = ("totalResults", "results")
 ROW_KEYS = ("reference", "metadata")
+# The metadata keys the row parser reads; their presence per row type is the source's fingerprint.
+WATCHED_METADATA = (
+    "identifier",
+    "title",
+    "callTitle",
+    "type",
+    "status",
+    "startDate",
+    "deadlineDate",
+    "deadlineModel",
+    "frameworkProgramme",
+    "programmePeriod",
+    "DATASOURCE",
+    "descriptionByte",
+    "description",
+    "topicConditions",
+    "budgetOverview",
+    "budget",
+    "typesOfAction",
+    "keywords",
+    "tags",
+    "projectAcronym",
+)
 DEFAULT_MAX_PAGES = 30  # ~3,000 rows; the whole "forthcoming + open" set is 1,000–1,500
 
 
@@ -110,6 +133,7 @@ class SediaSpider(SourceSpider):
                 f"SEDIA-Seite {page}: Antwort ist kein JSON ({response.headers.get('Content-Type', b'').decode()})"
             )
         missing = missing_keys(payload, ENVELOPE_KEYS)
+        self.fingerprint.unit("SEDIA-Seite", [key for key in ENVELOPE_KEYS if key not in missing])
         if missing:
             self.fail(shape_alarm(f"SEDIA-Seite {page}", missing))
         results = payload.get("results") or []
@@ -131,6 +155,8 @@ class SediaSpider(SourceSpider):
                 self.fail(f"SEDIA hat die Suchfilter nicht angewandt: {exc}")
             if rows.is_live_row(row):
                 self.rows.append(row)
+                present = [key for key in WATCHED_METADATA if rows.values(row, key)]
+                self.fingerprint.unit(f"SEDIA-Zeile Typ {rows.first(row, 'type')}", ["metadata", *present])
             else:
                 self.crawl_stats["archive_rows_dropped"] = self.crawl_stats.get("archive_rows_dropped", 0) + 1
         pages_needed = max(1, math.ceil((self.total_results or 0) / wire.PAGE_SIZE))

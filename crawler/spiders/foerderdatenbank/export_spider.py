@@ -38,6 +38,24 @@ def describe_non_zip(body: bytes) -> str:
     )
 
 
+def document_structure(item: dict) -> list[tuple[str, object]]:
+    """The export properties a programme document's item was read from, by their export names."""
+    return [
+        ("gsb:title", item.get("title")),
+        ("gsb:teaserText", item.get("teaser_text")),
+        ("gsb:summary", item.get("description_text")),
+        ("gsb:regulatoryFWork", item.get("eligibility_text")),
+        ("gsb:bodyText", item.get("legal_text")),
+        ("gsb:procInfluence", item.get("deadline_text")),
+        ("Förderbereich", item.get("funding_areas")),
+        ("Förderberechtigte", item.get("eligible_applicants")),
+        ("Fördergebiet", item.get("regions")),
+        ("Förderart", item.get("funding_types")),
+        ("Fördergeber", item.get("funder")),
+        ("Kontakt", item.get("contact")),
+    ]
+
+
 class FdbExportSpider(SourceSpider):
     name = "foerderdatenbank"
     source_key = "foerderdatenbank"
@@ -46,8 +64,8 @@ class FdbExportSpider(SourceSpider):
     attribution = ATTRIBUTION
 
     def __init__(self, *args, export_url: str = "", today: str | date | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.export_url = export_url or EXPORT_URL
+        super().__init__(*args, base_url=export_url, **kwargs)
+        self.export_url = self.base_url
         if isinstance(today, str):
             today = date.fromisoformat(today)
         self.today = today or date.today()
@@ -70,7 +88,9 @@ class FdbExportSpider(SourceSpider):
             self.fail(describe_non_zip(body))
         parser = ExportParser(self.today)
         try:
-            yield from parser.iter_items(body)  # streamed: items reach the store while parsing goes on
+            for item in parser.iter_items(body):  # streamed: items reach the store while parsing goes on
+                self.fingerprint.unit("Programmdokument", [name for name, value in document_structure(item) if value])
+                yield item
         except ExportFormatError as exc:
             self.fail(f"Export von {response.url} unlesbar: {exc}")
         result = parser.result

@@ -95,6 +95,7 @@ class HeadingPageSpider(SourceSpider):
 
     def parse_list(self, response):
         links = self.detail_links(response)
+        self.fingerprint.unit("Übersichtsseite", ["Links auf Programmseiten"] if links else [])
         if not links:
             self.fail(f"Übersichtsseite {response.url} enthält keine Links auf Programmseiten (Seitenaufbau geändert?)")
         self.crawl_stats["detail_pages"] = self.crawl_stats.get("detail_pages", 0) + len(links)
@@ -122,6 +123,7 @@ class HeadingPageSpider(SourceSpider):
         found = sections(response.text, scope=self.content_scope)
         item = self.base_item(response, found)
         self.complete_item(item, response, found)
+        self.fingerprint.unit("Programmseite", self.structure(found, item))
         missing = [field for field, aliases in self.heading_fields.items() if pick(found, *aliases) is None]
         if missing:
             self.crawl_stats["pages_missing_headings"] = self.crawl_stats.get("pages_missing_headings", 0) + 1
@@ -167,6 +169,15 @@ class HeadingPageSpider(SourceSpider):
         item["eligible_applicants"] = applicant_codes(applicants)
         item["funding_types"] = funding_type_codes(stated_rate or item.get("description_text", ""))
         return item
+
+    def structure(self, found: dict[str, Section], item: dict[str, Any]) -> list[str]:
+        """What of the page this spider relies on was there: the title and each heading group,
+        named by its first heading (an alias found counts for its group, so adding an alias for a
+        renamed heading ends the drift alarm)."""
+        groups = [aliases for aliases in self.heading_fields.values()] + [(h,) for h in self.contact_headings]
+        return (["Seitentitel"] if item.get("title") else []) + [
+            aliases[0] for aliases in groups if pick(found, *aliases) is not None
+        ]
 
     def complete_item(self, item: dict[str, Any], response, found: dict[str, Section]) -> None:
         """Source-specific fields; the default adds nothing."""
