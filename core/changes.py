@@ -99,7 +99,7 @@ def _dates(fields: dict[str, Any]) -> list[date]:
     return sorted({d for d in map(_date, _list(fields.get("deadlines"))) if d is not None})
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple, set)) else []
 
 
@@ -335,7 +335,7 @@ def _explained(changes: list[Change], old: dict[str, Any], new: dict[str, Any]) 
             explained |= {fold(s) for s in exhausted_sentences(fields)}
         if types & {"rate_changed", "max_amount_changed"}:
             terms = funding_terms(fields)
-            explained |= {fold(x.sentence) for x in (*terms.rates, *terms.amounts)}
+            explained |= {fold(x.sentence) for x in terms.rates} | {fold(x.sentence) for x in terms.amounts}
         if types & {"closed", "new_window"}:
             explained |= {fold(s) for s in split_sentences(str(fields.get("status_note") or ""))}
     return explained

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.conditions import Condition, read_sentence
 
@@ -35,7 +36,7 @@ class Scores:
         return self.right / self.expected if self.expected else 1.0
 
 
-def _matches(condition: Condition, label: dict) -> bool:
+def _matches(condition: Condition, label: dict[str, Any]) -> bool:
     return (
         condition.detail == label.get("detail", "")
         and condition.max_population == label.get("max_population")
@@ -44,7 +45,7 @@ def _matches(condition: Condition, label: dict) -> bool:
     )
 
 
-def score(sentences: list[dict]) -> Scores:
+def score(sentences: list[dict[str, Any]]) -> Scores:
     scores = Scores(sentences=len(sentences))
     for sentence in sentences:
         labels = {label["kind"]: label for label in sentence["conditions"]}

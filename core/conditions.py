@@ -23,7 +23,7 @@ Rate rules belong to the rate reader. The labelled sentences in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +126,7 @@ class Verdict:
 # ------------------------------------------------------------------------------------- patterns
 
 
-def _rx(pattern: str) -> re.Pattern:
+def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -282,6 +282,8 @@ def _population(sentence: str, masked: str) -> Condition | None:
     excluded = bool(_EXCLUSION.search(clause))
     if not excluded and not _cued(clause):
         return None
+    low: int | None
+    high: int | None
     if found.re is _POPULATION_RANGE:
         low, high = _int(found.group(1)), _int(found.group(2))
     else:
@@ -339,7 +341,7 @@ def _detail(kind: str, masked: str) -> str:
     return ""
 
 
-def _area_condition(kind: str, sentence: str, masked: str, hit: re.Match) -> Condition | None:
+def _area_condition(kind: str, sentence: str, masked: str, hit: re.Match[str]) -> Condition | None:
     start, end = _clause_span(masked, hit.start())
     clause = masked[start:end]
     if kind in _NEEDS_AREA_WORD and not _AREA_WORD.search(clause):
@@ -378,7 +380,7 @@ def read_conditions(programme: Any) -> list[Condition]:
     text fields and ``extra``), each once, in reading order: title, teaser, description, eligibility,
     legal text, deadline prose."""
     conditions: list[Condition] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
     extra = getattr(programme, "extra", None) or {}
     if isinstance(extra, dict) and GRW_CATEGORY in (extra.get("grw") or []):
         conditions.append(Condition(GRW, GRW_CATEGORY_SENTENCE))
@@ -463,7 +465,7 @@ def _judge_structural(condition: Condition, facts: MemberFacts) -> Verdict:
     return _unknown(condition, "Welche Regionen als vom Strukturwandel betroffen gelten, legt das Programm fest.")
 
 
-def _judge_flag(fact: str, reason: str):
+def _judge_flag(fact: str, reason: str) -> Callable[[Condition, MemberFacts], Verdict]:
     def judge_flag(condition: Condition, facts: MemberFacts) -> Verdict:
         value = facts.get(fact)
         if value is None:
@@ -537,7 +539,7 @@ def _judge_pact(condition: Condition, facts: MemberFacts) -> Verdict:
     return _pass(condition)
 
 
-_JUDGES = {
+_JUDGES: dict[str, Callable[[Condition, MemberFacts], Verdict]] = {
     GRW: _judge_grw,
     COAL: _judge_coal,
     JTF: _judge_jtf,

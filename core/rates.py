@@ -347,26 +347,26 @@ class _Mention:
 
 
 def _percent_mentions(sentence: str) -> list[_Mention]:
-    found = []
+    found: list[_Mention] = []
     for match in _PERCENT.finditer(sentence):
         if match["fraction"]:
             count = _NUMERALS.get((match["numeral"] or "").strip().lower(), 1)
             value = _FRACTIONS[match["fraction"].lower()] * (1 if match["fraction"].lower() == "hälfte" else count)
             found.append(_Mention(match.start(), match.end(), value, value, "%"))
             continue
-        value = parse_german_number(match["num"])
-        if value is None or value > 100:
+        number = parse_german_number(match["num"])
+        if number is None or number > 100:
             continue
-        low = parse_german_number(match["from"]) if match["from"] else value
-        if low is None or low > value:
+        low = parse_german_number(match["from"]) if match["from"] else number
+        if low is None or low > number:
             continue
         unit = "points" if match["unit"].lower().startswith("prozentpunkt") else "%"
-        found.append(_Mention(match.start(), match.end(), low, value, unit))
+        found.append(_Mention(match.start(), match.end(), low, number, unit))
     return found
 
 
 def _money_mentions(sentence: str) -> list[_Mention]:
-    found = []
+    found: list[_Mention] = []
     for match in _MONEY.finditer(sentence):
         multiplier = _MULTIPLIERS.get((match["am"] or match["bm"] or "").lower().rstrip("."), 1)
         value = parse_german_number(match["a"] or match["b"])
@@ -567,7 +567,7 @@ def _read_amounts(sentence: str) -> list[AmountStatement]:
         kinds.append(kind)
     amounts = []
     for mention, kind in zip(mentions, kinds, strict=True):
-        if kind:
+        if kind and mention.high is not None:
             amounts.append(
                 AmountStatement(
                     kind="min" if kind == "range-low" else kind,
@@ -695,8 +695,8 @@ def own_share(terms: FundingTerms, facts: dict[str, Any] | None = None) -> OwnSh
     if rates:
         grants = [r for r in rates if not r.loan]
         chosen = grants or rates
-        lows = [r.low for r in chosen]
-        low = min(lows) if None not in lows else None
+        lows = [r.low for r in chosen if r.low is not None]
+        low = min(lows) if len(lows) == len(chosen) else None
         high = max((r.high for r in chosen if r.high is not None), default=None)
         sentence = chosen[0].sentence
         rate = rate_span(low, high)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 VOCABULARIES = Path(__file__).with_name("vocabularies.json")
 
@@ -39,8 +40,9 @@ def canonical_code(classifier: str, code: str) -> str:
 
 
 @cache
-def _vocabularies() -> dict:
-    return json.loads(VOCABULARIES.read_text(encoding="utf-8"))["vocabularies"]
+def _vocabularies() -> dict[str, Any]:
+    vocabularies: dict[str, Any] = json.loads(VOCABULARIES.read_text(encoding="utf-8"))["vocabularies"]
+    return vocabularies
 
 
 @cache
