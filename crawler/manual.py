@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.deadline_status import deadline_fields
@@ -53,7 +54,7 @@ KINDS = ("programme", "call", "event")
 
 @dataclass
 class ManualRows:
-    items: list[dict] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -78,7 +79,7 @@ def _as_date(value, column: str) -> date | None:
         return parsed
 
 
-def row_to_item(row: dict, today: date) -> dict:
+def row_to_item(row: dict[str, Any], today: date) -> dict[str, Any]:
     """Turn one row into an ingest item, or raise ValueError naming the column and problem."""
     unknown = sorted(set(row) - COLUMNS)
     if unknown:

@@ -30,6 +30,7 @@ from collections import Counter
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any
 
 from core.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, labels_table
 
@@ -41,13 +42,13 @@ class GradingError(ValueError):
     """A grading spec that cannot be applied; the message names the profile and the entry."""
 
 
-def _known_dates(programme: dict) -> list[str]:
+def _known_dates(programme: dict[str, Any]) -> list[str]:
     found = list(programme.get("deadlines") or [])
     found += [programme[name] for name in ("next_deadline", "last_deadline") if programme.get(name)]
     return found
 
 
-def unusable_reason(programme: dict, kind: str, today: date) -> str | None:
+def unusable_reason(programme: dict[str, Any], kind: str, today: date) -> str | None:
     """Why a member of this kind cannot use the programme on ``today``, from what the source states.
 
     - closed: the source says applications are no longer possible (``closed`` or status "closed");
@@ -76,11 +77,11 @@ def unusable_reason(programme: dict, kind: str, today: date) -> str | None:
     return "nicht für dieses Mitglied"
 
 
-def _identifier(programme: dict) -> str:
+def _identifier(programme: dict[str, Any]) -> str:
     return str((programme.get("extra") or {}).get("identifier") or "")
 
 
-def _matches(entry: str, programme: dict) -> bool:
+def _matches(entry: str, programme: dict[str, Any]) -> bool:
     if entry.startswith(EU_PREFIX):
         identifier = _identifier(programme)
         return bool(identifier) and fnmatchcase(identifier.upper(), entry[len(EU_PREFIX) :].upper())
@@ -103,7 +104,7 @@ def _check_entry(slug: str, entry: str) -> None:
         raise GradingError(f"Profil {slug}: unbekannter Kategorie-Code {entry!r}")
 
 
-def topic_grade(spec: dict, programme: dict) -> int:
+def topic_grade(spec: dict[str, Any], programme: dict[str, Any]) -> int:
     """The grade the categories alone give (before overrides and eligibility)."""
     if any(_matches(entry, programme) for entry in spec.get("fits", [])):
         return FITS
@@ -112,7 +113,7 @@ def topic_grade(spec: dict, programme: dict) -> int:
     return 0
 
 
-def topic_grades(profile: dict, programmes: list[dict]) -> dict[str, int]:
+def topic_grades(profile: dict[str, Any], programmes: list[dict[str, Any]]) -> dict[str, int]:
     """Programme URL → grade ≥ 1 from the categories and overrides alone, before eligibility."""
     slug, spec = profile["slug"], profile.get("grading")
     if not isinstance(spec, dict):
@@ -129,7 +130,7 @@ def topic_grades(profile: dict, programmes: list[dict]) -> dict[str, int]:
     return {url: grade for url, grade in grades.items() if grade}
 
 
-def grade_profile(profile: dict, programmes: list[dict], today: date) -> dict[str, int]:
+def grade_profile(profile: dict[str, Any], programmes: list[dict[str, Any]], today: date) -> dict[str, int]:
     """Programme URL → grade ≥ 1 for one profile: topic grades of the programmes it can use."""
     by_url = {p["url"]: p for p in programmes}
     return {
@@ -139,7 +140,7 @@ def grade_profile(profile: dict, programmes: list[dict], today: date) -> dict[st
     }
 
 
-def grade_file(path: Path) -> dict:
+def grade_file(path: Path) -> dict[str, Any]:
     """The judgments document of ``path`` with every profile's ``relevance`` derived anew."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     today = date.fromisoformat(doc["today"])
@@ -149,7 +150,7 @@ def grade_file(path: Path) -> dict:
     return doc
 
 
-def dump(doc: dict) -> str:
+def dump(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 

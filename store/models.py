@@ -88,7 +88,7 @@ class CrawlRun(SQLModel, table=True):
     invalid: int = 0  # items rejected by validation (e.g. stub documents without title)
     error: str = _text()
     alarms: list[str] = _json()  # contract check failures ("0 items", "drop of 45 %", ...)
-    stats: dict = _json(dict)  # free-form counters (stripped control bytes, pages, retries ...)
+    stats: dict[str, Any] = _json(dict)  # free-form counters (stripped control bytes, pages, retries ...)
 
 
 class CrawlArchive(SQLModel, table=True):
@@ -110,7 +110,7 @@ class CrawlResponse(SQLModel, table=True):
     method: str = Field(max_length=16)
     url: str = _text()
     status: int
-    headers: dict = _json(dict)  # response headers: name → list of values
+    headers: dict[str, Any] = _json(dict)  # response headers: name → list of values
     fetched_at: datetime = _time(nullable=False)
     body_sha256: str = Field(max_length=64, index=True)
     body_bytes: int = 0  # as received
@@ -123,7 +123,7 @@ class SourceFingerprint(SQLModel, table=True):
 
     crawl_run_id: int = Field(primary_key=True, foreign_key="crawlrun.id")
     source_key: str = Field(foreign_key="source.key", index=True, max_length=64)
-    groups: dict = _json(dict)  # {"Programmseite": {"units": 3, "keys": {"Wer kann beantragen?": 3}}}
+    groups: dict[str, Any] = _json(dict)  # {"Programmseite": {"units": 3, "keys": {"Wer kann beantragen?": 3}}}
     created_at: datetime = _time(nullable=False)
 
 
@@ -162,7 +162,7 @@ class Programme(SQLModel, table=True):
     deadline_text: str = _text()  # the deadline prose, as written
     status_note: str = _text()  # editorial status note ("Antragstellung nicht mehr möglich")
     keywords: str = _text()
-    raw: dict = _json(dict)  # unmodified source texts per field
+    raw: dict[str, Any] = _json(dict)  # unmodified source texts per field
     level: str = Field(default=Level.other, max_length=16, index=True)
     funder: str = _text()  # Fördergeber / funding body display name
     funding_types: list[str] = _json()  # Förderart codes: zuschuss, darlehen, buergschaft, ...
@@ -171,8 +171,8 @@ class Programme(SQLModel, table=True):
     regions: list[str] = _json()  # Fördergebiet codes: _bundesweit, nordrhein_westfalen, eu, ...
     eligible_applicants: list[str] = _json()  # Förderberechtigte codes: kommune, oeffentliche_einrichtung, ...
     municipal_signals: list[str] = _json()  # e.g. EU "local authorities" phrases found in conditions
-    contact: dict = _json(dict)
-    links: list[dict] = _json()  # [{"title": ..., "url": ...}]
+    contact: dict[str, Any] = _json(dict)
+    links: list[dict[str, Any]] = _json()  # [{"title": ..., "url": ...}]
     funding_rate: str = Field(default="", max_length=255)  # as written, e.g. "bis zu 90 %"
     # Bounds read from the texts by core.rates (None = no sentence states them): the lowest and
     # highest Förderquote in percent, the smallest (Mindestbetrag, Bagatellgrenze) and largest
@@ -194,7 +194,7 @@ class Programme(SQLModel, table=True):
     deadline_sentence: str = _text()  # the sentence the deadlines were read from
     attribution: str = _text()  # licence and rights holder line shown with the text
     content_hash: str = Field(default="", max_length=64)
-    extra: dict = _json(dict)  # source-specific structured fields (EU identifiers, call ids ...)
+    extra: dict[str, Any] = _json(dict)  # source-specific structured fields (EU identifiers, call ids ...)
     first_seen_at: datetime = _time(nullable=False)
     last_seen_at: datetime = _time(nullable=False)
     removed_at: datetime | None = _time()  # set only after a complete run did not see it
@@ -209,11 +209,11 @@ class ProgrammeRevision(SQLModel, table=True):
     crawl_run_id: int | None = Field(default=None, foreign_key="crawlrun.id")
     created_at: datetime = _time(nullable=False)
     changed_fields: list[str] = _json()
-    old_values: dict = _json(dict)
-    new_values: dict = _json(dict)
+    old_values: dict[str, Any] = _json(dict)
+    new_values: dict[str, Any] = _json(dict)
     change_types: list[str] = _json()  # keys of core.labels.CHANGE_LABELS: deadline_brought_forward, closed ...
     # One dict per change type: {"type", "old", "new", "sentence", "summary"} (core.changes.Change).
-    change_details: list[dict] = _json()
+    change_details: list[dict[str, Any]] = _json()
 
 
 class ProgrammeLink(SQLModel, table=True):
@@ -299,7 +299,7 @@ class Profile(SQLModel, table=True):
     funding_types: list[str] = _json()  # preferred Förderart codes; empty = all
     min_score: float = 20.0
     max_items: int = 20
-    learned: dict = _json(dict)  # Rocchio state learned from curation and feedback
+    learned: dict[str, Any] = _json(dict)  # Rocchio state learned from curation and feedback
     updated_at: datetime = _time(nullable=False)
 
 
@@ -408,7 +408,7 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)  # match.approve, match.reject, digest.release, profile.update ...
     object_type: str = Field(default="", max_length=32)
     object_id: str = Field(default="", max_length=64)
-    details: dict = _json(dict)
+    details: dict[str, Any] = _json(dict)
 
 
 # --------------------------------------------------------------------------------------------

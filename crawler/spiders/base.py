@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import scrapy
+from twisted.python.failure import Failure
 
 from crawler.drift import Fingerprint
 
@@ -13,7 +16,7 @@ class SourceSpider(scrapy.Spider):
     source_url: str = ""
     attribution: str = ""
 
-    def __init__(self, *args, base_url: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, base_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.base_url = base_url or self.source_url
         self.crawl_complete = False
@@ -28,3 +31,9 @@ class SourceSpider(scrapy.Spider):
         self.crawl_error = message
         self.logger.error(message)
         raise scrapy.exceptions.CloseSpider(reason="failed")
+
+
+def failed_request(failure: Failure) -> scrapy.Request:
+    """The request behind a download failure (Scrapy sets ``failure.request`` on errbacks)."""
+    request: scrapy.Request = failure.request  # type: ignore[attr-defined]
+    return request

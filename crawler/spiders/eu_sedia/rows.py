@@ -40,7 +40,7 @@ class FilterViolation(ValueError):
     """A returned row contradicts the requested filters: the API ignored the query."""
 
 
-def meta(row: dict[str, Any]) -> dict[str, list]:
+def meta(row: dict[str, Any]) -> dict[str, list[Any]]:
     value = row.get("metadata")
     return value if isinstance(value, dict) else {}
 

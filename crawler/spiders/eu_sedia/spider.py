@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.health import failure_reason, missing_keys, shape_alarm
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, failed_request
 from crawler.spiders.eu_sedia import rows, wire
 from crawler.spiders.eu_sedia.programmes import labels_from_facets
 
@@ -64,12 +66,12 @@ class SediaSpider(SourceSpider):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         search_url: str = "",
         facet_url: str = "",
         today: str = "",
         max_pages: int | str = DEFAULT_MAX_PAGES,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, base_url=search_url, **kwargs)
         self.search_url = self.base_url
@@ -82,7 +84,7 @@ class SediaSpider(SourceSpider):
 
     # -- requests ------------------------------------------------------------------------------
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         body, content_type = wire.facet_body()
         yield scrapy.Request(
             self.facet_url,
@@ -109,7 +111,7 @@ class SediaSpider(SourceSpider):
 
     # -- facets --------------------------------------------------------------------------------
 
-    def parse_facets(self, response):
+    def parse_facets(self, response: Response) -> Iterator[Any]:
         try:
             self.facet_labels = labels_from_facets(json.loads(response.text))
         except ValueError:
@@ -117,7 +119,7 @@ class SediaSpider(SourceSpider):
         self.crawl_stats["facet_labels"] = len(self.facet_labels)
         yield self._page_request(1)
 
-    def facets_failed(self, failure: Failure):
+    def facets_failed(self, failure: Failure) -> Iterator[Any]:
         # Labels are a nicety: the documented code table stands in, the run goes on.
         self.logger.warning("SEDIA facet lookup failed, using the code table: %s", failure.getErrorMessage())
         self.crawl_stats["facet_labels"] = 0
@@ -125,12 +127,12 @@ class SediaSpider(SourceSpider):
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def parse_page(self, response, page: int):
+    def parse_page(self, response: Response, page: int) -> Iterator[Any]:
         try:
             payload = json.loads(response.text)
         except ValueError:
             self.fail(
-                f"SEDIA-Seite {page}: Antwort ist kein JSON ({response.headers.get('Content-Type', b'').decode()})"
+                f"SEDIA-Seite {page}: Antwort ist kein JSON ({(response.headers.get('Content-Type') or b'').decode()})"
             )
         missing = missing_keys(payload, ENVELOPE_KEYS)
         self.fingerprint.unit("SEDIA-Seite", [key for key in ENVELOPE_KEYS if key not in missing])
@@ -175,12 +177,12 @@ class SediaSpider(SourceSpider):
         else:
             yield from self._emit(complete=True)
 
-    def page_failed(self, failure: Failure):
-        page = failure.request.cb_kwargs.get("page")
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        page = failed_request(failure).cb_kwargs.get("page")
         self.crawl_alarms.append(f"SEDIA-Seite {page} nicht geladen: {failure_reason(failure)}")
         yield from self._emit(complete=False)
 
-    def _emit(self, *, complete: bool):
+    def _emit(self, *, complete: bool) -> Iterator[Any]:
         unique = rows.dedupe(self.rows)
         self.crawl_stats["duplicate_rows"] = len(self.rows) - len(unique)
         for row in unique:

@@ -9,8 +9,12 @@ read from the Verfahren section only, so the Bundesanzeiger date is never taken 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from scrapy.http import Response
 
 from core.deadlines import parse_german_date
+from crawler.spiders.nrw.headings import Section
 from crawler.spiders.nrw.pages import HeadingPageSpider
 
 _PUBLISHED = re.compile(r"\bVom\s+(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.\s+\w+\s+\d{4})")
@@ -38,10 +42,10 @@ class BmftrSpider(HeadingPageSpider):
         "legal_text": ("Rechtsgrundlagen", "Zuwendungsvoraussetzungen"),
     }
 
-    def natural_key(self, response) -> str:
+    def natural_key(self, response: Response) -> str:
         return super().natural_key(response).split("?", 1)[0]
 
-    def complete_item(self, item, response, found) -> None:
+    def complete_item(self, item: dict[str, Any], response: Response, found: dict[str, Section]) -> None:
         text = " ".join(response.css("body ::text").getall())
         published = _PUBLISHED.search(text)
         when = parse_german_date(published.group(1)) if published else None

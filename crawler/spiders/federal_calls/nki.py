@@ -8,9 +8,12 @@ item of its own, so a reader is reminded of the window that closes, not of the p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from parsel import Selector
+from scrapy.http import Response
 
 from core.deadline_status import deadline_fields
 from core.deadlines import DeadlineInfo, parse_german_date
@@ -70,14 +73,14 @@ class NkiSpider(HeadingPageSpider):
     }
     contact_headings = ("Kontakt", "Ansprechpersonen")
 
-    def parse_detail(self, response):
-        programme = None
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        programme: dict[str, Any] | None = None
         for item in super().parse_detail(response):
             programme = programme or item
             yield item
         window_section = pick(sections(response.text, scope=self.content_scope), *WINDOW_HEADINGS)
         lines = window_lines(window_section.html) if window_section else []
-        if len(lines) < 2:
+        if len(lines) < 2 or programme is None:
             return  # one window: the programme item already carries it
         for line in lines:
             info = window(line, today=self.today)

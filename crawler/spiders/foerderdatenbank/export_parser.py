@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from lxml import etree
 
@@ -74,7 +75,7 @@ class ExportFormatError(ValueError):
 
 @dataclass
 class ExportResult:
-    items: list[dict]
+    items: list[dict[str, Any]]
     documents: int = 0  # XML documents read
     programmes: int = 0  # programme documents among them
     stripped_control_bytes: int = 0
@@ -143,7 +144,8 @@ class Document:
             return out
         for lists in prop:  # <classifiedLinkLists>; plain child loops: this runs ~10 times per programme
             for block in lists:
-                classifier, links = None, ()
+                classifier: str | None = None
+                links: Any = ()
                 for part in block:
                     if part.tag == "classifierLinks" and len(part):
                         classifier = part[0].get(XLINK_HREF, "")
@@ -236,7 +238,7 @@ class ExportParser:
         self.subarea_parents = subarea_classifiers()
         self.result = ExportResult(items=[])
 
-    def iter_items(self, data: bytes) -> Iterator[dict]:
+    def iter_items(self, data: bytes) -> Iterator[dict[str, Any]]:
         with open_export(data) as archive:
             stray = []  # programmes outside the usual folder: resolved once the index is complete
             for document in iter_documents(archive, self.result, programmes=False):
@@ -265,7 +267,7 @@ class ExportParser:
     def title_of(self, document: Document) -> str:
         return " ".join(document.plain("gsb:title").split())
 
-    def link_of(self, target: str) -> dict | None:
+    def link_of(self, target: str) -> dict[str, Any] | None:
         document = self.resolve(target)
         if document is None:
             return None
@@ -273,11 +275,11 @@ class ExportParser:
         title = _LINK_SUFFIX.sub("", self.title_of(document)) or url
         return {"title": title, "url": url}
 
-    def contact_of(self, target: str) -> dict | None:
+    def contact_of(self, target: str) -> dict[str, Any] | None:
         document = self.resolve(target)
         if document is None:
             return None
-        contact = {"name": self.title_of(document)}
+        contact: dict[str, Any] = {"name": self.title_of(document)}
         for field_name, prop in (
             ("email", "gsb:email"),
             ("phone", "gsb:phone"),
@@ -318,7 +320,7 @@ class ExportParser:
 
     # -- programmes ------------------------------------------------------------------------------
 
-    def programme_item(self, document: Document) -> dict:
+    def programme_item(self, document: Document) -> dict[str, Any]:
         key = document.key
         url = public_url(key)
         categories = document.classified("gsb:cl2Processes")

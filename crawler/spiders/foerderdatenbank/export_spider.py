@@ -9,9 +9,12 @@ So the body must start with the ZIP magic, or the run fails loudly and changes n
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from typing import Any
 
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.spiders.base import SourceSpider
@@ -38,7 +41,7 @@ def describe_non_zip(body: bytes) -> str:
     )
 
 
-def document_structure(item: dict) -> list[tuple[str, object]]:
+def document_structure(item: dict[str, Any]) -> list[tuple[str, object]]:
     """The export properties a programme document's item was read from, by their export names."""
     return [
         ("gsb:title", item.get("title")),
@@ -63,14 +66,14 @@ class FdbExportSpider(SourceSpider):
     source_url = EXPORT_URL
     attribution = ATTRIBUTION
 
-    def __init__(self, *args, export_url: str = "", today: str | date | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, export_url: str = "", today: str | date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, base_url=export_url, **kwargs)
         self.export_url = self.base_url
         if isinstance(today, str):
             today = date.fromisoformat(today)
         self.today = today or date.today()
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(
             self.export_url, callback=self.parse_export, errback=self.download_failed, dont_filter=True
         )
@@ -82,7 +85,7 @@ class FdbExportSpider(SourceSpider):
         self.crawl_error = f"Export-Download von {self.export_url} fehlgeschlagen: {reason}"
         self.logger.error(self.crawl_error)
 
-    def parse_export(self, response):
+    def parse_export(self, response: Response) -> Iterator[Any]:
         body = response.body
         if not body.startswith(ZIP_MAGIC):
             self.fail(describe_non_zip(body))

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from core.vocab import subarea_classifiers
@@ -109,10 +110,13 @@ class XmlDocument:
         return "".join(lines).encode("utf-8")
 
 
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def slugify(text: str, *distinct: str) -> str:
     """A document name in the export's style; ``distinct`` values add a short hash so that two
     documents with the same title but different content never share a name."""
-    replaced = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    replaced = text.lower().translate(_TRANSLITERATION)
     slug = _SLUG.sub("-", replaced).strip("-")[:60] or "eintrag"
     if distinct:
         slug += "-" + hashlib.sha1("\x1f".join(distinct).encode("utf-8")).hexdigest()[:6]  # noqa: S324
@@ -159,7 +163,7 @@ class ExportWriter:
         document.string("gsb:url", url)
         return self.add(document)
 
-    def address(self, contact: dict) -> str | None:
+    def address(self, contact: dict[str, Any]) -> str | None:
         if not any(contact.get(k) for k in ("road", "zip_code", "city")):
             return None
         slug = slugify(contact.get("institution", ""), *(str(contact.get(k, "")) for k in sorted(contact)))
@@ -182,7 +186,7 @@ class ExportWriter:
                 document.string(prop, str(contact[key]))
         return self.add(document)
 
-    def contact(self, contact: dict) -> str | None:
+    def contact(self, contact: dict[str, Any]) -> str | None:
         if not contact.get("institution"):
             return None
         slug = slugify(contact["institution"], *(str(contact.get(k, "")) for k in sorted(contact)))
@@ -205,7 +209,7 @@ class ExportWriter:
 
     # -- programmes --------------------------------------------------------------------------------
 
-    def programme(self, record: dict, *, key: str | None = None, title: str | None = None) -> str:
+    def programme(self, record: dict[str, Any], *, key: str | None = None, title: str | None = None) -> str:
         """Write one corpus record (keys of ../shared/corpus/README.md) as a programme document.
 
         ``key`` (``/BMWI/FDB/Content/DE/Foerderprogramm/…/slug``) defaults to the record's URL path;

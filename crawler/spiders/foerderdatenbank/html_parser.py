@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -66,7 +67,7 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _text_of(selector) -> str:
+def _text_of(selector: Selector) -> str:
     return _norm(" ".join(selector.xpath(".//text()").getall()))
 
 
@@ -153,8 +154,8 @@ def split_labels(value: str, kind: str) -> list[str]:
     return codes
 
 
-def _contact(dd) -> dict:
-    contact = {"name": _norm(" ".join(dd.css("p.card--title span.link--label ::text").getall()))}
+def _contact(dd: Selector) -> dict[str, Any]:
+    contact: dict[str, Any] = {"name": _norm(" ".join(dd.css("p.card--title span.link--label ::text").getall()))}
     subtitle = _norm(" ".join(dd.css("p.card--title-subtitle ::text").getall()))
     if subtitle:
         contact["unit"] = subtitle
@@ -200,7 +201,7 @@ def _sections(selector: Selector) -> tuple[dict[str, str], str]:
     return sections, "?"
 
 
-def parse_detail_page(html: str, *, url: str, today: date) -> dict:
+def parse_detail_page(html: str, *, url: str, today: date) -> dict[str, Any]:
     """A detail page → a programme item with the same codes and keys the export spider produces."""
     selector = Selector(text=html)
     check_not_bot_page(url, selector, expect="Programmseite")
@@ -208,8 +209,10 @@ def parse_detail_page(html: str, *, url: str, today: date) -> dict:
     path = urlsplit(canonical or url).path
     key = path.removesuffix(".html")
     public = PUBLIC_BASE + path
-    item: dict = {"funding_types": [], "funding_areas": [], "regions": [], "eligible_applicants": []}
-    funder, contact, links = "", {}, []
+    item: dict[str, Any] = {"funding_types": [], "funding_areas": [], "regions": [], "eligible_applicants": []}
+    funder = ""
+    contact: dict[str, Any] = {}
+    links: list[dict[str, Any]] = []
     code_variant = False
     for dt in selector.xpath("//dl[contains(@class,'document-info-fundingprogram')]/dt"):
         row = _text_of(dt).rstrip(":").strip().lower()

@@ -12,13 +12,16 @@ known jitter of the hit count. A bot-protection page anywhere fails the whole ru
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, failed_request
 from crawler.spiders.foerderdatenbank.export_parser import ATTRIBUTION
 from crawler.spiders.foerderdatenbank.html_parser import BotPageError, parse_detail_page, parse_search_page
 
@@ -39,12 +42,12 @@ class FdbHtmlSpider(SourceSpider):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         base_url: str = "",
         search: str = SEARCH_PATH,
         max_pages: int | str = 300,
         today: str | date | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, base_url=base_url or BASE_URL, **kwargs)
         if not self.base_url.endswith("/"):
@@ -59,7 +62,7 @@ class FdbHtmlSpider(SourceSpider):
         self.walk_finished = False
         self.detail_failures = 0
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(
             self.search_url, callback=self.parse_search, errback=self.request_failed, cb_kwargs={"page": 1}
         )
@@ -68,13 +71,13 @@ class FdbHtmlSpider(SourceSpider):
         """A page that could not be fetched makes the run incomplete (nothing is removed)."""
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        self.crawl_alarms.append(f"Seite nicht geladen: {failure.request.url} ({reason})")
-        if failure.request.callback == self.parse_detail:
+        self.crawl_alarms.append(f"Seite nicht geladen: {failed_request(failure).url} ({reason})")
+        if failed_request(failure).callback == self.parse_detail:
             self.pending -= 1
             self.detail_failures += 1
         # a failed search page simply ends the walk early: walk_finished stays False
 
-    def parse_search(self, response, page: int):
+    def parse_search(self, response: Response, page: int) -> Iterator[Any]:
         try:
             result = parse_search_page(response.text, url=response.url, base_url=self.base_url)
         except BotPageError as exc:
@@ -103,7 +106,7 @@ class FdbHtmlSpider(SourceSpider):
             )
         self._check_complete()
 
-    def parse_detail(self, response):
+    def parse_detail(self, response: Response) -> Iterator[Any]:
         self.pending -= 1
         try:
             item = parse_detail_page(response.text, url=response.url, today=self.today)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from crawler.spiders.nrw.headings import pick
+from scrapy.http import Response
+
+from crawler.spiders.nrw.headings import Section, pick
 from crawler.spiders.nrw.pages import HeadingPageSpider
 
 
@@ -26,7 +29,7 @@ class BrmsSpider(HeadingPageSpider):
     }
     contact_headings = ("Wo ist der Antrag zu stellen?", "Wer informiert weiter?")
 
-    def complete_item(self, item, response, found) -> None:
+    def complete_item(self, item: dict[str, Any], response: Response, found: dict[str, Section]) -> None:
         # The page names its programme in a field of its own; prefer it to the page heading.
         named = pick(found, "Bezeichnung Förderprogramm")
         if named is not None:

@@ -9,8 +9,11 @@ no deadline heading exists.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from crawler.spiders.nrw.headings import pick
+from scrapy.http import Response
+
+from crawler.spiders.nrw.headings import Section, pick
 from crawler.spiders.nrw.pages import HeadingPageSpider
 
 _CALL = re.compile(r"\b(?:Aufruf|Wettbewerb|Projektaufruf|Förderaufruf)", re.IGNORECASE)
@@ -34,7 +37,7 @@ class EfreSpider(HeadingPageSpider):
     }
     contact_headings = ("Ansprechpersonen", "Kontakt")
 
-    def complete_item(self, item, response, found) -> None:
+    def complete_item(self, item: dict[str, Any], response: Response, found: dict[str, Section]) -> None:
         text = " ".join(section.text for section in found.values())
         procedure = pick(found, "Wie läuft das Verfahren ab?", "Verfahren")
         item["kind"] = (
@@ -52,6 +55,6 @@ class EfreSpider(HeadingPageSpider):
             **({"jtf_area": jtf} if jtf else {}),
         }
 
-    def deadline_prose(self, item, found) -> str:
+    def deadline_prose(self, item: dict[str, Any], found: dict[str, Section]) -> str:
         # Without a deadline heading the Stichtag sits somewhere in the prose; the parser's cues find it.
         return item.get("deadline_text") or "\n".join(section.text for section in found.values())

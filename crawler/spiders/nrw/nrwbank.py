@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
 from parsel import Selector
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from core.rates import funding_columns
 from crawler.health import failure_reason, missing_keys, shape_alarm
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, failed_request
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import pick, sections
 from crawler.spiders.nrw.pages import site_url
@@ -74,7 +76,8 @@ def parse_product(page_html: str) -> dict[str, Any]:
         or ""
     )
     product_id = _PRODUCT_ID.search(canonical) or re.search(r"var et_seg4 = '(\d+)'", page_html)
-    level_word = (re.search(r"var et_seg5 = '([^']*)'", page_html) or [None, ""])[1]
+    level_match = re.search(r"var et_seg5 = '([^']*)'", page_html)
+    level_word = level_match.group(1) if level_match else ""
     found = sections(page_html, scope="#main-area")
     terms: dict[str, str] = {}
     for li in sel.xpath('//div[contains(@class,"fdb-wrapper")]//li[strong]'):
@@ -155,12 +158,12 @@ class NrwBankSpider(SourceSpider):
     source_url = "https://www.nrwbank.de/"
     attribution = "Quelle: NRW.BANK"
 
-    def __init__(self, *args, product_ids: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, product_ids: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.product_ids = [pid.strip() for pid in product_ids.split(",") if pid.strip()]
         self.crawl_partial = bool(self.product_ids)
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.product_ids:
             for request in self.product_requests(self.product_ids):
                 yield request
@@ -169,7 +172,7 @@ class NrwBankSpider(SourceSpider):
         url = site_url(self.base_url, "handleSolrSelect") + "?" + urlencode(SOLR_PARAMS)
         yield scrapy.Request(url, callback=self.parse_catalogue, errback=self.catalogue_failed)
 
-    def product_requests(self, ids: list[str]):
+    def product_requests(self, ids: list[str]) -> Iterator[Any]:
         for pid in ids:
             yield scrapy.Request(
                 site_url(self.base_url, PRODUCT_PATH.format(id=pid)),
@@ -178,10 +181,10 @@ class NrwBankSpider(SourceSpider):
                 cb_kwargs={"pid": pid},
             )
 
-    def catalogue_failed(self, failure: Failure):
-        self.fail(f"Produktkatalog {failure.request.url} nicht geladen: {failure_reason(failure)}")
+    def catalogue_failed(self, failure: Failure) -> None:
+        self.fail(f"Produktkatalog {failed_request(failure).url} nicht geladen: {failure_reason(failure)}")
 
-    def parse_catalogue(self, response):
+    def parse_catalogue(self, response: Response) -> Iterator[Any]:
         try:
             payload = json.loads(response.text)
         except ValueError:
@@ -197,10 +200,10 @@ class NrwBankSpider(SourceSpider):
         yield from self.product_requests(ids)
         self.crawl_complete = True  # a failed product page adds an alarm, keeping the run untrusted
 
-    def product_failed(self, failure: Failure):
-        self.crawl_alarms.append(f"Produktseite {failure.request.url} nicht geladen: {failure_reason(failure)}")
+    def product_failed(self, failure: Failure) -> None:
+        self.crawl_alarms.append(f"Produktseite {failed_request(failure).url} nicht geladen: {failure_reason(failure)}")
 
-    def parse_product_page(self, response, pid: str):
+    def parse_product_page(self, response: Response, pid: str) -> Iterator[Any]:
         item = parse_product(response.text)
         self.fingerprint.unit("Produktseite", [name for name, value in product_structure(item).items() if value])
         if item["natural_key"] != pid:

@@ -10,19 +10,21 @@ site, not an empty one: the run fails with that reason.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from core.deadline_status import deadline_fields
 from core.deadlines import parse_deadlines
 from core.rates import funding_columns
 from crawler.health import failure_reason
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, failed_request
 from crawler.spiders.federal_calls.calendar import calendar_item
 from crawler.spiders.nrw.classify import applicant_codes, funding_type_codes
 from crawler.spiders.nrw.headings import Section, normalise_heading, pick, sections
@@ -51,7 +53,7 @@ def site_url(base_url: str, href: str) -> str:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
 
 
-def page_title(response) -> str:
+def page_title(response: Response) -> str:
     title = " ".join(" ".join(response.css("main h1 ::text, h1 ::text").getall()[:8]).split())
     return title or " ".join((response.css("title::text").get() or "").split())
 
@@ -72,19 +74,19 @@ class HeadingPageSpider(SourceSpider):
     heading_fields: ClassVar[dict[str, tuple[str, ...]]] = {}
     contact_headings: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *args, today: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, today: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = date.fromisoformat(today) if today else berlin_today()
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(
             site_url(self.base_url, self.list_path), callback=self.parse_list, errback=self.list_failed
         )
 
-    def list_failed(self, failure: Failure):
-        self.fail(f"Übersichtsseite {failure.request.url} nicht geladen: {failure_reason(failure)}")
+    def list_failed(self, failure: Failure) -> None:
+        self.fail(f"Übersichtsseite {failed_request(failure).url} nicht geladen: {failure_reason(failure)}")
 
-    def detail_links(self, response) -> list[str]:
+    def detail_links(self, response: Response) -> list[str]:
         links = []
         for href in response.css("a::attr(href)").getall():
             if self.detail_link.search(urlsplit(href).path):
@@ -93,7 +95,7 @@ class HeadingPageSpider(SourceSpider):
                     links.append(url)
         return links
 
-    def parse_list(self, response):
+    def parse_list(self, response: Response) -> Iterator[Any]:
         links = self.detail_links(response)
         self.fingerprint.unit("Übersichtsseite", ["Links auf Programmseiten"] if links else [])
         if not links:
@@ -107,19 +109,19 @@ class HeadingPageSpider(SourceSpider):
         else:
             self.crawl_complete = True  # a failed detail page adds an alarm, which keeps the run untrusted
 
-    def detail_failed(self, failure: Failure):
-        self.crawl_alarms.append(f"Seite {failure.request.url} nicht geladen: {failure_reason(failure)}")
+    def detail_failed(self, failure: Failure) -> None:
+        self.crawl_alarms.append(f"Seite {failed_request(failure).url} nicht geladen: {failure_reason(failure)}")
 
     # -- detail --------------------------------------------------------------------------------
 
-    def natural_key(self, response) -> str:
+    def natural_key(self, response: Response) -> str:
         return urlsplit(response.url).path.removeprefix(urlsplit(self.base_url).path.rstrip("/")).strip("/")
 
-    def public_url(self, response) -> str:
+    def public_url(self, response: Response) -> str:
         """The link shown to readers: the page on the live site, not the snapshot server."""
         return site_url(self.source_url, self.natural_key(response))
 
-    def parse_detail(self, response):
+    def parse_detail(self, response: Response) -> Iterator[Any]:
         found = sections(response.text, scope=self.content_scope)
         item = self.base_item(response, found)
         self.complete_item(item, response, found)
@@ -137,7 +139,7 @@ class HeadingPageSpider(SourceSpider):
         if yearly is not None:
             yield yearly
 
-    def base_item(self, response, found: dict[str, Section]) -> dict[str, Any]:
+    def base_item(self, response: Response, found: dict[str, Section]) -> dict[str, Any]:
         item: dict[str, Any] = {
             "natural_key": self.natural_key(response),
             "url": self.public_url(response),
@@ -179,9 +181,9 @@ class HeadingPageSpider(SourceSpider):
             aliases[0] for aliases in groups if pick(found, *aliases) is not None
         ]
 
-    def complete_item(self, item: dict[str, Any], response, found: dict[str, Section]) -> None:
+    def complete_item(self, item: dict[str, Any], response: Response, found: dict[str, Section]) -> None:
         """Source-specific fields; the default adds nothing."""
 
     def deadline_prose(self, item: dict[str, Any], found: dict[str, Section]) -> str:
         """The text deadlines are read from; the deadline section by default."""
-        return item.get("deadline_text", "")
+        return str(item.get("deadline_text") or "")
