@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from sqlmodel import Session, col, func, select
+from twisted.python.failure import Failure
 
 from store.models import CrawlRun, Programme, RunStatus
+
+if TYPE_CHECKING:
+    from crawler.spiders.base import SourceSpider
 
 # Above this share of items without a key field the run is alarmed.
 MAX_MISSING_SHARE = 0.2
@@ -36,12 +41,12 @@ def missing_keys(payload: Any, required: Iterable[str]) -> list[str]:
     return [key for key in required if key not in payload]
 
 
-def failure_reason(failure) -> str:
+def failure_reason(failure: Failure) -> str:
     """A download failure in words: the HTTP status when there was a response, else the error."""
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"
-    return failure.getErrorMessage() or failure.type.__name__
+    return failure.getErrorMessage() or str(getattr(failure.type, "__name__", "Fehler"))
 
 
 def shape_alarm(what: str, missing: list[str]) -> str:
@@ -87,21 +92,21 @@ class HealthPipeline:
         self._added: list[str] = []
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> HealthPipeline:
         pipeline = cls()
         crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle, weak=False)
         return pipeline
 
-    def process_item(self, item):
+    def process_item(self, item: Any) -> Any:
         self.coverage.observe(dict(item))
         return item
 
-    def spider_idle(self, spider) -> None:
+    def spider_idle(self, spider: SourceSpider) -> None:
         # Idle fires once all items went through the pipelines and may fire again: replace, not append.
-        kept = [alarm for alarm in getattr(spider, "crawl_alarms", []) if alarm not in self._added]
+        kept = [alarm for alarm in spider.crawl_alarms if alarm not in self._added]
         self._added = self.coverage.alarms()
         spider.crawl_alarms = kept + self._added
-        spider.crawl_stats = {**getattr(spider, "crawl_stats", {}), "health_items": self.coverage.items}
+        spider.crawl_stats = {**spider.crawl_stats, "health_items": self.coverage.items}
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ class SourceHealth:
 def _health_of(session: Session, key: str, name: str) -> SourceHealth:
     last = session.exec(
         select(CrawlRun)
-        .where(CrawlRun.source_key == key, CrawlRun.finished_at.is_not(None))
+        .where(CrawlRun.source_key == key, col(CrawlRun.finished_at).is_not(None))
         .order_by(col(CrawlRun.id).desc())
         .limit(1)
     ).first()

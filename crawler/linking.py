@@ -94,16 +94,16 @@ def rule_pairs(programmes: list[Programme]) -> dict[tuple[int, int], str]:
         for a, b in combinations(members, 2):
             if a.source_key == b.source_key or a.id == b.id:
                 continue
-            pair = (min(a.id, b.id), max(a.id, b.id))
+            pair = _pair(a, b)
             reason = (
                 ("gleiche Adresse " + key[4:]) if key.startswith("url:") else ("gleicher Titel " + key.split("|", 1)[1])
             )
             pairs.setdefault(pair, reason)
     by_key = {(p.source_key, p.natural_key): p for p in programmes}
     for entry in programmes:
-        programme = by_key.get((entry.source_key, (entry.extra or {}).get("programme_key", "")))
-        if entry.kind == "calendar" and programme is not None and programme.id != entry.id:
-            pair = (min(entry.id, programme.id), max(entry.id, programme.id))
+        parent = by_key.get((entry.source_key, (entry.extra or {}).get("programme_key", "")))
+        if entry.kind == "calendar" and parent is not None and parent.id != entry.id:
+            pair = _pair(entry, parent)
             pairs.setdefault(pair, "jährliche Frist dieses Programms")
     return pairs
 
@@ -131,3 +131,9 @@ def link_programmes(engine: Engine) -> int:
 def linked_programme_ids(session: Session, programme_id: int) -> list[int]:
     """Ids of the records linked directly to ``programme_id`` (staff vetoes respected)."""
     return sorted(b if a == programme_id else a for a, b in effective_links(session) if programme_id in (a, b))
+
+
+def _pair(a: Programme, b: Programme) -> tuple[int, int]:
+    """The two ids of a link, smaller first (both rows are stored, so both have ids)."""
+    assert a.id is not None and b.id is not None
+    return (min(a.id, b.id), max(a.id, b.id))

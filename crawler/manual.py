@@ -58,13 +58,13 @@ class ManualRows:
     errors: list[str] = field(default_factory=list)
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in str(value or "").replace(",", ";").split(";") if part.strip()]
 
 
-def _as_date(value, column: str) -> date | None:
+def _as_date(value: Any, column: str) -> date | None:
     text = str(value or "").strip()
     if not text:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 from core.labels import source_name
 
@@ -28,9 +29,10 @@ class SourceEntry:
         """The German display name (``core.labels.SOURCE_NAMES``)."""
         return source_name(self.key)
 
-    def spider_cls(self) -> type:
+    def spider_cls(self) -> type[Any]:
         module, _, name = self.spider.partition(":")
-        return getattr(import_module(module), name)
+        spider: type[Any] = getattr(import_module(module), name)
+        return spider
 
 
 SOURCES: list[SourceEntry] = [

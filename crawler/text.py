@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -78,11 +79,11 @@ def unwrap_pseudo_cdata(s: str) -> str:
     return s
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
 
 
-def _tree_text(root) -> str:
+def _tree_text(root: Any) -> str:
     """Text of a parsed fragment with block elements turned into line/paragraph breaks.
 
     Marks the breaks in the tree, then lets lxml serialise the text in C (fast on long legal texts).
@@ -97,7 +98,7 @@ def _tree_text(root) -> str:
             if tag == "br":
                 element.tail = "\n" + (element.tail or "")
     etree.strip_elements(root, *_SKIPPED, with_tail=False)
-    return etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+    return str(etree.tostring(root, method="text", encoding="unicode", with_tail=False))
 
 
 def normalise_whitespace(text: str) -> str:

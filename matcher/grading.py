@@ -142,7 +142,7 @@ def grade_profile(profile: dict[str, Any], programmes: list[dict[str, Any]], tod
 
 def grade_file(path: Path) -> dict[str, Any]:
     """The judgments document of ``path`` with every profile's ``relevance`` derived anew."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     today = date.fromisoformat(doc["today"])
     programmes = json.loads((path.parent / doc["programmes"]).read_text(encoding="utf-8"))
     for profile in doc["profiles"]:

@@ -151,7 +151,7 @@ def _status_fact(entry: dict) -> dict:
         return _unknown(note)
     if entry["kind"] != "kreisangehoerige_gemeinde":
         return _fact(status, "gv100ad", "2025-08-31", "hoch")
-    confidence = {"hoch": "hoch", "mittel": "mittel"}.get(entry.get("gemeinde_status_confidence"), "niedrig")
+    confidence = {"hoch": "hoch", "mittel": "mittel"}.get(str(entry.get("gemeinde_status_confidence")), "niedrig")
     if BROKEN_LINK in (sources.get("gemeinde_status") or ""):
         confidence = "niedrig"
         note = f"{note}; der Link auf die Sekundärquelle war fehlerhaft, belegt ist nur das Fehlen in § 1".strip("; ")

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from core.member_facts import MemberFacts
 from profiles.schema import FactDoc
-from store.models import AuditLog, Member, MemberFact
+from store.models import AuditLog, Member, MemberFact, row_id
 from store.types import utcnow
 
 SEED_FACTS = Path(__file__).resolve().parent / "member_facts.yaml"
@@ -74,21 +74,21 @@ def stated_fact_docs(session: Session, member_id: int) -> dict[str, FactDoc]:
 
 def member_facts(session: Session, member: Member) -> MemberFacts:
     """What the condition judge (``core.conditions.judge``) needs to know about a member."""
-    values = {name: row.value for name, row in current_facts(session, member.id).items()}
+    values = {name: row.value for name, row in current_facts(session, row_id(member)).items()}
     return MemberFacts(kind=member.kind, values=values)
 
 
 def record_fact(session: Session, member: Member, name: str, fact: FactDoc, actor: str) -> bool:
     """Store a fact as the member's new version; returns False when nothing changed (or the seed
     would overwrite what a person recorded). The caller commits."""
-    current = current_facts(session, member.id).get(name)
+    current = current_facts(session, row_id(member)).get(name)
     if current is not None and _doc(current) == fact:
         return False
     if actor == SEED_ACTOR and current is not None and current.recorded_by != SEED_ACTOR:
         return False
     session.add(
         MemberFact(
-            member_id=member.id,
+            member_id=row_id(member),
             name=name,
             value=fact.value,
             source=fact.source,

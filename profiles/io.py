@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from profiles.facts import SEED_ACTOR, SEED_FACTS, load_seed_facts, record_fact, stated_fact_docs
 from profiles.schema import ProfileDoc, RecipientDoc, stated_facts
-from store.models import Member, Profile, Recipient
+from store.models import Member, Profile, Recipient, row_id
 from store.types import utcnow
 
 SEED_DIR = Path(__file__).resolve().parent / "members"
@@ -34,7 +34,7 @@ class ImportReport:
     facts_changed: int = 0
 
 
-def _node_line(node: yaml.Node, loc: tuple) -> int:
+def _node_line(node: yaml.Node | None, loc: tuple[object, ...]) -> int:
     """The 1-based line of the YAML node at a pydantic error location (as deep as it exists)."""
     for part in loc:
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
@@ -46,7 +46,7 @@ def _node_line(node: yaml.Node, loc: tuple) -> int:
             node = match
         else:
             break
-    return node.start_mark.line + 1
+    return node.start_mark.line + 1 if node is not None else 1
 
 
 def parse_profiles(text: str, source: str = "<eingabe>") -> list[ProfileDoc]:
@@ -159,7 +159,7 @@ def apply_profiles(
             report.facts_changed += record_fact(session, member, name, fact, actor)
         profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first()
         if profile is None or not seeding or profile.preset:
-            profile = profile or Profile(member_id=member.id)
+            profile = profile or Profile(member_id=row_id(member))
             for name in (
                 "preset",
                 "interests",
@@ -186,7 +186,7 @@ def _sync_recipients(session: Session, member: Member, wanted: list[RecipientDoc
     for doc in wanted:
         recipient = existing.pop(doc.email.casefold(), None)
         if recipient is None:
-            recipient = Recipient(member_id=member.id, email=doc.email)
+            recipient = Recipient(member_id=row_id(member), email=doc.email)
             added += 1
         recipient.name, recipient.topics = doc.name, list(doc.topics)
         session.add(recipient)
@@ -200,7 +200,7 @@ def _sync_recipients(session: Session, member: Member, wanted: list[RecipientDoc
 def profile_doc(session: Session, member: Member) -> ProfileDoc:
     """The document form of a stored member (for export and the web form)."""
     profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first() or Profile(
-        member_id=member.id
+        member_id=row_id(member)
     )
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
     return ProfileDoc(
@@ -222,7 +222,7 @@ def profile_doc(session: Session, member: Member) -> ProfileDoc:
         send_nothing_new=member.send_nothing_new,
         auto_approve_score=member.auto_approve_score,
         recipients=[RecipientDoc(email=r.email, name=r.name, topics=r.topics) for r in recipients],
-        facts=stated_fact_docs(session, member.id),
+        facts=stated_fact_docs(session, row_id(member)),
     )
 
 
@@ -230,7 +230,7 @@ def export_profiles(session: Session, slugs: list[str] | None = None) -> str:
     """All (or the named) members as a YAML list that ``parse_profiles`` reads back unchanged."""
     query = select(Member).order_by(Member.slug)
     if slugs:
-        query = query.where(Member.slug.in_(slugs))
+        query = query.where(col(Member.slug).in_(slugs))
     docs = []
     for member in session.exec(query):
         data = profile_doc(session, member).model_dump(exclude_defaults=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
@@ -105,12 +106,14 @@ def _fact_check(name: str):
     return field_validator(name)(check)
 
 
+_FACT_FIELD_DEFINITIONS: dict[str, Any] = {name: (FactDoc | None, None) for name in FACT_FIELDS}
+
 FactsDoc = create_model(
     "FactsDoc",
     __config__=ConfigDict(extra="forbid"),
     __doc__="The facts of one member by name (``core.member_facts.FACT_FIELDS``); a missing one is not stated.",
     __validators__={f"_check_{name}": _fact_check(name) for name in FACT_FIELDS},
-    **{name: (FactDoc | None, None) for name in FACT_FIELDS},
+    **_FACT_FIELD_DEFINITIONS,
 )
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -18,15 +19,18 @@ from sqlmodel import Session, SQLModel, create_engine
 
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def _json_dumps(value) -> str:
+def _json_dumps(value: Any) -> str:
     # Programme texts are mostly German: keep umlauts as they are (smaller rows, faster ingest).
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for SQLite or PostgreSQL with the settings this project relies on."""
     kwargs.setdefault("json_serializer", _json_dumps)
     parsed = make_url(url)
@@ -41,7 +45,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -61,8 +65,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def alembic_config(url: str):
-    from alembic.config import Config
+def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # imported when needed: most commands never migrate
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -41,7 +41,7 @@ class Explanation(BaseModel):
         return cls.model_validate(value or {})
 
 
-class ExplanationType(TypeDecorator):
+class ExplanationType(TypeDecorator[Explanation]):
     """A JSON column holding an ``Explanation``: dumped on the way in, validated on the way out."""
 
     impl = JSON

@@ -15,6 +15,7 @@ Tables, by concern:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -26,17 +27,17 @@ from store.explanation import Explanation, ExplanationType
 from store.types import JSONType, UTCDateTime, utcnow
 
 
-def _json(default_factory=list, **kwargs) -> Any:
+def _json(default_factory: Callable[[], Any] = list, **kwargs: Any) -> Any:
     return Field(default_factory=default_factory, sa_type=JSONType, **kwargs)
 
 
-def _time(nullable: bool = True, **kwargs) -> Any:
+def _time(nullable: bool = True, **kwargs: Any) -> Any:
     if nullable:
         return Field(default=None, sa_type=UTCDateTime, **kwargs)
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, **kwargs)
 
 
-def _text(**kwargs) -> Any:
+def _text(**kwargs: Any) -> Any:
     return Field(default="", sa_type=Text, **kwargs)
 
 
@@ -495,3 +496,11 @@ class UsedToken(SQLModel, table=True):
 
     jti: str = Field(primary_key=True, max_length=64)
     used_at: datetime = _time(nullable=False)
+
+
+def row_id(row: Member | Programme | Match) -> int:
+    """The primary key of a stored row. Every table declares ``id: int | None`` (None until the
+    first flush); code that works on stored rows states that here instead of asserting inline."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} ist noch nicht gespeichert")
+    return row.id
