@@ -55,6 +55,8 @@ class MailConfig:
 
 def mail_config(settings: Settings) -> MailConfig:
     """The mailer's configuration from the application settings (the weekday checked and turned into a number)."""
+    # Settings fill both Maildir paths from the data directory when they are not configured.
+    assert settings.maildir_path is not None and settings.bounce_maildir_path is not None
     return MailConfig(
         secret_key=settings.signing_key(),
         backend=settings.mail_backend,

@@ -21,6 +21,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailer.config import MailConfig
@@ -33,9 +34,9 @@ FOLD_AT = 78  # RFC 5322's recommended line length; the hard limit is 998
 class WirePolicy(EmailPolicy):
     """The SMTP policy (CRLF), except that the List-* headers are written verbatim (see module doc)."""
 
-    def fold(self, name: str, value) -> str:
+    def fold(self, name: str, value: Any) -> str:
         if name.lower() not in VERBATIM_HEADERS:
-            return super().fold(name, value)
+            return str(super().fold(name, value))
         text = str(value)
         if not text.isascii():
             raise ValueError(f"Kopfzeile {name}: nur ASCII erlaubt, erhalten {text!r}")
@@ -49,7 +50,7 @@ class WirePolicy(EmailPolicy):
             line += " " + piece
         return self.linesep.join([*lines, line]) + self.linesep
 
-    def fold_binary(self, name: str, value) -> bytes:
+    def fold_binary(self, name: str, value: Any) -> bytes:
         if name.lower() not in VERBATIM_HEADERS:
             return super().fold_binary(name, value)
         return self.fold(name, value).encode("ascii")

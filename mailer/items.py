@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from core.deadline_status import deadline_status
 from core.labels import LEVEL_LABELS, label
 from core.sentences import leading_sentences, split_sentences
 from core.text_repair import shown_text
-from store.models import Match, Programme
+from store.models import Match, Programme, row_id
 
 DESCRIPTION_SENTENCES = 3
 # Bounds on every other field; they bound the mail's size (Gmail clips mails over ~102 KB).
@@ -107,7 +108,7 @@ def build_item(programme: Programme, match: Match | None, *, today: date, max_ch
         return shorten(shown_text(plain(value), programme.source_key), limit)
 
     return DigestItem(
-        programme_id=programme.id,
+        programme_id=row_id(programme),
         match_id=match.id if match else None,
         title=text(programme.title, TITLE_CHARS) or "(ohne Titel)",
         url=programme.url,
@@ -142,7 +143,7 @@ def applicants_line(programme: Programme) -> str:
     return shorten(next(iter(split_sentences(eligibility)), ""), APPLICANTS_CHARS)
 
 
-def contact_of(programme: Programme, text) -> Contact | None:
+def contact_of(programme: Programme, text: Callable[..., str]) -> Contact | None:
     """The contact the source names: the Förderdatenbank's linked contact document, or a contact
     section's first line (NRW pages)."""
     stored = programme.contact or {}

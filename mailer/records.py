@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from core.labels import SOURCE_BEZIRKSREGIERUNG
 from store.links import link_groups
-from store.models import Member, Programme
+from store.models import Member, Programme, row_id
 
 
-def preference(record: Programme, member: Member, chosen_id: int) -> tuple:
+def preference(record: Programme, member: Member, chosen_id: int) -> tuple[object, ...]:
     """Sort key, best first: not another Bezirksregierung's page, not a calendar entry, the member's
     own Bezirksregierung, the record the matcher chose, the oldest record."""
     region = SOURCE_BEZIRKSREGIERUNG.get(record.source_key, "")
@@ -39,10 +39,10 @@ class RecordChooser:
         return self.groups.get(programme_id, frozenset({programme_id}))
 
     def for_member(self, programme: Programme, member: Member) -> Programme:
-        group = self.group_of(programme.id)
+        group = self.group_of(row_id(programme))
         if len(group) == 1:
             return programme
         records = self.session.exec(
             select(Programme).where(col(Programme.id).in_(group), col(Programme.removed_at).is_(None))
         ).all()
-        return min([*records, programme], key=lambda record: preference(record, member, programme.id))
+        return min([*records, programme], key=lambda record: preference(record, member, row_id(programme)))

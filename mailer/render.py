@@ -9,6 +9,7 @@ Gmail clips messages over ~102 KB, and a clipped digest hides the unsubscribe li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from mjml import mjml2html
@@ -60,7 +61,7 @@ def render_digest(content: DigestContent, config: MailConfig) -> RenderedDigest:
     return RenderedDigest(subject=context["subject"], preheader=context["preheader"], html=html, text=text)
 
 
-def digest_context(content: DigestContent, config: MailConfig) -> dict:
+def digest_context(content: DigestContent, config: MailConfig) -> dict[str, Any]:
     _year, week = parse_period(content.period)
     recipient_id = content.recipient.id if content.recipient and content.recipient.id else 0
     name = content.recipient.name if content.recipient else ""
@@ -100,7 +101,7 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict:
     }
 
 
-def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, config: MailConfig) -> dict:
+def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, config: MailConfig) -> dict[str, Any]:
     """The item with the recipient's own feedback links."""
     token = make_feedback_token(
         config.secret_key,

@@ -42,7 +42,7 @@ def members_needing_early_reminder(engine: Engine, config: MailConfig, today: da
             following = next_due_period(member.digest_frequency, period, config.send_weekday)
             next_send = send_date(following, config.send_weekday) if following else None
             reminders = select_digest(session, member, period, today=today, config=config).reminder_programme_ids
-            deadlines = [session.get(Programme, pid).next_deadline for pid in reminders]
+            deadlines = [p.next_deadline for pid in reminders if (p := session.get(Programme, pid)) is not None]
             if any(next_send is None or d < next_send for d in deadlines if d is not None):
                 slugs.append(member.slug)
     return slugs

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -51,7 +52,8 @@ def read_unsubscribe_token(secret_key: str, token: str, *, max_age_days: int) ->
     data = _load(secret_key, UNSUBSCRIBE, token, max_age_days)
     if not isinstance(data, dict) or not isinstance(data.get("r"), int):
         raise TokenError("Der Link ist unvollständig.")
-    return data["r"]
+    recipient_id: int = data["r"]
+    return recipient_id
 
 
 def make_feedback_token(secret_key: str, claim: FeedbackClaim) -> str:
@@ -73,7 +75,7 @@ def read_feedback_token(secret_key: str, token: str, *, max_age_days: int) -> Fe
         raise TokenError("Der Link ist unvollständig.") from None
 
 
-def _load(secret_key: str, purpose: str, token: str, max_age_days: int):
+def _load(secret_key: str, purpose: str, token: str, max_age_days: int) -> Any:
     try:
         return _serializer(secret_key, purpose).loads(token, max_age=max_age_days * 86400)
     except SignatureExpired:

@@ -72,6 +72,7 @@ class SMTPTransport:
 
     def _connect(self) -> smtplib.SMTP:
         c = self.config
+        smtp: smtplib.SMTP
         if c.smtp_tls:
             smtp = smtplib.SMTP_SSL(c.smtp_host, c.smtp_port, timeout=c.smtp_timeout, context=self._tls_context())
         else:
@@ -114,7 +115,7 @@ class SMTPTransport:
                 f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}", permanent=False
             ) from exc
 
-    def _raise_for_code(self, code: int, text, recipient: str):
+    def _raise_for_code(self, code: int, text: bytes | str, recipient: str) -> None:
         detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
         if code >= 500:
             raise DeliveryError(f"{recipient}: {code} {detail}", permanent=True, code=code)

@@ -124,7 +124,8 @@ def surface_words(text: str) -> list[str]:
 
 
 def stems(words: list[str]) -> list[str]:
-    return _stemmer().stemWords(words)
+    stemmed: list[str] = _stemmer().stemWords(words)
+    return stemmed
 
 
 def word_features(text: str, bigrams: bool = True) -> list[str]:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -65,7 +66,7 @@ class JudgedSet:
     today: date
     programmes: list[Programme]
     profiles: list[JudgedProfile]
-    records: dict[str, dict] = field(default_factory=dict)  # URL -> the stored fields, for the grading rule
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> the stored fields, for the grading rule
 
 
 @dataclass
@@ -88,7 +89,7 @@ class EvaluationResult:
             "none": sum(1 for n in self.relevant.values() if n == 0),
         }
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "systems": self.systems,
             "per_profile": self.per_profile,

@@ -23,7 +23,7 @@ def ndcg_at(ranked: list[str], relevance: dict[str, int], k: int) -> float | Non
     if ideal_dcg == 0:
         return None
     dcg = sum((2 ** relevance.get(key, 0) - 1) / math.log2(i + 2) for i, key in enumerate(ranked[:k]))
-    return dcg / ideal_dcg
+    return float(dcg / ideal_dcg)
 
 
 def average_precision(ranked: list[str], relevance: dict[str, int]) -> float | None:

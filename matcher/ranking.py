@@ -53,7 +53,7 @@ class Ranking:
     rows: list[int]  # index rows, best first, all filters passed (no threshold applied)
     scores: np.ndarray  # score of every index row
     table: ScoreTable
-    excluded: Counter = field(default_factory=Counter)
+    excluded: Counter[str] = field(default_factory=Counter)
 
     def proposals(
         self,

@@ -86,7 +86,8 @@ def _from_text(message: Message, original_id: str) -> list[Failure]:
     for part in message.walk():
         if part.get_content_type() != "text/plain":
             continue
-        text = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        text = payload if isinstance(payload, bytes) else b""
         body = text.decode(part.get_content_charset() or "utf-8", "replace")
         quoted_id = MESSAGE_ID.search(body)
         original_id = original_id or (quoted_id.group(1) if quoted_id else "")

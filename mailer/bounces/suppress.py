@@ -43,7 +43,7 @@ def record_bounce(
             received_at=now,
         )
     )
-    recipients = session.exec(select(Recipient).where(func.lower(Recipient.email) == email.lower())).all()
+    recipients = list(session.exec(select(Recipient).where(func.lower(Recipient.email) == email.lower())).all())
     for recipient in recipients:
         if recipient.status in (RecipientStatus.unsubscribed, RecipientStatus.suppressed):
             continue
