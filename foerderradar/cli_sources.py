@@ -189,6 +189,7 @@ def capture(
     settings = settings_or_exit()
     with _database(settings) as session:
         run = _run_of(session, key, run_id)
+        assert settings.archive_dir is not None  # Settings fill it from the data directory
         try:
             written = write_capture(session, BlobStore(settings.archive_dir), run.id, to)
         except CaptureError as exc:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from foerderradar.demo_server import SnapshotServer
-from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
+from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient, row_id
 
 DEMO_ACTOR = "demo@foerderradar.invalid"
 # The demo's curator approves each member's best proposals and leaves the rest proposed, so the
@@ -102,10 +102,10 @@ def seed_demo_members(session: Session) -> int:
     for member in session.exec(select(Member)).all():
         email = f"{member.slug}@example.org"
         exists = session.exec(
-            select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
+            select(Recipient).where(Recipient.member_id == row_id(member), Recipient.email == email)
         ).first()
         if exists is None:
-            session.add(Recipient(member_id=member.id, email=email, name=f"Fördermittel-Team {member.name}"))
+            session.add(Recipient(member_id=row_id(member), email=email, name=f"Fördermittel-Team {member.name}"))
     return count
 
 
@@ -114,7 +114,7 @@ def approve_and_release(session: Session, period: str) -> int:
     from store.curation import approve, release_member_digest
 
     proposed = session.exec(
-        select(Match).where(Match.state == MatchState.proposed).order_by(Match.member_id, col(Match.score).desc())
+        select(Match).where(Match.state == MatchState.proposed).order_by(col(Match.member_id), col(Match.score).desc())
     ).all()
     approved_per_member: Counter[int] = Counter()
     for match in proposed:

@@ -79,7 +79,8 @@ def json_parts(content_type: str, body: bytes) -> dict[str, object]:
         if part.get_content_type() != "application/json":
             raise MultipartError(f"part {name!r} is not application/json")
         try:
-            parts[str(name)] = json.loads(part.get_payload(decode=True))
+            payload = part.get_payload(decode=True)
+            parts[str(name)] = json.loads(payload if isinstance(payload, bytes) else b"")
         except ValueError as exc:
             raise MultipartError(f"part {name!r} is not JSON: {exc}") from None
     if not {"query", "languages"} <= parts.keys():

@@ -50,20 +50,26 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
     weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS)]
     since = datetime.combine(first_week, datetime.min.time(), tzinfo=UTC)
     created = Counter(
-        _week_start(at.date()) for at in session.exec(select(Match.created_at).where(Match.created_at >= since)).all()
+        _week_start(at.date())
+        for at in session.exec(select(Match.created_at).where(col(Match.created_at) >= since)).all()
+        if at is not None
     )
     approved_states = (MatchState.approved, MatchState.sent)
     decided = Counter(
         _week_start(at.date())
         for at in session.exec(
-            select(Match.decided_at).where(col(Match.state).in_(approved_states), Match.decided_at >= since)
+            select(Match.decided_at).where(col(Match.state).in_(approved_states), col(Match.decided_at) >= since)
         ).all()
+        if at is not None
     )
 
-    topic_total, topic_ok, source_total, source_ok = Counter(), Counter(), Counter(), Counter()
+    topic_total: Counter[str] = Counter()
+    topic_ok: Counter[str] = Counter()
+    source_total: Counter[str] = Counter()
+    source_ok: Counter[str] = Counter()
     for state, areas, source in session.exec(
         select(Match.state, Programme.funding_areas, Programme.source_key).join(
-            Programme, Programme.id == Match.programme_id
+            Programme, col(Programme.id) == col(Match.programme_id)
         )
     ).all():
         ok = state in approved_states
@@ -75,23 +81,25 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
     topics = [(label("foerderbereich", code), n, topic_ok[code]) for code, n in topic_total.most_common(10)]
     sources = [(source_name(key), n, source_ok[key]) for key, n in source_total.most_common()]
 
-    latest = dict(session.exec(select(Match.member_id, func.max(Match.created_at)).group_by(Match.member_id)).all())
+    latest: dict[int | None, datetime] = dict(
+        session.exec(select(Match.member_id, func.max(Match.created_at)).group_by(col(Match.member_id))).all()
+    )
     cutoff = utcnow() - timedelta(weeks=SILENT_WEEKS)
     silent = [
         SilentMember(m, latest.get(m.id))
         for m in sorted(session.exec(select(Member)).all(), key=lambda m: german_sort_key(m.name))
-        if latest.get(m.id) is None or latest[m.id] < cutoff
+        if (last := latest.get(m.id)) is None or last < cutoff
     ]
 
     horizon = today + timedelta(weeks=DEADLINE_WEEKS)
     upcoming = session.exec(
-        select(Programme, func.count(Match.id))
-        .join(Match, Match.programme_id == Programme.id)
-        .where(col(Programme.next_deadline).between(today, horizon), Match.state != MatchState.rejected)
-        .group_by(Programme.id)
-        .order_by(Programme.next_deadline)
+        select(Programme, func.count(col(Match.id)))
+        .join(Match, col(Match.programme_id) == col(Programme.id))
+        .where(col(Programme.next_deadline).between(today, horizon), col(Match.state) != MatchState.rejected)
+        .group_by(col(Programme.id))
+        .order_by(col(Programme.next_deadline))
     ).all()
-    deadline_weeks = Counter(_week_start(p.next_deadline) for p, _ in upcoming)
+    deadline_weeks = Counter(_week_start(p.next_deadline) for p, _ in upcoming if p.next_deadline is not None)
     first = _week_start(today)
     deadline_rows = [
         (f"ab {(first + timedelta(weeks=i)).strftime('%d.%m.')}", deadline_weeks[first + timedelta(weeks=i)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
 from core.vocab import labels
@@ -58,7 +59,7 @@ def validated(doc: ProfileDoc, **changes) -> ProfileDoc:
         raise ProfileFormError([_message(error) for error in exc.errors()]) from None
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     field = str(error["loc"][0]) if error["loc"] else "Profil"
     text = str(error["msg"]).removeprefix("Value error, ")
     return f"{FIELD_NAMES.get(field, field)}: {text}"

@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.labels import german_sort_key
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
 from profiles.facts import current_facts, fact_history, record_fact
-from store.models import Member
+from store.models import Member, row_id
 from web.csrf import verify_csrf
 from web.deps import SessionDep, StaffDep
 from web.fact_form import BOOL_CHOICES, FactFormError, fact_from_form
@@ -31,7 +31,7 @@ def _member(session, slug: str) -> Member:
 @router.get("/")
 def overview(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
     members = sorted(session.exec(select(Member)).all(), key=lambda member: german_sort_key(member.name))
-    rows = [(member, current_facts(session, member.id)) for member in members]
+    rows = [(member, current_facts(session, row_id(member))) for member in members]
     return render(
         request,
         "staff_members.html",
@@ -48,7 +48,7 @@ def _facts_page(request: Request, session, staff, member: Member, *, errors=None
             "active": "members",
             "member": member,
             "fields": FACT_FIELDS.values(),
-            "history": fact_history(session, member.id),
+            "history": fact_history(session, row_id(member)),
             "confidences": CONFIDENCE_LABELS,
             "bool_choices": BOOL_CHOICES,
             "errors": errors or [],

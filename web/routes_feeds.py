@@ -43,7 +43,7 @@ def _approved(session: Session, member: Member) -> list[tuple[Match, Programme]]
     rows, shown = [], set()
     for match, programme in session.exec(
         select(Match, Programme)
-        .join(Programme, Programme.id == Match.programme_id)
+        .join(Programme, col(Programme.id) == col(Match.programme_id))
         .where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
         .order_by(col(Match.decided_at).desc(), col(Match.id).desc())
     ).all():
