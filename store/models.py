@@ -463,6 +463,8 @@ class DigestSend(SQLModel, table=True):
     sent_at: datetime | None = _time()
     error: str = _text()
     size_bytes: int = 0
+    # after a temporary failure: not tried again before this time (back-off per recipient and domain)
+    next_attempt_at: datetime | None = _time(index=True)
 
 
 class BounceEvent(SQLModel, table=True):
