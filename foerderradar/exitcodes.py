@@ -22,5 +22,5 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success: everything done, nothing due is left",
     ExitCode.RUN_FAILED: "a run failed: a crawl failed, the database cannot be used, a mail was refused for good",
     ExitCode.BAD_INPUT: "bad usage or input: unknown option, member, source, period or file",
-    ExitCode.RETRY_LATER: "work left for a retry: mails wait in the queue after temporary failures",
+    ExitCode.RETRY_LATER: "work left for a retry: mails wait after temporary failures, or a source was busy",
 }

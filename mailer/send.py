@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, or_, select
 
+from core.liveness import is_dead_local_process, process_holder
 from mailer.assemble import (
     DigestContent,
     DigestSelection,
@@ -38,7 +39,6 @@ from mailer.assemble import (
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
 from mailer.headers import build_message, message_id, wire_bytes
-from mailer.liveness import is_dead_local_process, process_holder
 from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
 from mailer.retry import RunBackoff

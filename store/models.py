@@ -57,6 +57,7 @@ class RunStatus(StrEnum):
     success = "success"  # complete run, contract checks passed
     incomplete = "incomplete"  # finished but did not see everything (page cap, partial errors)
     failed = "failed"  # nothing usable (bot page, network error, contract broken)
+    aborted = "aborted"  # its process died before it could finish (found by the next crawl of the source)
 
 
 class Source(SQLModel, table=True):
