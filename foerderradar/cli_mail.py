@@ -69,6 +69,18 @@ def _left_line(report, timezone: str) -> str:
     return f"{report.waiting} {noun} auf einen neuen Versuch ab {when}"
 
 
+def weekly_exit_code(crawl_code: int | None, send_code: ExitCode) -> ExitCode:
+    """A failed crawl (any code but 0 and 3) fails the weekly run; a busy source or mails left for
+    later make it "retry later"."""
+    crawl = ExitCode.OK if crawl_code is None else ExitCode.RUN_FAILED
+    if crawl_code in (ExitCode.OK, ExitCode.RETRY_LATER):
+        crawl = ExitCode(crawl_code)
+    for code in (ExitCode.RUN_FAILED, ExitCode.RETRY_LATER):
+        if code in (crawl, send_code):
+            return code
+    return ExitCode.OK
+
+
 def send_exit_code(report) -> ExitCode:
     """Mails left for a retry win over permanent failures: a retry run is still worth scheduling."""
     if report.waiting:
@@ -213,9 +225,7 @@ def register(app: typer.Typer) -> None:
                 f"{sum(report.auto_released.values())} Treffer."
             )
             _print_send(report.send, False, settings.timezone)
-        if report.crawl_exit_code:
-            raise typer.Exit(ExitCode.RUN_FAILED)
-        raise typer.Exit(send_exit_code(report.send))
+        raise typer.Exit(weekly_exit_code(report.crawl_exit_code, send_exit_code(report.send)))
 
     @app.command()
     def scheduler() -> None:

@@ -46,3 +46,13 @@ def test_digest_send_exits_3_and_says_how_many_mails_wait_then_0(settings_env, d
     assert resumed.exit_code == 0
     assert resumed.output.strip().splitlines()[-1] == "Keine Mail wartet auf einen neuen Versuch."
     engine.dispose()
+
+
+def test_run_weekly_combines_crawl_and_send_codes():
+    from foerderradar.cli_mail import weekly_exit_code
+
+    assert weekly_exit_code(None, ExitCode.OK) == weekly_exit_code(0, ExitCode.OK) == ExitCode.OK
+    assert weekly_exit_code(3, ExitCode.OK) == ExitCode.RETRY_LATER  # a source was busy with another crawl
+    assert weekly_exit_code(0, ExitCode.RETRY_LATER) == ExitCode.RETRY_LATER
+    assert weekly_exit_code(1, ExitCode.RETRY_LATER) == ExitCode.RUN_FAILED
+    assert weekly_exit_code(-9, ExitCode.OK) == ExitCode.RUN_FAILED  # the crawl process was killed
