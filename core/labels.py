@@ -42,6 +42,7 @@ RUN_STATUS_LABELS = {
     "success": "in Ordnung",
     "incomplete": "unvollständig",
     "failed": "fehlgeschlagen",
+    "aborted": "abgebrochen",
     "never": "nie gelaufen",
 }
 LEVEL_LABELS = {"bund": "Bund", "land": "Land", "eu": "EU", "other": "Sonstige"}

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     crawl_robots_obey: bool = True
     crawl_timeout_seconds: float = Field(default=300.0, gt=0)
     crawl_retry_times: int = Field(default=3, ge=0)
+    crawl_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="WARNING", description="What a crawl logs to stderr (Scrapy's and the spiders' messages)."
+    )
     # Every crawl keeps the raw responses it received (crawler.archive): where, how long, how much.
     archive_dir: Path | None = Field(default=None, description="Default: data_dir/responses.")
     archive_weeks: int = Field(default=8, ge=1, description="Responses older than this are deleted.")

@@ -129,7 +129,7 @@ class SourceHealth:
     def broken(self) -> bool:
         """The last run failed or was alarmed. A source that never ran is not broken, just not read yet
         (the demo reads only the sources it holds real responses of)."""
-        return self.status == RunStatus.failed or bool(self.alarms) or bool(self.error)
+        return self.status in (RunStatus.failed, RunStatus.aborted) or bool(self.alarms) or bool(self.error)
 
     @property
     def reason(self) -> str:

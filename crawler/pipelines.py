@@ -10,6 +10,8 @@ Spider conventions (see ``crawler.spiders.base.SourceSpider``):
 - ``fingerprint`` holds the structure the run found; it is stored with the run and compared with the
   last good run (``crawler.drift``), a change being one more alarm.
 A run with download errors or spider exceptions is never complete, so nothing is marked removed.
+An exception while storing (an item or the end of the run) fails the run with the error's text, so
+no run is left ``running`` and the command ends non-zero.
 """
 
 from __future__ import annotations
@@ -63,14 +65,30 @@ class StorePipeline:
         ]
 
     def process_item(self, item):
-        if getattr(self.crawler.spider, "crawl_error", ""):
+        spider = self.crawler.spider
+        if getattr(spider, "crawl_error", ""):
             raise DropItem("run already failed")
-        outcome = self.ingest.add(dict(item))
+        try:
+            outcome = self.ingest.add(dict(item))
+        except Exception as exc:  # noqa: BLE001 - any storage failure fails the run, with its text
+            log.exception("Speichern fehlgeschlagen")
+            spider.crawl_error = f"Speichern fehlgeschlagen: {error_text(exc)}"
+            raise DropItem(spider.crawl_error) from exc
         if outcome == "invalid":
             raise DropItem(self.ingest.errors[-1])
         return item
 
     def close_spider(self) -> None:
+        try:
+            self._close()
+        except Exception as exc:  # noqa: BLE001 - the run must end failed, never stay "running"
+            log.exception("Abschluss des Laufs fehlgeschlagen")
+            spider = self.crawler.spider
+            spider.crawl_run = self.ingest.fail(f"Abschluss fehlgeschlagen: {error_text(exc)}")
+        finally:
+            self.engine.dispose()
+
+    def _close(self) -> None:
         spider = self.crawler.spider
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         counters = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -93,4 +111,9 @@ class StorePipeline:
             )
         drift.record(self.engine, run.id, spider.source_key, spider.fingerprint)
         spider.crawl_run = run
-        self.engine.dispose()
+
+
+def error_text(exc: BaseException) -> str:
+    """The first line of an error (a database error's SQL and parameters are left out), at most 500 characters."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return ((text.splitlines() or [type(exc).__name__])[0])[:500]

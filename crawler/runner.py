@@ -2,6 +2,9 @@
 
 The Twisted reactor cannot be restarted, so a process runs all its crawls in one go
 (``run_crawls``). Long-lived processes such as the scheduler start crawls as subprocesses.
+Every crawl leases its sources first (``crawler.source_lease``) and ends each run in a known
+state: a run still ``running`` when Scrapy stops (an exception the pipeline could not record)
+is marked ``failed`` here.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
+from core.liveness import process_holder
 from crawler import settings as default_settings
+from crawler.source_lease import RENEW_EVERY_SECONDS, release_sources, renew_sources, take_sources
 from store.db import make_engine
-from store.models import CrawlRun
+from store.models import CrawlRun, RunStatus
+from store.types import utcnow
+
+UNFINISHED = "Lauf ohne Abschluss beendet (Fehler im Crawl, siehe Log)"
 
 
 @dataclass
@@ -36,11 +45,30 @@ def crawler_settings(database_url: str, overrides: dict[str, Any] | None = None)
 def run_crawls(
     database_url: str, requests: list[CrawlRequest], overrides: dict[str, Any] | None = None
 ) -> list[CrawlRun]:
-    """Crawl each request's spider (one after another) and return the CrawlRuns they recorded."""
+    """Crawl each request's spider (one after another) and return the CrawlRuns they recorded.
+
+    Raises ``crawler.source_lease.SourceBusy`` (before crawling anything) when another crawl holds
+    one of the sources."""
+    engine = make_engine(database_url)
+    keys = sorted({request.spider_cls.source_key for request in requests})
+    holder = process_holder(unique=True)
+    try:
+        take_sources(engine, keys, holder)
+        try:
+            crawlers = _crawl(database_url, requests, overrides, lambda: renew_sources(engine, keys, holder))
+        finally:
+            release_sources(engine, keys, holder)
+        return _finished_runs(engine, crawlers)
+    finally:
+        engine.dispose()
+
+
+def _crawl(database_url: str, requests: list[CrawlRequest], overrides, heartbeat) -> list:
     from twisted.internet import defer
 
     process = CrawlerProcess(crawler_settings(database_url, overrides), install_root_handler=False)
     crawlers = []
+    beats = []
 
     @defer.inlineCallbacks
     def crawl_in_turn():
@@ -48,22 +76,37 @@ def run_crawls(
             for request in requests:
                 crawler = process.create_crawler(request.spider_cls)
                 crawlers.append(crawler)
-                yield process.crawl(crawler, **request.kwargs)
+                done = process.crawl(crawler, **request.kwargs)
+                if not beats:  # only now: the first crawl has installed the reactor the settings ask for
+                    from twisted.internet import task
+
+                    beats.append(task.LoopingCall(heartbeat))
+                    beats[0].start(RENEW_EVERY_SECONDS, now=False)
+                yield done
         finally:
             # Imported only now: importing the reactor earlier installs Twisted's default one before
             # the first crawl can install the asyncio reactor the settings ask for.
             from twisted.internet import reactor
 
+            for beat in beats:
+                if beat.running:
+                    beat.stop()
             reactor.callLater(0, reactor.stop)
 
     crawl_in_turn()
     process.start(stop_after_crawl=False)
-    engine = make_engine(database_url)
-    runs = []
-    with Session(engine) as session:
-        for crawler in crawlers:
-            run_id = getattr(crawler.spider, "crawl_run_id", None)
-            if run_id is not None:
-                runs.append(session.get(CrawlRun, run_id))
-    engine.dispose()
-    return runs
+    return crawlers
+
+
+def _finished_runs(engine, crawlers) -> list[CrawlRun]:
+    """The runs of these crawlers; one still ``running`` (its pipeline died) is marked failed."""
+    ids = [getattr(crawler.spider, "crawl_run_id", None) for crawler in crawlers if crawler.spider is not None]
+    ids = [run_id for run_id in ids if run_id is not None]
+    with Session(engine, expire_on_commit=False) as session:
+        session.execute(
+            update(CrawlRun)
+            .where(col(CrawlRun.id).in_(ids), CrawlRun.status == RunStatus.running)
+            .values(status=RunStatus.failed, finished_at=utcnow(), error=UNFINISHED)
+        )
+        session.commit()
+        return [session.get(CrawlRun, run_id) for run_id in ids]

@@ -10,7 +10,8 @@ import json
 
 import typer
 
-from foerderradar.context import console, fail, settings_or_exit
+from foerderradar.context import console, settings_or_exit
+from foerderradar.db_errors import DatabaseErrorGroup
 
 app = typer.Typer(
     name="foerderradar",
@@ -18,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=DatabaseErrorGroup,
 )
 
 
@@ -33,15 +35,19 @@ def config(as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben
 
 
 @app.command()
-def init() -> None:
-    """Legt die Datenbank an oder aktualisiert sie. Mehrfaches Ausführen schadet nicht."""
-    settings = settings_or_exit()
-    from store.db import init_database
+def init(
+    stamp: bool = typer.Option(
+        False, "--stamp", help="Ohne Migrationen angelegte Datenbank als aktuell kennzeichnen (nur ohne Abweichung)."
+    ),
+) -> None:
+    """Legt die Datenbank an oder aktualisiert sie. Mehrfaches Ausführen schadet nicht.
 
-    try:
-        revision = init_database(settings.database_url)
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes a message naming the database
-        raise fail(f"Datenbank {settings.masked()['FOERDERRADAR_DATABASE_URL']} nicht nutzbar: {exc}") from exc
+    Datenbankfehler (nicht erreichbar, ohne Migrationen angelegt) enden mit einer Zeile und Code 1.
+    """
+    settings = settings_or_exit()
+    from store.db import init_database, stamp_database
+
+    revision = (stamp_database if stamp else init_database)(settings.database_url)
     console.print(f"Datenbank bereit (Schema {revision}).")
 
 

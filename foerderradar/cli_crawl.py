@@ -8,6 +8,7 @@ import typer
 
 from core.settings import Settings
 from foerderradar.context import console, err_console, fail, settings_or_exit
+from foerderradar.exitcodes import ExitCode
 
 
 def spider_overrides(settings: Settings) -> dict[str, Any]:
@@ -19,6 +20,7 @@ def spider_overrides(settings: Settings) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": settings.crawl_robots_obey,
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
         "RETRY_TIMES": settings.crawl_retry_times,
+        "LOG_LEVEL": settings.crawl_log_level,
         "FOERDERRADAR_ARCHIVE_DIR": str(settings.archive_dir),
         "FOERDERRADAR_ARCHIVE_WEEKS": settings.archive_weeks,
         "FOERDERRADAR_ARCHIVE_MAX_BYTES": settings.archive_max_mb * 1024 * 1024,
@@ -55,6 +57,21 @@ def crawl_sources(
     return runs
 
 
+def log_to_stderr(level: str) -> None:
+    """Scrapy and the spiders log through ``logging``; show it on stderr with German level names."""
+    import logging
+    import sys
+
+    from foerderradar.log_format import GermanLevelFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(GermanLevelFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h.formatter, GermanLevelFormatter)]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
 def print_runs(runs) -> bool:
     """Print one line per run; returns False when a run failed."""
     ok = True
@@ -82,7 +99,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Liest eine Quelle (oder alle) und speichert Änderungen.
 
-        Endet mit Code 1, wenn ein Lauf fehlschlägt (unvollständige Läufe warnen).
+        Endet mit Code 1, wenn ein Lauf fehlschlägt (unvollständige Läufe warnen), und mit Code 3,
+        wenn die Quelle gerade von einem anderen Crawl gelesen wird.
         """
         from crawler.registry import find_source, primary_sources
 
@@ -94,12 +112,17 @@ def register(app: typer.Typer) -> None:
         except KeyError as exc:
             raise fail(str(exc.args[0]), code=2) from None
         arguments = {keys[0]: {find_source(keys[0]).url_argument: url}} if url and not all_sources else {}
+        from crawler.source_lease import SourceBusy
         from store.db import init_database
 
         init_database(settings.database_url)
-        with console.status(f"Crawle {', '.join(keys)} …"):
-            runs = crawl_sources(settings, keys, arguments)
+        log_to_stderr(settings.crawl_log_level)
+        try:
+            with console.status(f"Crawle {', '.join(keys)} …"):
+                runs = crawl_sources(settings, keys, arguments)
+        except SourceBusy as exc:
+            raise fail(str(exc), code=ExitCode.RETRY_LATER) from None
         if not print_runs(runs):
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.RUN_FAILED)
         if len(runs) < len(keys):
             raise fail(f"{len(keys) - len(runs)} Lauf/Läufe ohne Ergebnis abgebrochen (siehe Log oben).")

@@ -18,6 +18,7 @@ from foerderradar.context import (
     local_today,
     settings_or_exit,
 )
+from foerderradar.exitcodes import ExitCode
 
 digest_app = typer.Typer(help="Digests vorschauen, freigeben und versenden.", no_args_is_help=True)
 bounces_app = typer.Typer(help="Unzustellbarkeitsmeldungen (Bounces) verarbeiten.", no_args_is_help=True)
@@ -42,17 +43,51 @@ def _period(value: str, settings) -> str:
     return value
 
 
-def _print_send(report, as_json: bool) -> None:
+def _print_send(report, as_json: bool, timezone: str) -> None:
+    """The run's figures; the last line says what is left (a cron mail shows it first)."""
     if as_json:
-        console.print_json(json.dumps(asdict(report)))
+        console.print_json(json.dumps(asdict(report), default=str))
         return
     console.print(
         f"Versendet: {report.sent}; schon früher versendet: {report.already_sent}; "
         f"fehlgeschlagen: {report.failed} (davon später erneut: {report.deferred}); "
-        f"ohne Neuigkeiten: {report.members_without_news}"
+        + (f"zurückgestellt: {report.postponed}; " if report.postponed else "")
+        + f"ohne Neuigkeiten: {report.members_without_news}"
     )
     for slug, count in sorted(report.per_member.items()):
         console.print(f"  {slug}: {count}")
+    console.print(_left_line(report, timezone))
+
+
+def _left_line(report, timezone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    if not report.waiting:
+        return "Keine Mail wartet auf einen neuen Versuch."
+    when = report.next_attempt_at.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y %H:%M Uhr")
+    noun = "Mail wartet" if report.waiting == 1 else "Mails warten"
+    return f"{report.waiting} {noun} auf einen neuen Versuch ab {when}"
+
+
+def weekly_exit_code(crawl_code: int | None, send_code: ExitCode) -> ExitCode:
+    """A failed crawl (any code but 0 and 3) fails the weekly run; a busy source or mails left for
+    later make it "retry later"."""
+    crawl = ExitCode.OK if crawl_code is None else ExitCode.RUN_FAILED
+    if crawl_code in (ExitCode.OK, ExitCode.RETRY_LATER):
+        crawl = ExitCode(crawl_code)
+    for code in (ExitCode.RUN_FAILED, ExitCode.RETRY_LATER):
+        if code in (crawl, send_code):
+            return code
+    return ExitCode.OK
+
+
+def send_exit_code(report) -> ExitCode:
+    """Mails left for a retry win over permanent failures: a retry run is still worth scheduling."""
+    if report.waiting:
+        return ExitCode.RETRY_LATER
+    if report.failed > report.deferred:
+        return ExitCode.RUN_FAILED
+    return ExitCode.OK
 
 
 @digest_app.command("send")
@@ -75,9 +110,8 @@ def send(
             )
     except ValueError as exc:
         raise fail(str(exc), code=2) from None
-    _print_send(report, as_json)
-    if report.failed > report.deferred:
-        raise typer.Exit(1)
+    _print_send(report, as_json, settings.timezone)
+    raise typer.Exit(send_exit_code(report))
 
 
 @digest_app.command("preview")
@@ -182,15 +216,16 @@ def register(app: typer.Typer) -> None:
         _ready(settings)
         report = run(settings, crawl=crawl)
         if as_json:
-            console.print_json(json.dumps(asdict(report)))
-            return
-        if report.crawl_exit_code:
-            err_console.print(f"[yellow]Crawl mit Fehlern beendet (Code {report.crawl_exit_code}).[/yellow]")
-        console.print(
-            f"Abgeglichen: {len(report.matched)} Mitglieder; automatisch freigegeben: "
-            f"{sum(report.auto_released.values())} Treffer."
-        )
-        _print_send(report.send, False)
+            console.print_json(json.dumps(asdict(report), default=str))
+        else:
+            if report.crawl_exit_code:
+                err_console.print(f"[yellow]Crawl mit Fehlern beendet (Code {report.crawl_exit_code}).[/yellow]")
+            console.print(
+                f"Abgeglichen: {len(report.matched)} Mitglieder; automatisch freigegeben: "
+                f"{sum(report.auto_released.values())} Treffer."
+            )
+            _print_send(report.send, False, settings.timezone)
+        raise typer.Exit(weekly_exit_code(report.crawl_exit_code, send_exit_code(report.send)))
 
     @app.command()
     def scheduler() -> None:

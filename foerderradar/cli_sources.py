@@ -21,18 +21,14 @@ sources_app = typer.Typer(help="Quellen, ihre Läufe und die dabei empfangenen A
 
 @contextmanager
 def _database(settings=None):
-    """A session on the configured database; an unreadable database ends in a German message."""
-    from sqlalchemy.exc import SQLAlchemyError
+    """A session on the configured database (database failures end in ``foerderradar/db_errors.py``'s
+    one German line)."""
     from sqlmodel import Session
 
     engine = engine_from_settings(settings or settings_or_exit())
     try:
         with Session(engine) as session:
             yield session
-    except SQLAlchemyError as exc:
-        raise fail(
-            f"Datenbank nicht lesbar ({exc.__class__.__name__}); bitte zuerst `foerderradar init` ausführen."
-        ) from None
     finally:
         engine.dispose()
 

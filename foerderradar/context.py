@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 
 from core.settings import Settings, SettingsError, get_settings
+from foerderradar.exitcodes import ExitCode
 from store.db import make_engine
 
 console = Console(soft_wrap=True, highlight=False)
@@ -20,16 +21,18 @@ def settings_or_exit() -> Settings:
         return get_settings()
     except SettingsError as exc:
         err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
 
 
 def engine_from_settings(settings: Settings | None = None) -> Engine:
     return make_engine((settings or settings_or_exit()).database_url)
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = ExitCode.RUN_FAILED) -> typer.Exit:
     """Print an error for a person and return the exit to raise (the message is shown as written:
-    brackets in it, e.g. ``pip install '.[eval]'`` or a user's input, are not read as markup)."""
+    brackets in it, e.g. ``pip install '.[eval]'`` or a user's input, are not read as markup).
+
+    ``code`` comes from the one table in ``foerderradar/exitcodes.py`` (2 = bad usage or input)."""
     err_console.print(f"[red]Fehler:[/red] {escape(message)}")
     return typer.Exit(code)
 

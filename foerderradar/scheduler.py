@@ -22,18 +22,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.liveness import process_holder
 from core.settings import Settings, parse_clock
 from foerderradar import jobs
-from mailer.liveness import is_dead_local_process, process_holder
 from store.db import make_engine
+from store.leases import DONE, acquire_lease
 from store.models import JobLock
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
-DONE = "done:"
 KEEP_LOCKS = timedelta(days=60)
 
 
@@ -108,29 +107,6 @@ def last_fire_time(trigger: CronTrigger, now: datetime, grace: timedelta) -> dat
 # ---------------------------------------------------------------------------------------------
 # Leases
 # ---------------------------------------------------------------------------------------------
-
-
-def acquire_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> bool:
-    now = utcnow()
-    with Session(engine) as session:
-        try:
-            session.add(JobLock(name=name, holder=holder, acquired_at=now, expires_at=now + lease))
-            session.commit()
-            return True
-        except IntegrityError:
-            session.rollback()
-        current = session.get(JobLock, name)
-        if current is None or current.holder.startswith(DONE):
-            return False
-        if current.expires_at > now and not is_dead_local_process(current.holder):
-            return False
-        taken = session.execute(
-            update(JobLock)
-            .where(JobLock.name == name, JobLock.holder == current.holder)
-            .values(holder=holder, acquired_at=now, expires_at=now + lease)
-        )
-        session.commit()
-        return taken.rowcount == 1
 
 
 def finish_lease(engine: Engine, name: str, holder: str, *, ok: bool) -> None:

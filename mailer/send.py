@@ -9,21 +9,25 @@ The guarantee rests on the database, not on the process:
 3. *Deliver*, then *mark* ``sent``. A crash between 2 and 3 leaves the row in ``sending``; the
    watchdog re-queues it after ``sending_timeout_minutes`` and the resend carries the same
    deterministic Message-ID (at most one duplicate, recognisable as such).
-Temporary failures (4xx, dropped connection) put the row back to ``queued`` for the next run;
-a 5xx marks it ``failed``, and a refused address (55x) also marks the recipient ``bouncing``.
+Temporary failures (4xx, dropped connection) put the row back to ``queued`` with a stored next
+attempt time (``mailer/retry.py``: per recipient, per receiving domain, and a stop when the server
+itself is down); the batch goes on with the others. A 5xx marks it ``failed``, and a refused
+address (55x) also marks the recipient ``bouncing``. The report says how many mails still wait
+and from when, so the command can end with "retry later" instead of success.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
+from core.liveness import is_dead_local_process, process_holder
 from mailer.assemble import (
     DigestContent,
     DigestSelection,
@@ -35,9 +39,9 @@ from mailer.assemble import (
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
 from mailer.headers import build_message, message_id, wire_bytes
-from mailer.liveness import is_dead_local_process, process_holder
 from mailer.periods import is_due, parse_period, shift_period
 from mailer.render import render_digest
+from mailer.retry import RunBackoff
 from mailer.transports import DeliveryError, Transport, make_transport
 from store.curation import mark_sent
 from store.models import (
@@ -53,7 +57,6 @@ from store.types import utcnow
 
 log = logging.getLogger(__name__)
 SENDABLE = (RecipientStatus.active, RecipientStatus.bouncing)
-MAX_TEMPORARY_FAILURES_IN_A_ROW = 3  # then the server is down: stop, the next run resumes
 CLAIM_CHUNK = 20  # sends claimed per transaction
 PREPARE_ATTEMPTS = 5  # SQLite may refuse a write upgrade under concurrency ("database is locked")
 
@@ -67,6 +70,9 @@ class SendReport:
     per_member: dict[str, int] = field(default_factory=dict)
     deferred: int = 0  # temporary failures left queued for the next run
     requeued: int = 0  # stuck sends the watchdog put back
+    postponed: int = 0  # not tried: their receiving domain is backing off
+    waiting: int = 0  # mails of this run's scope still queued when it ended
+    next_attempt_at: datetime | None = None  # the earliest time one of them may be tried again
 
 
 def send_period(
@@ -101,6 +107,7 @@ def send_period(
         if own_transport:
             transport.close()
     finish_digests(engine, [shift_period(period, -1), period], member_ids)
+    report.waiting, report.next_attempt_at = waiting_sends(engine, [shift_period(period, -1), period], member_ids)
     return report
 
 
@@ -237,7 +244,7 @@ def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
 
 def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[DigestSend, Recipient]]:
     """Atomically move these sends from ``queued`` to ``sending`` for this run; returns those won
-    with their recipients.
+    with their recipients, in the order of ``send_ids``.
 
     Claiming a small chunk per transaction instead of one row saves a commit per mail; rows
     another run claimed first are simply not in the result.
@@ -252,18 +259,17 @@ def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[Diges
             .values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(), attempts=DigestSend.attempts + 1)
         )
         session.commit()
-        return list(
-            session.exec(
-                select(DigestSend, Recipient)
-                .join(Recipient, col(Recipient.id) == DigestSend.recipient_id)
-                .where(
-                    col(DigestSend.id).in_(send_ids),
-                    DigestSend.claimed_by == run_id,
-                    DigestSend.state == SendState.sending,
-                )
-                .order_by(DigestSend.id)
-            ).all()
-        )
+        won = session.exec(
+            select(DigestSend, Recipient)
+            .join(Recipient, col(Recipient.id) == DigestSend.recipient_id)
+            .where(
+                col(DigestSend.id).in_(send_ids),
+                DigestSend.claimed_by == run_id,
+                DigestSend.state == SendState.sending,
+            )
+        ).all()
+    position = {send_id: index for index, send_id in enumerate(send_ids)}
+    return sorted(won, key=lambda pair: position[pair[0].id])  # in the queue's order
 
 
 def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> None:
@@ -291,6 +297,29 @@ def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
         )
 
 
+def _scope(periods: list[str], member_ids: list[int]):
+    return (
+        select(DigestSend.id)
+        .join(Digest, col(Digest.id) == DigestSend.digest_id)
+        .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids))
+    )
+
+
+def waiting_sends(engine: Engine, periods: list[str], member_ids: list[int]) -> tuple[int, datetime | None]:
+    """How many sends of these periods and members are still queued, and the earliest time one
+    of them may be tried (now for those without a stored back-off)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(DigestSend.next_attempt_at).where(
+                col(DigestSend.id).in_(_scope(periods, member_ids)), DigestSend.state == SendState.queued
+            )
+        ).all()
+    if not rows:
+        return 0, None
+    now = utcnow()
+    return len(rows), min(max(when, now) if when is not None else now for when in rows)
+
+
 def _deliver(
     engine: Engine,
     config: MailConfig,
@@ -301,27 +330,40 @@ def _deliver(
     report: SendReport,
 ) -> None:
     run_id = process_holder(unique=True)[:128]
-    periods = [shift_period(period, -1), period]  # a batch cut off last week is finished first
+    scope = _scope([shift_period(period, -1), period], member_ids)  # a batch cut off last week is finished first
+    now = utcnow()
     with Session(engine) as session:
-        scope = (
-            select(DigestSend.id)
-            .join(Digest, col(Digest.id) == DigestSend.digest_id)
-            .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids))
-        )
         report.already_sent = session.exec(
             select(func.count()).select_from(scope.where(DigestSend.state == SendState.sent).subquery())
         ).one()
-        queued = session.exec(scope.where(DigestSend.state == SendState.queued).order_by(DigestSend.id)).all()
+        due = scope.where(
+            DigestSend.state == SendState.queued,
+            or_(col(DigestSend.next_attempt_at).is_(None), col(DigestSend.next_attempt_at) <= now),
+        )
+        # fewest attempts first: mails that failed before never stand in front of the others
+        queued = session.exec(due.order_by(DigestSend.attempts, DigestSend.id)).all()
     contents = ContentCache(engine, config, today)
-    failures_in_a_row = 0
+    backoff = RunBackoff()
     for start in range(0, len(queued), CLAIM_CHUNK):
         claimed = _claim(engine, queued[start : start + CLAIM_CHUNK], run_id)
         for position, (send, recipient) in enumerate(claimed):
-            if failures_in_a_row >= MAX_TEMPORARY_FAILURES_IN_A_ROW:
+            if backoff.server_down:
                 _release_unattempted(engine, [s.id for s, _ in claimed[position:]], run_id)
-                return  # the server is down: the next run resumes
-            temporary = _deliver_one(engine, config, transport, contents, send, recipient, run_id, report)
-            failures_in_a_row = failures_in_a_row + 1 if temporary else 0
+                return  # the mail server is down: the next run resumes
+            blocked_until = backoff.domain_blocked_until(recipient.email)
+            if blocked_until is not None:
+                report.postponed += 1
+                _mark(
+                    engine,
+                    send.id,
+                    run_id,
+                    state=SendState.queued,
+                    claimed_by="",
+                    next_attempt_at=blocked_until,
+                    error="Empfangsdomain lehnt vorübergehend ab: später erneut",
+                )
+                continue
+            _deliver_one(engine, config, transport, contents, send, recipient, run_id, report, backoff)
 
 
 def _deliver_one(
@@ -333,12 +375,13 @@ def _deliver_one(
     recipient: Recipient,
     run_id: str,
     report: SendReport,
-) -> bool:
-    """Render, push and mark one claimed send; True if it failed temporarily."""
+    backoff: RunBackoff,
+) -> None:
+    """Render, push and mark one claimed send; a temporary failure is recorded in ``backoff``."""
     send_id = send.id
     if recipient.status not in SENDABLE:
         _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
-        return False
+        return
     content, slug = contents.for_recipient(send.digest_id, recipient)
     message = build_message(
         render_digest(content, config),
@@ -358,8 +401,18 @@ def _deliver_one(
         log.warning("Versand an %s fehlgeschlagen: %s", recipient.email, exc)
         if not exc.permanent:
             report.deferred += 1
-            _mark(engine, send_id, run_id, state=SendState.queued, claimed_by="", error=str(exc)[:2000])
-            return True
+            wait_until = backoff.failed(exc, recipient.email, send.attempts, utcnow())
+            _mark(
+                engine,
+                send_id,
+                run_id,
+                state=SendState.queued,
+                claimed_by="",
+                next_attempt_at=wait_until,
+                error=str(exc)[:2000],
+            )
+            return
+        backoff.delivered()  # the server answered: the connection works
         _mark(engine, send_id, run_id, state=SendState.failed, error=str(exc)[:2000])
         if exc.recipient_fault:
             with Session(engine) as session:
@@ -373,11 +426,20 @@ def _deliver_one(
                     source="smtp",
                 )
                 session.commit()
-        return False
-    _mark(engine, send_id, run_id, state=SendState.sent, sent_at=utcnow(), error="", size_bytes=len(raw))
+        return
+    backoff.delivered()
+    _mark(
+        engine,
+        send_id,
+        run_id,
+        state=SendState.sent,
+        sent_at=utcnow(),
+        error="",
+        size_bytes=len(raw),
+        next_attempt_at=None,
+    )
     report.sent += 1
     report.per_member[slug] = report.per_member.get(slug, 0) + 1
-    return False
 
 
 class ContentCache:

@@ -22,12 +22,15 @@ from mailer.config import MailConfig
 
 class DeliveryError(RuntimeError):
     """``permanent``: do not retry this message. ``recipient_fault``: the address itself was
-    refused (55x), as opposed to a server complaining about the message or the command (50x)."""
+    refused (55x), as opposed to a server complaining about the message or the command (50x).
+    ``connection``: the server or the connection failed (refused, dropped, timed out, 421), not
+    this one recipient, so the sender backs off the server rather than the address."""
 
-    def __init__(self, message: str, *, permanent: bool, code: int | None = None):
+    def __init__(self, message: str, *, permanent: bool, code: int | None = None, connection: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.code = code
+        self.connection = connection
 
     @property
     def recipient_fault(self) -> bool:
@@ -100,26 +103,34 @@ class SMTPTransport:
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
             raise DeliveryError(
-                f"SMTP-Anmeldung abgelehnt: {exc.smtp_code} {exc.smtp_error!r}", permanent=False, code=exc.smtp_code
+                f"SMTP-Anmeldung abgelehnt: {exc.smtp_code} {exc.smtp_error!r}",
+                permanent=False,
+                code=exc.smtp_code,
+                connection=True,
             ) from exc
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code >= 500 and isinstance(exc, smtplib.SMTPDataError):
                 self._raise_for_code(exc.smtp_code, exc.smtp_error, recipient)
             self._drop()
             raise DeliveryError(
-                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=False, code=exc.smtp_code
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
+                permanent=False,
+                code=exc.smtp_code,
+                connection=exc.smtp_code == 421 or not isinstance(exc, smtplib.SMTPDataError),
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise DeliveryError(
-                f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}", permanent=False
+                f"SMTP-Verbindung zu {self.config.smtp_host}:{self.config.smtp_port}: {exc}",
+                permanent=False,
+                connection=True,
             ) from exc
 
     def _raise_for_code(self, code: int, text: bytes | str, recipient: str) -> None:
         detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
         if code >= 500:
             raise DeliveryError(f"{recipient}: {code} {detail}", permanent=True, code=code)
-        raise DeliveryError(f"{recipient}: {code} {detail}", permanent=False, code=code)
+        raise DeliveryError(f"{recipient}: {code} {detail}", permanent=False, code=code, connection=code == 421)
 
     def _drop(self) -> None:
         """Forget a connection in an unknown state; the next push opens a fresh one."""

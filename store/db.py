@@ -74,12 +74,60 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+class UnversionedDatabase(RuntimeError):
+    """The database holds this project's tables but no Alembic revision: it was made with
+    ``create_all`` (or by hand), so the migrations cannot know what to do with it."""
+
+    def __init__(self, differences: list[str]):
+        super().__init__(f"tables without an Alembic revision ({len(differences)} differences to the models)")
+        self.differences = differences
+
+
+def _unversioned_differences(engine: Engine) -> list[str] | None:
+    """None when the database is empty or versioned; else how its schema differs from the models."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" in tables or not tables & set(SQLModel.metadata.tables):
+            return None
+        return [str(diff) for diff in compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)]
+
+
+def stamp_database(url: str) -> str:
+    """Record the newest revision in a database made without Alembic, if (and only if) its schema
+    equals the models; raises ``UnversionedDatabase`` with the differences otherwise."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        differences = _unversioned_differences(engine)
+    finally:
+        engine.dispose()
+    if differences:
+        raise UnversionedDatabase(differences)
+    if differences == []:  # unversioned and equal to the models (None: empty or versioned, nothing to stamp)
+        command.stamp(alembic_config(url), "head")
+    return init_database(url)
+
+
 def init_database(url: str) -> str:
-    """Create or upgrade the database to the newest schema; returns the revision now in force."""
+    """Create or upgrade the database to the newest schema; returns the revision now in force.
+
+    A database with tables but no Alembic revision is refused (``UnversionedDatabase``) instead of
+    failing half-way with "table … already exists"."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
-    make_engine(url).dispose()  # creates the SQLite folder if needed
+    engine = make_engine(url)  # creates the SQLite folder if needed
+    try:
+        differences = _unversioned_differences(engine)
+    finally:
+        engine.dispose()
+    if differences is not None:
+        raise UnversionedDatabase(differences)
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
     try:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -206,6 +206,18 @@ def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
     return row
 
 
+def _upsert_programmes(dialect: str, sample: dict[str, Any]):
+    """INSERT … ON CONFLICT (source_key, natural_key) DO UPDATE for SQLite and PostgreSQL alike."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(Programme)
+    kept = {"source_key", "natural_key", "first_seen_at"}  # the key, and when the programme was first seen
+    return statement.on_conflict_do_update(
+        index_elements=["source_key", "natural_key"],
+        set_={name: statement.excluded[name] for name in sample if name not in kept},
+    ).returning(Programme.id, Programme.natural_key)
+
+
 class Ingest:
     """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
 
@@ -330,12 +342,16 @@ class Ingest:
         return outcome
 
     def _insert_new(self) -> None:
-        """Insert the buffered new programmes in one statement and learn their ids."""
+        """Insert the buffered new programmes in one statement and learn their ids.
+
+        Upsert row by row on the natural key: a row another writer stored since this run began
+        (a manual import, a crawl that lost its lease) is updated, never the reason a whole batch
+        is thrown away."""
         if not self._new_rows:
             return
         rows, self._new_rows = self._new_rows, []
         digests = {row["natural_key"]: row["content_hash"] for row in rows}
-        result = self._session.execute(insert(Programme).returning(Programme.id, Programme.natural_key), rows)
+        result = self._session.execute(_upsert_programmes(self.engine.dialect.name, rows[0]), rows)
         for pid, key in result.all():
             self._known[key] = (pid, digests[key], None)
             self._seen_ids.add(pid)

@@ -58,6 +58,7 @@ class RunStatus(StrEnum):
     success = "success"  # complete run, contract checks passed
     incomplete = "incomplete"  # finished but did not see everything (page cap, partial errors)
     failed = "failed"  # nothing usable (bot page, network error, contract broken)
+    aborted = "aborted"  # its process died before it could finish (found by the next crawl of the source)
 
 
 class Source(SQLModel, table=True):
@@ -464,6 +465,8 @@ class DigestSend(SQLModel, table=True):
     sent_at: datetime | None = _time()
     error: str = _text()
     size_bytes: int = 0
+    # after a temporary failure: not tried again before this time (back-off per recipient and domain)
+    next_attempt_at: datetime | None = _time(index=True)
 
 
 class BounceEvent(SQLModel, table=True):

@@ -128,3 +128,25 @@ def test_export_crawl_moving_a_deadline_forward_stores_type_dates_and_sentence(e
     assert (detail["old"], detail["new"], detail["summary"]) == ("31.03.2027", "28.02.2027", "31.03.2027 → 28.02.2027")
     assert detail["sentence"] == programme.deadline_sentence
     assert "für das Jahr 2024 bis spätestens 28.2.2027" in detail["sentence"]
+
+
+def test_two_runs_of_one_source_at_once_lose_no_programme(engine):
+    """Both runs load the known keys before either inserts; the second one's batch meets the first
+    one's rows (formerly a UNIQUE error that threw its whole batch away)."""
+    first_items = [_item(f"k{n}") for n in range(0, 30)]
+    second_items = [_item(f"k{n}", description_text="neuer Text") for n in range(20, 50)]
+    first = Ingest(engine, "test", source_name="Testquelle", today=date(2026, 11, 26))
+    second = Ingest(engine, "test", source_name="Testquelle", today=date(2026, 11, 26))
+    for item in first_items:
+        first.add(item)
+    for item in second_items:
+        second.add(item)
+    first.finish(complete=False)
+    run = second.finish(complete=False)
+
+    assert run.status != "failed"
+    with Session(engine) as session:
+        programmes = {p.natural_key: p for p in session.exec(select(Programme)).all()}
+    assert sorted(programmes) == sorted(f"k{n}" for n in range(50))
+    assert programmes["k25"].description_text == "neuer Text"  # the later write wins, row by row
+    assert programmes["k5"].description_text == "Förderung von Radwegen"

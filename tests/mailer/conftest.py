@@ -7,6 +7,7 @@ recipients or to drop the connection after N messages (fault injection).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import ipaddress
@@ -158,6 +159,8 @@ class Received:
 class Behaviour:
     refuse: set[str] = field(default_factory=set)  # RCPT TO these addresses gets 550
     drop_after: int | None = None  # accept this many messages in total, then drop the connection
+    greylist: set[str] = field(default_factory=set)  # RCPT TO these addresses gets 451 (try again later)
+    stall: set[str] = field(default_factory=set)  # after DATA for these addresses the server never answers
 
 
 class RecordingHandler:
@@ -165,14 +168,21 @@ class RecordingHandler:
         self.received: list[Received] = []
         self.behaviour = Behaviour()
         self.lock = threading.Lock()
+        self.rcpt_attempts: list[str] = []  # every RCPT TO, accepted or not
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_attempts.append(address)
         if address in self.behaviour.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if address in self.behaviour.greylist:
+            return f"451 4.7.1 <{address}>: Greylisted, please try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if set(envelope.rcpt_tos) & self.behaviour.stall:
+            await asyncio.sleep(30)  # the client's timeout ends the wait; nothing was accepted
+            return "451 4.3.0 too late"
         with self.lock:
             if self.behaviour.drop_after is not None and len(self.received) >= self.behaviour.drop_after:
                 server.transport.close()  # the connection drops mid-batch

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from core.liveness import process_holder
 from foerderradar.scheduler import (
     JobSpec,
     acquire_lease,
@@ -20,7 +21,6 @@ from foerderradar.scheduler import (
     last_fire_time,
     run_firing,
 )
-from mailer.liveness import process_holder
 from mailer.periods import current_period, is_due, period_start, shift_period
 from store.models import JobLock
 from store.types import utcnow
