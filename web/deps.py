@@ -9,15 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.settings import Settings
 from store.models import Member, StaffRole, StaffUser
 from web.auth import user_for_api_token
+
+# Ids, pages and offsets from URLs. Row ids are INTEGER columns (32 bits in PostgreSQL), offsets
+# 64-bit; a number beyond that (or below the first) would end in an OverflowError or a DataError
+# (HTTP 500) instead of a clear answer (422).
+MAX_ROW_ID = 2**31 - 1
+MAX_OFFSET = 2**63 - 1
+MAX_PAGE = 1_000_000  # (page - 1) * rows per page stays far inside 64 bits
+
+IdValue = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id in a form list
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="Id eines Datensatzes")]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Seite, ab 1")]
+RowOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Anzahl übersprungener Einträge")]
 
 
 class LoginRequired(Exception):

@@ -25,7 +25,7 @@ from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
 from store.models import AuditLog, Member, Recipient, RecipientStatus
 from store.types import utcnow
 from web.csrf import verify_csrf
-from web.deps import MemberDep, SessionDep, SettingsDep, end_session, start_session
+from web.deps import MemberDep, RowId, SessionDep, SettingsDep, end_session, start_session
 from web.live_preview import preview
 from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
@@ -228,7 +228,7 @@ def _own_recipient(session, member: Member, recipient_id: int) -> Recipient:
 
 
 @router.post("/recipients/{recipient_id}/delete")
-def remove_recipient(request: Request, session: SessionDep, member: MemberDep, recipient_id: int) -> Response:
+def remove_recipient(request: Request, session: SessionDep, member: MemberDep, recipient_id: RowId) -> Response:
     recipient = _own_recipient(session, member, recipient_id)
     doc = profile_doc(session, member)
     remaining = [r for r in doc.recipients if r.email.casefold() != recipient.email.casefold()]

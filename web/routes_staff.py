@@ -39,7 +39,17 @@ from web.auth import authenticate
 from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
-from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep, end_session, start_session
+from web.deps import (
+    AdminDep,
+    IdValue,
+    PageNumber,
+    RowId,
+    SessionDep,
+    SettingsDep,
+    StaffDep,
+    end_session,
+    start_session,
+)
 from web.diffs import revision_diff
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, count_queue, load_queue
@@ -143,7 +153,11 @@ def _proposed_match(session, match_id: int) -> Match:
 
 @router.post("/matches/{match_id}/approve")
 def approve(
-    request: Request, session: SessionDep, staff: StaffDep, match_id: int, back: Annotated[str, Form()] = "/staff/queue"
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    match_id: RowId,
+    back: Annotated[str, Form()] = "/staff/queue",
 ) -> Response:
     match = _proposed_match(session, match_id)
     try:
@@ -159,7 +173,7 @@ def reject(
     request: Request,
     session: SessionDep,
     staff: StaffDep,
-    match_id: int,
+    match_id: RowId,
     reason: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/staff/queue",
@@ -177,7 +191,7 @@ def reject(
 def bulk_approve(
     session: SessionDep,
     staff: StaffDep,
-    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    match_ids: Annotated[list[IdValue], Form()] = [],  # noqa: B006
     back: Annotated[str, Form()] = "/staff/queue",
 ) -> RedirectResponse:
     if not match_ids:
@@ -208,7 +222,7 @@ def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, P
 
 
 @router.get("/programmes/{programme_id}")
-def programme_detail(request: Request, session: SessionDep, staff: StaffDep, programme_id: int) -> HTMLResponse:
+def programme_detail(request: Request, session: SessionDep, staff: StaffDep, programme_id: RowId) -> HTMLResponse:
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
@@ -357,7 +371,7 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 
 
 @router.get("/sources/runs/{run_id}")
-def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: int) -> HTMLResponse:
+def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: RowId) -> HTMLResponse:
     """One run: counts, alarms, the structure it found and every response it received."""
     run = session.get(CrawlRun, run_id)
     if run is None:
@@ -413,14 +427,13 @@ def dashboard(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRes
 
 @router.get("/audit")
 def audit(
-    request: Request, session: SessionDep, staff: StaffDep, page: int = 1, actor: str = "", action: str = ""
+    request: Request, session: SessionDep, staff: StaffDep, page: PageNumber = 1, actor: str = "", action: str = ""
 ) -> HTMLResponse:
     statement = select(AuditLog)
     if actor:
         statement = statement.where(col(AuditLog.actor).ilike(f"%{actor}%"))
     if action:
         statement = statement.where(AuditLog.action == action)
-    page = max(1, page)
     entries = session.exec(
         statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
         .offset((page - 1) * AUDIT_PER_PAGE)
@@ -454,7 +467,9 @@ def users(request: Request, session: SessionDep, staff: AdminDep) -> HTMLRespons
 
 
 @router.post("/users/{user_id}/active")
-def set_active(session: SessionDep, staff: AdminDep, user_id: int, active: Annotated[bool, Form()]) -> RedirectResponse:
+def set_active(
+    session: SessionDep, staff: AdminDep, user_id: RowId, active: Annotated[bool, Form()]
+) -> RedirectResponse:
     account = session.get(StaffUser, user_id)
     if account is None:
         raise HTTPException(404, f"Konto {user_id} gibt es nicht.")
