@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from core.settings import Settings
 from store.models import Member, StaffRole, StaffUser
-from web.auth import user_for_api_token
+from web.auth import end_sessions, user_for_api_token
 
 # Ids, pages and offsets from URLs. Row ids are INTEGER columns (32 bits in PostgreSQL), offsets
 # 64-bit; a number beyond that (or below the first) would end in an OverflowError or a DataError
@@ -65,14 +65,32 @@ def end_session(request: Request, redirect_to: str) -> RedirectResponse:
     return RedirectResponse(redirect_to, status_code=303)
 
 
+def end_staff_sessions(request: Request, session: Session, redirect_to: str) -> RedirectResponse:
+    """Staff logout: this and every other session of the user ends (a copied cookie is refused after)."""
+    user = session_staff(request, session)
+    if user is not None:
+        end_sessions(user)
+        session.add(user)
+        session.commit()
+    return end_session(request, redirect_to)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_staff(request: Request, session: SessionDep) -> StaffUser:
+def session_staff(request: Request, session: Session) -> StaffUser | None:
+    """The staff user of the page session, if that session has not been ended since (see ``end_sessions``)."""
     staff_id = request.session.get("staff_id")
     user = session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is None or not user.active:
+    if user is None or not user.active or request.session.get("staff_session") != user.session_version:
+        return None
+    return user
+
+
+def current_staff(request: Request, session: SessionDep) -> StaffUser:
+    user = session_staff(request, session)
+    if user is None:
         raise LoginRequired("/staff/login")
     return user
 

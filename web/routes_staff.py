@@ -35,7 +35,7 @@ from store.models import (
     StaffUser,
 )
 from web.audit import describe
-from web.auth import authenticate
+from web.auth import authenticate, end_sessions
 from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
@@ -47,13 +47,13 @@ from web.deps import (
     SessionDep,
     SettingsDep,
     StaffDep,
-    end_session,
+    end_staff_sessions,
     start_session,
 )
 from web.diffs import revision_diff
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, count_queue, load_queue
-from web.ratelimit import client_ip
+from web.ratelimit import check_login_allowed, record_login
 from web.security import MAIL_PREVIEW_HEADER
 from web.templating import render
 
@@ -79,8 +79,9 @@ def login_form(request: Request) -> HTMLResponse:
 def login(
     request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]
 ) -> Response:
-    request.app.state.rate_limits.login.check(f"staff-ip:{client_ip(request)}", f"staff-email:{email.strip().lower()}")
+    check_login_allowed(request, email)
     user = authenticate(session, email, password)
+    record_login(request, email, succeeded=user is not None)
     if user is None:
         return render(
             request,
@@ -89,12 +90,12 @@ def login(
             status_code=400,
         )
     session.commit()
-    return start_session(request, "/staff/queue", staff_id=user.id)
+    return start_session(request, "/staff/queue", staff_id=user.id, staff_session=user.session_version)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    return end_session(request, "/staff/login")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    return end_staff_sessions(request, session, "/staff/login")
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -476,6 +477,7 @@ def set_active(
     if account.id == staff.id and not active:
         raise HTTPException(400, "Sie können Ihr eigenes Konto nicht sperren.")
     account.active = active
+    end_sessions(account)  # a deactivated (or reactivated) account starts from a fresh login
     session.add(account)
     session.add(
         AuditLog(
