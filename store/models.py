@@ -397,6 +397,9 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(default=StaffRole.curator, max_length=16)
     active: bool = True
     api_token_hash: str = ""  # argon2 hash of the JSON API token
+    # Part of every page session of this user; raising it (logout, new password, (de)activation)
+    # ends all sessions at once, also cookies copied before.
+    session_version: int = 0
     created_at: datetime = _time(nullable=False)
     last_login_at: datetime | None = _time()
 
@@ -492,6 +495,19 @@ class JobLock(SQLModel, table=True):
     holder: str = Field(default="", max_length=128)
     acquired_at: datetime | None = _time()
     expires_at: datetime | None = _time()
+
+
+class RateLimitState(SQLModel, table=True):
+    """Rate-limit state shared by all web workers: hits in a window or failures with a wait.
+
+    ``key`` is the limit's name and a hash of the address or account (no addresses stored).
+    """
+
+    key: str = Field(primary_key=True, max_length=96)
+    count: int = 0  # hits in the window, or failures since the last success
+    window_started_at: datetime = _time(nullable=False)
+    blocked_until: datetime | None = _time()  # no new attempt before this time
+    updated_at: datetime = _time(nullable=False, index=True)  # old rows are deleted by it
 
 
 class UsedToken(SQLModel, table=True):

@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = make_templates()
-    app.state.rate_limits = RateLimits()
+    app.state.rate_limits = RateLimits(app.state.engine)  # shared by all workers on this database
     app.state.preview_index = MatcherCache()
 
     app.add_middleware(

@@ -36,6 +36,11 @@ def _verify(stored_hash: str, secret: str) -> bool:
         return False
 
 
+def end_sessions(user: StaffUser) -> None:
+    """End every page session of the user (all devices, also copied cookies) from the next request on."""
+    user.session_version += 1
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -67,6 +72,8 @@ def add_staff(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StaffError(f"Das Passwort ist zu kurz: mindestens {MIN_PASSWORD_LENGTH} Zeichen.")
     user = session.exec(select(StaffUser).where(StaffUser.email == email)).first() or StaffUser(email=email)
+    if user.password_hash:  # a new password: whoever was logged in with the old one is logged out
+        end_sessions(user)
     user.password_hash = hash_password(password)
     user.role = role
     user.active = True

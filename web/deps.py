@@ -9,15 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.settings import Settings
 from store.models import Member, StaffRole, StaffUser
-from web.auth import user_for_api_token
+from web.auth import end_sessions, user_for_api_token
+
+# Ids, pages and offsets from URLs. Row ids are INTEGER columns (32 bits in PostgreSQL), offsets
+# 64-bit; a number beyond that (or below the first) would end in an OverflowError or a DataError
+# (HTTP 500) instead of a clear answer (422).
+MAX_ROW_ID = 2**31 - 1
+MAX_OFFSET = 2**63 - 1
+MAX_PAGE = 1_000_000  # (page - 1) * rows per page stays far inside 64 bits
+
+IdValue = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id in a form list
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="Id eines Datensatzes")]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Seite, ab 1")]
+RowOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Anzahl übersprungener Einträge")]
 
 
 class LoginRequired(Exception):
@@ -52,14 +65,32 @@ def end_session(request: Request, redirect_to: str) -> RedirectResponse:
     return RedirectResponse(redirect_to, status_code=303)
 
 
+def end_staff_sessions(request: Request, session: Session, redirect_to: str) -> RedirectResponse:
+    """Staff logout: this and every other session of the user ends (a copied cookie is refused after)."""
+    user = session_staff(request, session)
+    if user is not None:
+        end_sessions(user)
+        session.add(user)
+        session.commit()
+    return end_session(request, redirect_to)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_staff(request: Request, session: SessionDep) -> StaffUser:
+def session_staff(request: Request, session: Session) -> StaffUser | None:
+    """The staff user of the page session, if that session has not been ended since (see ``end_sessions``)."""
     staff_id = request.session.get("staff_id")
     user = session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is None or not user.active:
+    if user is None or not user.active or request.session.get("staff_session") != user.session_version:
+        return None
+    return user
+
+
+def current_staff(request: Request, session: SessionDep) -> StaffUser:
+    user = session_staff(request, session)
+    if user is None:
         raise LoginRequired("/staff/login")
     return user
 

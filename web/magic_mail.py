@@ -1,15 +1,26 @@
-"""The login mail of the member self-service, sent through the configured mail transport."""
+"""The login mail of the member self-service, sent through the configured mail transport.
+
+``send_login_links`` runs as a background task after the answer has gone out: the request does the
+same work for known and unknown addresses, so its timing tells nobody who is registered.
+"""
 
 from __future__ import annotations
 
+import logging
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
 from core.settings import Settings
 from mailer.config import mail_config
 from mailer.transports import make_transport
-from store.models import Member, Recipient
+from store.models import Member, Recipient, RecipientStatus
+from web.tokens import make_magic_token
+
+log = logging.getLogger(__name__)
 
 BODY = """Guten Tag{name},
 
@@ -53,3 +64,21 @@ def send_login_mail(settings: Settings, member: Member, recipient: Recipient, li
         transport.flush()
     finally:
         transport.close()
+
+
+def send_login_links(settings: Settings, engine: Engine, address: str) -> None:
+    """One login link to each member this address receives mail for; nothing for unknown addresses."""
+    with Session(engine) as session:
+        recipients = session.exec(
+            select(Recipient).where(
+                func.lower(Recipient.email) == address, Recipient.status != RecipientStatus.suppressed
+            )
+        ).all()
+        for recipient in recipients:  # an address may serve several members; each gets its own link
+            member = session.get(Member, recipient.member_id)
+            token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
+            link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
+            try:
+                send_login_mail(settings, member, recipient, link)
+            except Exception:  # noqa: BLE001 - one failed mail must not keep the other members from theirs
+                log.exception("login mail to recipient %s could not be sent", recipient.id)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.labels import GERMAN_FOLDS
 from store.models import Match, MatchState, Member, Programme
+from web.deps import MAX_PAGE
 
 PER_PAGE = 50
 DEADLINE_CHOICES = {
@@ -55,6 +56,8 @@ class QueueFilters:
             page = max(1, int(params.get("page") or 1))
         except ValueError:
             raise FilterError(f"Seite {params['page']!r} ist keine Zahl.") from None
+        if page > MAX_PAGE:
+            raise FilterError(f"Seite {params['page']!r} gibt es nicht (höchstens {MAX_PAGE}).")
         deadline = params.get("deadline", "")
         if deadline and deadline not in DEADLINE_CHOICES:
             raise FilterError(f"Fristfilter {deadline!r} ist unbekannt.")

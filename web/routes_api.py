@@ -17,7 +17,7 @@ from sqlmodel import col, func, select
 from core.deadline_status import deadline_status
 from store.explanation import Explanation
 from store.models import Match, Member, Profile, Programme
-from web.deps import ApiStaffDep, SessionDep
+from web.deps import ApiStaffDep, RowId, RowOffset, SessionDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 MAX_LIMIT = 500
@@ -102,7 +102,7 @@ def list_programmes(
     source: str = "",
     level: str = "",
     include_removed: bool = False,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: RowOffset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> dict:
     statement = select(Programme)
@@ -118,7 +118,7 @@ def list_programmes(
 
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammeOut, summary="Ein Programm")
-def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: int) -> ProgrammeOut:
+def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: RowId) -> ProgrammeOut:
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
@@ -143,7 +143,7 @@ def list_matches(
     _: ApiStaffDep,
     member: str = "",
     state: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: RowOffset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> dict:
     statement = select(Match, Member.slug).join(Member, Member.id == Match.member_id)

@@ -30,7 +30,7 @@ from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStat
 from store.types import utcnow
 from web.deps import SessionDep, SettingsDep
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages for people opening a mail link, not API
 
 _pages = Environment(loader=PackageLoader("templates", "web/mail"), autoescape=select_autoescape(default=True))
 # The token sits in the URL: keep it out of referrers, caches and search engines.

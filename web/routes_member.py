@@ -7,14 +7,13 @@ ids of other members are not confirmed either).
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.labels import FREQUENCY_LABELS
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
@@ -22,18 +21,17 @@ from core.vocab import labels
 from profiles.facts import current_facts
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
-from store.models import AuditLog, Member, Recipient, RecipientStatus
+from store.models import AuditLog, Member, Recipient
 from store.types import utcnow
 from web.csrf import verify_csrf
-from web.deps import MemberDep, SessionDep, SettingsDep, end_session, start_session
+from web.deps import MemberDep, RowId, SessionDep, SettingsDep, end_session, start_session
 from web.live_preview import preview
-from web.magic_mail import send_login_mail
+from web.magic_mail import send_login_links
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
-from web.ratelimit import client_ip
+from web.ratelimit import check_magic_link_allowed
 from web.templating import render
-from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
+from web.tokens import TokenError, read_magic_token, redeem_magic_token
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
 SENT_NOTICE = (
     "Wenn die Adresse bei uns für ein Mitglied eingetragen ist, haben wir Ihnen soeben einen "
@@ -51,22 +49,12 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/login")
 def request_link(
-    request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]
+    request: Request, settings: SettingsDep, background: BackgroundTasks, email: Annotated[str, Form()]
 ) -> HTMLResponse:
+    """The same work and answer for known and unknown addresses: looking up and mailing happen afterwards."""
     address = email.strip().lower()
-    request.app.state.rate_limits.magic_link.check(f"link-ip:{client_ip(request)}", f"link-email:{address}")
-    recipients = session.exec(
-        select(Recipient).where(func.lower(Recipient.email) == address, Recipient.status != RecipientStatus.suppressed)
-    ).all()
-    for recipient in recipients:  # an address may serve several members; each gets its own link
-        member = session.get(Member, recipient.member_id)
-        token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
-        link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
-        try:
-            send_login_mail(settings, member, recipient, link)
-        except Exception:  # noqa: BLE001 - an error page would tell a stranger that the address exists
-            log.exception("login mail to recipient %s could not be sent", recipient.id)
-    # The same answer for known and unknown addresses: nobody can probe who is registered.
+    check_magic_link_allowed(request, address)
+    background.add_task(send_login_links, settings, request.app.state.engine, address)
     return render(request, "member_login.html", {"notice": SENT_NOTICE})
 
 
@@ -228,7 +216,7 @@ def _own_recipient(session, member: Member, recipient_id: int) -> Recipient:
 
 
 @router.post("/recipients/{recipient_id}/delete")
-def remove_recipient(request: Request, session: SessionDep, member: MemberDep, recipient_id: int) -> Response:
+def remove_recipient(request: Request, session: SessionDep, member: MemberDep, recipient_id: RowId) -> Response:
     recipient = _own_recipient(session, member, recipient_id)
     doc = profile_doc(session, member)
     remaining = [r for r in doc.recipients if r.email.casefold() != recipient.email.casefold()]

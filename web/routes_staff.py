@@ -35,15 +35,25 @@ from store.models import (
     StaffUser,
 )
 from web.audit import describe
-from web.auth import authenticate
+from web.auth import authenticate, end_sessions
 from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
-from web.deps import AdminDep, SessionDep, SettingsDep, StaffDep, end_session, start_session
+from web.deps import (
+    AdminDep,
+    IdValue,
+    PageNumber,
+    RowId,
+    SessionDep,
+    SettingsDep,
+    StaffDep,
+    end_staff_sessions,
+    start_session,
+)
 from web.diffs import revision_diff
 from web.preview import render_member_digest
 from web.queue import DEADLINE_CHOICES, GROUP_CHOICES, FilterError, QueueFilters, count_queue, load_queue
-from web.ratelimit import client_ip
+from web.ratelimit import check_login_allowed, record_login
 from web.security import MAIL_PREVIEW_HEADER
 from web.templating import render
 
@@ -69,8 +79,9 @@ def login_form(request: Request) -> HTMLResponse:
 def login(
     request: Request, session: SessionDep, email: Annotated[str, Form()], password: Annotated[str, Form()]
 ) -> Response:
-    request.app.state.rate_limits.login.check(f"staff-ip:{client_ip(request)}", f"staff-email:{email.strip().lower()}")
+    check_login_allowed(request, email)
     user = authenticate(session, email, password)
+    record_login(request, email, succeeded=user is not None)
     if user is None:
         return render(
             request,
@@ -79,12 +90,12 @@ def login(
             status_code=400,
         )
     session.commit()
-    return start_session(request, "/staff/queue", staff_id=user.id)
+    return start_session(request, "/staff/queue", staff_id=user.id, staff_session=user.session_version)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    return end_session(request, "/staff/login")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    return end_staff_sessions(request, session, "/staff/login")
 
 
 # ------------------------------------------------------------------------------------- queue
@@ -143,7 +154,11 @@ def _proposed_match(session, match_id: int) -> Match:
 
 @router.post("/matches/{match_id}/approve")
 def approve(
-    request: Request, session: SessionDep, staff: StaffDep, match_id: int, back: Annotated[str, Form()] = "/staff/queue"
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    match_id: RowId,
+    back: Annotated[str, Form()] = "/staff/queue",
 ) -> Response:
     match = _proposed_match(session, match_id)
     try:
@@ -159,7 +174,7 @@ def reject(
     request: Request,
     session: SessionDep,
     staff: StaffDep,
-    match_id: int,
+    match_id: RowId,
     reason: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/staff/queue",
@@ -177,7 +192,7 @@ def reject(
 def bulk_approve(
     session: SessionDep,
     staff: StaffDep,
-    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    match_ids: Annotated[list[IdValue], Form()] = [],  # noqa: B006
     back: Annotated[str, Form()] = "/staff/queue",
 ) -> RedirectResponse:
     if not match_ids:
@@ -208,7 +223,7 @@ def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, P
 
 
 @router.get("/programmes/{programme_id}")
-def programme_detail(request: Request, session: SessionDep, staff: StaffDep, programme_id: int) -> HTMLResponse:
+def programme_detail(request: Request, session: SessionDep, staff: StaffDep, programme_id: RowId) -> HTMLResponse:
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise HTTPException(404, f"Programm {programme_id} gibt es nicht.")
@@ -357,7 +372,7 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 
 
 @router.get("/sources/runs/{run_id}")
-def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: int) -> HTMLResponse:
+def source_run(request: Request, session: SessionDep, staff: StaffDep, run_id: RowId) -> HTMLResponse:
     """One run: counts, alarms, the structure it found and every response it received."""
     run = session.get(CrawlRun, run_id)
     if run is None:
@@ -413,14 +428,13 @@ def dashboard(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRes
 
 @router.get("/audit")
 def audit(
-    request: Request, session: SessionDep, staff: StaffDep, page: int = 1, actor: str = "", action: str = ""
+    request: Request, session: SessionDep, staff: StaffDep, page: PageNumber = 1, actor: str = "", action: str = ""
 ) -> HTMLResponse:
     statement = select(AuditLog)
     if actor:
         statement = statement.where(col(AuditLog.actor).ilike(f"%{actor}%"))
     if action:
         statement = statement.where(AuditLog.action == action)
-    page = max(1, page)
     entries = session.exec(
         statement.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
         .offset((page - 1) * AUDIT_PER_PAGE)
@@ -454,13 +468,16 @@ def users(request: Request, session: SessionDep, staff: AdminDep) -> HTMLRespons
 
 
 @router.post("/users/{user_id}/active")
-def set_active(session: SessionDep, staff: AdminDep, user_id: int, active: Annotated[bool, Form()]) -> RedirectResponse:
+def set_active(
+    session: SessionDep, staff: AdminDep, user_id: RowId, active: Annotated[bool, Form()]
+) -> RedirectResponse:
     account = session.get(StaffUser, user_id)
     if account is None:
         raise HTTPException(404, f"Konto {user_id} gibt es nicht.")
     if account.id == staff.id and not active:
         raise HTTPException(400, "Sie können Ihr eigenes Konto nicht sperren.")
     account.active = active
+    end_sessions(account)  # a deactivated (or reactivated) account starts from a fresh login
     session.add(account)
     session.add(
         AuditLog(

@@ -218,10 +218,16 @@ class Browser(TestClient):
         return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, follow_redirects=False, **kwargs)
 
 
-def _browser(app) -> Browser:
-    client = Browser(app, base_url=BASE)
+def _browser(app, address: str = "testclient") -> Browser:
+    client = Browser(app, base_url=BASE, client=(address, 50000))
     client.headers["origin"] = BASE
     return client
+
+
+@pytest.fixture
+def browser_at():
+    """A fresh browser of an app coming from the given client address (rate limits are per address)."""
+    return lambda app, address: _browser(app, address)
 
 
 @pytest.fixture
