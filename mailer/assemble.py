@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.changes import URGENT_CHANGE_TYPES
 from core.deadline_status import deadline_status
 from core.labels import CHANGE_LABELS, source_name
 from core.text_repair import shown_text
 from mailer.config import MailConfig
 from mailer.items import DigestItem, build_item, german_date, plain
-from mailer.periods import send_date
+from mailer.periods import is_urgent_period, send_date
 from mailer.records import RecordChooser
 from store.models import (
     CrawlRun,
@@ -82,6 +83,7 @@ class Change:
     url: str
     labels: list[str]
     detail: str
+    urgent: bool = False  # a deadline brought forward, a closing or money gone: shown first
 
 
 @dataclass
@@ -111,6 +113,11 @@ class DigestContent:
     @property
     def nothing_new(self) -> bool:
         return not (self.items or self.reminders or self.changes)
+
+    @property
+    def urgent(self) -> bool:
+        """An alert sent out of turn (period ``eilig-…``), not a regular digest."""
+        return is_urgent_period(self.period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +150,7 @@ def select_digest(session: Session, member: Member, period: str, *, today: date,
         match_ids=[m.id for m in ready[:cap]],
         more_items=max(0, len(ready) - cap),
         reminder_programme_ids=_due_reminders(session, member, today, earlier, config),
-        change_revision_ids=_new_changes(session, member, earlier),
+        change_revision_ids=new_changes(session, member, exclude_period=period),
     )
 
 
@@ -187,18 +194,49 @@ def _due_reminders(
     return sorted(due, key=lambda pid: session.get(Programme, pid).next_deadline)
 
 
-def _new_changes(session: Session, member: Member, earlier: list[Digest]) -> list[int]:
-    """Typed revisions of programmes already sent, made after the mail and not yet reported."""
-    reported = {rid for digest in earlier for rid in digest.change_revision_ids}
-    found = []
-    for match in _sent_matches(session, member):
+def new_changes(session: Session, member: Member, *, exclude_period: str) -> list[int]:
+    """Typed revisions the member must hear of and has not yet: urgent ones first, then in order.
+
+    A change concerns the member when it received the programme (revisions after the mail) or
+    staff approved it for the member and it is not yet sent (revisions after the approval: the
+    programme goes out as approved, so the member learns what moved since). A revision frozen
+    in any other digest of the member (a regular one or an urgent alert, sent or still on its way)
+    counts as reported, so no change is told twice.
+    """
+    reported = {
+        rid
+        for digest in session.exec(
+            select(Digest).where(Digest.member_id == member.id, Digest.period != exclude_period)
+        ).all()
+        for rid in digest.change_revision_ids
+    }
+    found: list[ProgrammeRevision] = []
+    for match in concerned_matches(session, member):
+        since = match.sent_at if match.state == MatchState.sent else (match.decided_at or match.created_at)
         revisions = session.exec(
             select(ProgrammeRevision)
-            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > match.sent_at)
+            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > since)
             .order_by(ProgrammeRevision.id)
         ).all()
-        found += [r.id for r in revisions if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
-    return sorted(found)
+        found += [r for r in revisions if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
+    found.sort(key=lambda r: (not is_urgent_revision(r), r.id))
+    return [r.id for r in found]
+
+
+def concerned_matches(session: Session, member: Member) -> list[Match]:
+    """The member's matches whose programme changes it must hear of: sent, or approved and unsent."""
+    return session.exec(
+        select(Match)
+        .where(
+            Match.member_id == member.id,
+            (Match.state == MatchState.sent) | ((Match.state == MatchState.approved) & col(Match.sent_at).is_(None)),
+        )
+        .order_by(Match.id)
+    ).all()
+
+
+def is_urgent_revision(revision: ProgrammeRevision) -> bool:
+    return any(t in URGENT_CHANGE_TYPES for t in revision.change_types)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +372,7 @@ def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
     elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
         detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"
     title = shown_text(plain(programme.title), programme.source_key)
-    return Change(revision.id, programme.id, title, programme.url, labels, detail)
+    return Change(revision.id, programme.id, title, programme.url, labels, detail, is_urgent_revision(revision))
 
 
 def source_health(session: Session, today: date) -> SourceHealth:
