@@ -195,13 +195,14 @@ def _due_reminders(
 
 
 def new_changes(session: Session, member: Member, *, exclude_period: str) -> list[int]:
-    """Typed revisions the member must hear of and has not yet: urgent ones first, then in order.
+    """Typed revisions the member must hear of and has not yet: urgent ones first (``urgency_rank``).
 
-    A change concerns the member when it received the programme (revisions after the mail) or
-    staff approved it for the member and it is not yet sent (revisions after the approval: the
-    programme goes out as approved, so the member learns what moved since). A revision frozen
-    in any other digest of the member (a regular one or an urgent alert, sent or still on its way)
-    counts as reported, so no change is told twice.
+    Every typed change of a programme the member received (revisions after the mail). For a
+    programme staff approved and that is not yet sent, only the urgent ones (revisions after the
+    approval): the programme itself will show its current state when it goes out, but a deadline
+    brought forward, a closing or money gone may not wait for that. A revision frozen in any
+    other digest of the member (a regular one or an urgent alert, sent or still on its way) counts
+    as reported, so no change is told twice.
     """
     reported = {
         rid
@@ -218,8 +219,9 @@ def new_changes(session: Session, member: Member, *, exclude_period: str) -> lis
             .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > since)
             .order_by(ProgrammeRevision.id)
         ).all()
-        found += [r for r in revisions if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
-    found.sort(key=lambda r: (not is_urgent_revision(r), r.id))
+        wanted = is_urgent_revision if match.state == MatchState.approved else _typed
+        found += [r for r in revisions if r.id not in reported and wanted(r)]
+    found.sort(key=lambda r: (urgency_rank(r), r.id))
     return [r.id for r in found]
 
 
@@ -233,6 +235,16 @@ def concerned_matches(session: Session, member: Member) -> list[Match]:
         )
         .order_by(Match.id)
     ).all()
+
+
+def _typed(revision: ProgrammeRevision) -> bool:
+    return any(t in CHANGE_LABELS for t in revision.change_types)
+
+
+def urgency_rank(revision: ProgrammeRevision) -> int:
+    """0 for a deadline brought forward (a date to race), then a closing, then money gone; others last."""
+    ranks = [URGENT_CHANGE_TYPES.index(t) for t in revision.change_types if t in URGENT_CHANGE_TYPES]
+    return min(ranks, default=len(URGENT_CHANGE_TYPES))
 
 
 def is_urgent_revision(revision: ProgrammeRevision) -> bool:

@@ -183,12 +183,17 @@ def intro(content: DigestContent) -> str:
         parts.append(_count(len(content.items), "neues Förderangebot", "neue Förderangebote"))
     if content.reminders:
         parts.append(_count(len(content.reminders), "Erinnerung an eine Frist", "Erinnerungen an Fristen"))
-    if content.changes:
-        parts.append(
-            _count(len(content.changes), "Änderung", "Änderungen") + " bei Programmen, die wir für Sie ausgewählt haben"
-        )
+    if len(content.changes) == 1:
+        parts.append("1 Änderung bei einem Programm, das wir für Sie ausgewählt haben")
+    elif content.changes:
+        parts.append(f"{len(content.changes)} Änderungen bei Programmen, die wir für Sie ausgewählt haben")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
     text = f"in dieser Nachricht finden Sie {listed}."
+    urgent = sum(change.urgent for change in content.changes)
+    if urgent:
+        text += " Bitte sehen Sie sich zuerst " + (
+            "die dringende Änderung an." if urgent == 1 else f"die {urgent} dringenden Änderungen an."
+        )
     if content.items:
         text += (
             " Die Angebote hat das Team des Regionalverbands Ruhr für Sie ausgewählt; mit „passt“ oder "
