@@ -38,6 +38,7 @@ from store.models import (
     RunStatus,
     Source,
 )
+from store.types import utcnow
 
 DISCLAIMER = (
     "Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
@@ -391,9 +392,10 @@ def source_health(session: Session, today: date) -> SourceHealth:
     """Which sources were checked in the seven days before ``today`` and which could not be read.
 
     A source whose latest run failed, or that was not run at all, counts as not reachable: the
-    reader should know when "nothing new" only means "nothing seen".
+    reader should know when "nothing new" only means "nothing seen". Runs are stamped with the real
+    clock, so a replay of a later day (``--stichtag``) counts back from the real date.
     """
-    since = datetime.combine(today - timedelta(days=7), time(), tzinfo=UTC)
+    since = datetime.combine(min(today, utcnow().date()) - timedelta(days=7), time(), tzinfo=UTC)
     health = SourceHealth()
     for source in session.exec(select(Source).where(Source.enabled == True).order_by(Source.name)).all():  # noqa: E712
         latest = session.exec(

@@ -164,6 +164,7 @@ def test_five_weeks_of_changes_reach_the_right_clerks_once_and_in_time(town, set
     assert first["subject"] == "Förderradar KW 1: 3 neue Förderangebote für Stadt Bottrop"
     assert "in dieser Nachricht finden Sie 3 neue Förderangebote." in first["text"]
     assert "Einstiegsgeld" in first["text"] and "ÄNDERUNGEN" not in first["text"]
+    assert "Diese Woche geprüft: Förderdatenbank des Bundes." in first["text"]
 
     # Week 2: Einstiegsgeld, which had no deadline, gets one.
     crawl("2027-01-10", export(**{EINSTIEGSGELD: deadline("Anträge können bis zum 30.04.2027 gestellt werden.")}))
