@@ -35,6 +35,9 @@ from core.rates import FundingTerms, format_euros, rate_span, read_funding_terms
 from core.sentences import split_sentences
 from core.vocab import label
 
+# Changes that cost a member money if it hears of them late: mailed at once when the next regular
+# digest would come too late (``mailer.urgent``), otherwise they lead the next digest.
+URGENT_CHANGE_TYPES = ("deadline_brought_forward", "closed", "budget_exhausted")
 # Texts whose sentences a "Text geändert" summary counts, most telling first.
 TEXT_FIELDS = (
     "title",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import typer
 
 from core.settings import Settings
-from foerderradar.context import console, err_console, fail, settings_or_exit
+from foerderradar.context import STICHTAG_HELP, console, err_console, fail, parse_stichtag, settings_or_exit
 from foerderradar.exitcodes import ExitCode
 
 
@@ -32,12 +33,14 @@ def crawl_sources(
     keys: list[str],
     arguments: dict[str, dict[str, str]] | None = None,
     overrides: dict[str, Any] | None = None,
+    today: date | None = None,
 ):
     """Crawl the named sources in this process, then link records of the same programme across
     sources; returns the CrawlRuns in order.
 
     Each spider gets its configured URL; ``arguments`` ({source key: spider arguments}) replaces it
-    or adds others (a local server's URL, the demo's product ids)."""
+    or adds others (a local server's URL, the demo's product ids). ``today`` (``--stichtag``) is the
+    day every spider judges deadlines and changes against; without it each uses the real date."""
     from crawler.linking import link_programmes
     from crawler.registry import find_source
     from crawler.runner import CrawlRequest, run_crawls
@@ -47,6 +50,8 @@ def crawl_sources(
     for key in keys:
         entry = find_source(key)
         kwargs = {entry.url_argument: getattr(settings, entry.url_setting)} | (arguments or {}).get(entry.key, {})
+        if today is not None:
+            kwargs["today"] = today.isoformat()
         requests.append(CrawlRequest(entry.spider_cls(), kwargs))
     runs = run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
     engine = make_engine(settings.database_url)
@@ -96,6 +101,7 @@ def register(app: typer.Typer) -> None:
         source: str = typer.Argument("", help="Quelle, z. B. foerderdatenbank (siehe `foerderradar sources`)."),
         all_sources: bool = typer.Option(False, "--all", help="Alle Quellen nacheinander crawlen (ohne Ersatzwege)."),
         url: str = typer.Option("", help="Abweichende URL für diese eine Quelle (z. B. ein lokaler Server)."),
+        stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
     ) -> None:
         """Liest eine Quelle (oder alle) und speichert Änderungen.
 
@@ -104,6 +110,7 @@ def register(app: typer.Typer) -> None:
         """
         from crawler.registry import find_source, primary_sources
 
+        day = parse_stichtag(stichtag)
         settings = settings_or_exit()
         if all_sources == bool(source):
             raise fail("Bitte genau eine Quelle angeben oder --all.", code=2)
@@ -119,7 +126,7 @@ def register(app: typer.Typer) -> None:
         log_to_stderr(settings.crawl_log_level)
         try:
             with console.status(f"Crawle {', '.join(keys)} …"):
-                runs = crawl_sources(settings, keys, arguments)
+                runs = crawl_sources(settings, keys, arguments, today=day)
         except SourceBusy as exc:
             raise fail(str(exc), code=ExitCode.RETRY_LATER) from None
         if not print_runs(runs):

@@ -11,12 +11,15 @@ from sqlmodel import Session, select
 
 from core.labels import week_label
 from foerderradar.context import (
+    STICHTAG_HELP,
     console,
     engine_from_settings,
     err_console,
     fail,
     local_today,
+    parse_stichtag,
     settings_or_exit,
+    today_or,
 )
 from foerderradar.exitcodes import ExitCode
 
@@ -31,11 +34,12 @@ def _ready(settings):
     return engine_from_settings(settings)
 
 
-def _period(value: str, settings) -> str:
+def _period(value: str, settings, today=None) -> str:
+    """The ISO week given, else the week of ``today`` (the --stichtag, else the real date)."""
     from mailer.periods import PeriodError, current_period, parse_period
 
     if not value:
-        return current_period(local_today(settings))
+        return current_period(today or local_today(settings))
     try:
         parse_period(value)
     except PeriodError as exc:
@@ -95,21 +99,43 @@ def send(
     period: str = typer.Option("", "--period", help="ISO-Woche, z. B. 2026-W48 (Standard: diese Woche)."),
     member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
     as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
 ) -> None:
     """Versendet die fälligen Digests eines Zeitraums. Ein zweiter Aufruf schickt niemandem eine zweite Mail."""
     from mailer.config import mail_config
     from mailer.send import send_period
 
     settings = settings_or_exit()
-    chosen = _period(period, settings)
+    today = today_or(parse_stichtag(stichtag), settings)
+    chosen = _period(period, settings, today)
     engine = _ready(settings)
     try:
         with console.status(f"Versende Digests {chosen} …"):
-            report = send_period(
-                engine, mail_config(settings), period=chosen, today=local_today(settings), member_slugs=member or None
-            )
+            report = send_period(engine, mail_config(settings), period=chosen, today=today, member_slugs=member or None)
     except ValueError as exc:
-        raise fail(str(exc), code=2) from None
+        raise fail(str(exc), code=ExitCode.BAD_INPUT) from None
+    _print_send(report, as_json, settings.timezone)
+    raise typer.Exit(send_exit_code(report))
+
+
+@digest_app.command("urgent")
+def urgent(
+    member: list[str] = typer.Option([], "--member", help="Nur diese Mitglieder (Kurzname)."),
+    as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
+) -> None:
+    """Versendet Eilmeldungen: vorgezogene Fristen, geschlossene Programme, ausgeschöpfte Mittel, die
+    nicht bis zum nächsten Digest warten können. Höchstens eine Eilmeldung je Empfänger und Tag."""
+    from mailer.config import mail_config
+    from mailer.send import send_urgent_alerts
+
+    settings = settings_or_exit()
+    today = today_or(parse_stichtag(stichtag), settings)
+    engine = _ready(settings)
+    try:
+        report = send_urgent_alerts(engine, mail_config(settings), today=today, member_slugs=member or None)
+    except ValueError as exc:
+        raise fail(str(exc), code=ExitCode.BAD_INPUT) from None
     _print_send(report, as_json, settings.timezone)
     raise typer.Exit(send_exit_code(report))
 
@@ -120,6 +146,7 @@ def preview(
     out: Path = typer.Option(None, "--out", help="Ziel-Datei (HTML; .txt schreibt die Textfassung)."),
     period: str = typer.Option("", "--period", help="ISO-Woche (Standard: diese Woche)."),
     recipient: str = typer.Option("", "--recipient", help="Aus Sicht dieser Empfängeradresse (Themen)."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
 ) -> None:
     """Schreibt den nächsten Digest eines Mitglieds in eine Datei, ohne etwas zu versenden oder zu ändern."""
     from mailer.assemble import assemble_digest
@@ -128,7 +155,8 @@ def preview(
     from store.models import Member, Recipient
 
     settings = settings_or_exit()
-    chosen = _period(period, settings)
+    today = today_or(parse_stichtag(stichtag), settings)
+    chosen = _period(period, settings, today)
     config = mail_config(settings)
     with Session(engine_from_settings(settings)) as session:
         found = session.exec(select(Member).where(Member.slug == member)).first()
@@ -141,7 +169,7 @@ def preview(
             ).first()
             if who is None:
                 raise fail(f"{recipient!r} ist kein Empfänger von {member}.", code=2)
-        content = assemble_digest(session, found, chosen, today=local_today(settings), recipient=who, config=config)
+        content = assemble_digest(session, found, chosen, today=today, recipient=who, config=config)
     rendered = render_digest(content, config)
     target = out or Path(f"digest-{member}-{chosen}.html")
     target.write_text(rendered.text if target.suffix == ".txt" else rendered.html, encoding="utf-8")
@@ -208,13 +236,15 @@ def register(app: typer.Typer) -> None:
     def run_weekly(
         crawl: bool = typer.Option(True, "--crawl/--no-crawl", help="Vorher alle Quellen crawlen."),
         as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+        stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
     ) -> None:
         """Führt den Wochenlauf jetzt aus: crawlen, zuordnen, automatisch freigeben, Fälliges versenden."""
         from foerderradar.jobs import run_weekly as run
 
+        day = parse_stichtag(stichtag)
         settings = settings_or_exit()
         _ready(settings)
-        report = run(settings, crawl=crawl)
+        report = run(settings, day, crawl=crawl)
         if as_json:
             console.print_json(json.dumps(asdict(report), default=str))
         else:
@@ -225,6 +255,8 @@ def register(app: typer.Typer) -> None:
                 f"{sum(report.auto_released.values())} Treffer."
             )
             _print_send(report.send, False, settings.timezone)
+            if report.urgent and report.urgent.sent:
+                console.print(f"Eilmeldungen: {report.urgent.sent}")
         raise typer.Exit(weekly_exit_code(report.crawl_exit_code, send_exit_code(report.send)))
 
     @app.command()

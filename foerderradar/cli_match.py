@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -12,26 +11,25 @@ from sqlmodel import Session, col, select
 
 from core.labels import MATCH_STATE_LABELS, german_sort_key, label, source_name
 from core.text_repair import shown_text
-from foerderradar.context import console, engine_from_settings, fail, progress
+from foerderradar.context import (
+    STICHTAG_HELP,
+    console,
+    engine_from_settings,
+    fail,
+    local_today,
+    parse_stichtag,
+    progress,
+)
 from store.models import Match, MatchState, Member, Profile, Programme
 
 match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"--stichtag {value!r} ist kein Datum im Format JJJJ-MM-TT") from None
 
 
 @match_app.callback(invoke_without_command=True)
 def match(
     ctx: typer.Context,
     member: list[str] = typer.Option(None, "--member", "-m", help="Nur dieses Mitglied (Slug); mehrfach möglich."),
-    stichtag: str | None = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
     as_json: bool = typer.Option(False, "--json", help="Bericht als JSON ausgeben."),
 ) -> None:
     """Match all members (or the given ones) against the open programmes; shows progress."""
@@ -39,6 +37,7 @@ def match(
         return
     from matcher.api import match_members
 
+    day = parse_stichtag(stichtag)
     engine = engine_from_settings()
     with Session(engine) as session:
         total = (
@@ -51,7 +50,7 @@ def match(
         task = bar.add_task("Matching", total=total)
         try:
             report = match_members(
-                engine, member_slugs=member or None, today=_day(stichtag), progress=lambda _slug: bar.advance(task)
+                engine, member_slugs=member or None, today=day, progress=lambda _slug: bar.advance(task)
             )
         except ValueError as exc:
             raise fail(str(exc)) from None
@@ -75,14 +74,14 @@ def match(
 def explain(
     member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
     programme: int = typer.Option(..., "--programme", "-p", help="ID des Programms."),
-    stichtag: str | None = typer.Option(None, "--stichtag", help="Datum für Fristen (Standard: heute)."),
+    stichtag: str | None = typer.Option(None, "--stichtag", help=STICHTAG_HELP),
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
 ) -> None:
     """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
     from core.deadline_status import deadline_status
     from matcher.api import explain_programme
 
-    today = _day(stichtag) or date.today()
+    today = parse_stichtag(stichtag) or local_today()
     try:
         verdict = explain_programme(engine_from_settings(), member, programme, today=today)
     except LookupError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -47,6 +50,32 @@ def progress() -> Progress:
         console=err_console,
         transient=True,
     )
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+STICHTAG_HELP = "Stichtag JJJJ-MM-TT für Fristen und Zeiträume, um einen Tag nachzuspielen (Standard: heute)."
+
+
+def parse_stichtag(value: str | None) -> date | None:
+    """The day given with ``--stichtag`` (None without one: the real date applies).
+
+    An operator or a test replays another day with it; the scheduler never passes one. A value
+    that is no calendar day ends the command with a German error and exit code 2.
+    """
+    if value is None:
+        return None
+    try:
+        if not _ISO_DAY.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        message = f"--stichtag {value!r} ist kein gültiges Datum im Format JJJJ-MM-TT (z. B. 2027-01-05)."
+        raise fail(message, code=2) from None
+
+
+def today_or(stichtag: date | None, settings: Settings | None = None) -> date:
+    """The replayed day if one was given, else today's local date."""
+    return stichtag or local_today(settings)
 
 
 def local_today(settings: Settings | None = None):

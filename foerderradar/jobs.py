@@ -24,7 +24,7 @@ from mailer.schedule_support import (
     members_needing_early_reminder,
     members_with_pending_sends,
 )
-from mailer.send import SendReport, send_period
+from mailer.send import SendReport, send_period, send_urgent_alerts
 from store.curation import auto_approve
 from store.db import make_engine
 from store.models import Member
@@ -40,12 +40,17 @@ class WeeklyReport:
     matched: dict[str, int] = field(default_factory=dict)
     auto_released: dict[str, int] = field(default_factory=dict)
     send: SendReport | None = None
+    urgent: SendReport | None = None  # alerts to members whose next digest would come too late
 
 
-def crawl_all(settings: Settings) -> int:
-    """Crawl every registered source in a child process; returns its exit code (1 = a run failed)."""
+def crawl_all(settings: Settings, stichtag: date | None = None) -> int:
+    """Crawl every registered source in a child process; returns its exit code (1 = a run failed).
+
+    ``stichtag`` replays another day (``run-weekly --stichtag``); the scheduler never passes one.
+    """
     log.info("Crawl aller Quellen beginnt")
-    completed = subprocess.run(CRAWL_COMMAND, timeout=CRAWL_TIMEOUT_SECONDS, check=False)
+    command = CRAWL_COMMAND + (["--stichtag", stichtag.isoformat()] if stichtag else [])
+    completed = subprocess.run(command, timeout=CRAWL_TIMEOUT_SECONDS, check=False)
     log.info("Crawl beendet mit Code %s", completed.returncode)
     return completed.returncode
 
@@ -102,15 +107,19 @@ def crawl_and_match(settings: Settings, today: date | None = None) -> WeeklyRepo
     return report
 
 
-def run_weekly(settings: Settings, today: date | None = None, *, crawl: bool = True) -> WeeklyReport:
-    """The whole cycle on demand: crawl, match, auto-approve, send what is due."""
-    today = today or local_today(settings)
+def run_weekly(settings: Settings, stichtag: date | None = None, *, crawl: bool = True) -> WeeklyReport:
+    """The whole cycle on demand: crawl, match, auto-approve, send what is due.
+
+    ``stichtag`` (the operator's ``--stichtag``) replays that day in every step, the crawl included.
+    """
+    today = stichtag or local_today(settings)
     report = WeeklyReport()
     if crawl:
-        report.crawl_exit_code = crawl_all(settings)
+        report.crawl_exit_code = crawl_all(settings, stichtag)
     report.matched = match_all(settings, today)
     report.auto_released = auto_approve_all(settings, today)
     report.send = send_due(settings, today)
+    report.urgent = urgent_alerts(settings, today)
     return report
 
 
@@ -126,6 +135,19 @@ def daily_check(settings: Settings, today: date | None = None) -> SendReport | N
         return None
     log.info("Fristerinnerung außer der Reihe für: %s", ", ".join(slugs))
     return send_due(settings, today, member_slugs=slugs, force=True)
+
+
+def urgent_alerts(settings: Settings, today: date | None = None) -> SendReport:
+    """Changes that cannot wait for a member's next digest, mailed at once and exactly once."""
+    today = today or local_today(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        report = send_urgent_alerts(engine, mail_config(settings), today=today)
+    finally:
+        engine.dispose()
+    if report.sent:
+        log.info("Eilmeldungen versendet: %s", ", ".join(sorted(report.per_member)))
+    return report
 
 
 def resume_sends(settings: Settings, today: date | None = None) -> SendReport | None:

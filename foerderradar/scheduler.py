@@ -79,6 +79,13 @@ def job_specs(settings: Settings) -> list[JobSpec]:
             grace=timedelta(hours=12),
         ),
         JobSpec(
+            "urgent-alerts",  # hourly in office hours: an alert follows a crawl the same morning
+            jobs.urgent_alerts,
+            CronTrigger(hour="7-18", minute=20, timezone=tz),
+            lease=timedelta(minutes=30),
+            grace=timedelta(minutes=50),
+        ),
+        JobSpec(
             "resume-sends",
             jobs.resume_sends,
             CronTrigger(minute="*/15", timezone=tz),

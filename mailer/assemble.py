@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.changes import URGENT_CHANGE_TYPES
 from core.deadline_status import deadline_status
 from core.labels import CHANGE_LABELS, source_name
 from core.text_repair import shown_text
 from mailer.config import MailConfig
 from mailer.items import DigestItem, build_item, german_date, plain
-from mailer.periods import send_date
+from mailer.periods import is_urgent_period, send_date
 from mailer.records import RecordChooser
 from store.models import (
     CrawlRun,
@@ -37,6 +38,7 @@ from store.models import (
     RunStatus,
     Source,
 )
+from store.types import utcnow
 
 DISCLAIMER = (
     "Alle Angaben ohne Gewähr. Maßgeblich sind die Förderrichtlinien und Aufrufe der Fördergeber; "
@@ -82,6 +84,7 @@ class Change:
     url: str
     labels: list[str]
     detail: str
+    urgent: bool = False  # a deadline brought forward, a closing or money gone: shown first
 
 
 @dataclass
@@ -111,6 +114,11 @@ class DigestContent:
     @property
     def nothing_new(self) -> bool:
         return not (self.items or self.reminders or self.changes)
+
+    @property
+    def urgent(self) -> bool:
+        """An alert sent out of turn (period ``eilig-…``), not a regular digest."""
+        return is_urgent_period(self.period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +151,7 @@ def select_digest(session: Session, member: Member, period: str, *, today: date,
         match_ids=[m.id for m in ready[:cap]],
         more_items=max(0, len(ready) - cap),
         reminder_programme_ids=_due_reminders(session, member, today, earlier, config),
-        change_revision_ids=_new_changes(session, member, earlier),
+        change_revision_ids=new_changes(session, member, exclude_period=period),
     )
 
 
@@ -187,18 +195,61 @@ def _due_reminders(
     return sorted(due, key=lambda pid: session.get(Programme, pid).next_deadline)
 
 
-def _new_changes(session: Session, member: Member, earlier: list[Digest]) -> list[int]:
-    """Typed revisions of programmes already sent, made after the mail and not yet reported."""
-    reported = {rid for digest in earlier for rid in digest.change_revision_ids}
-    found = []
-    for match in _sent_matches(session, member):
+def new_changes(session: Session, member: Member, *, exclude_period: str) -> list[int]:
+    """Typed revisions the member must hear of and has not yet: urgent ones first (``urgency_rank``).
+
+    Every typed change of a programme the member received (revisions after the mail). For a
+    programme staff approved and that is not yet sent, only the urgent ones (revisions after the
+    approval): the programme itself will show its current state when it goes out, but a deadline
+    brought forward, a closing or money gone may not wait for that. A revision frozen in any
+    other digest of the member (a regular one or an urgent alert, sent or still on its way) counts
+    as reported, so no change is told twice.
+    """
+    reported = {
+        rid
+        for digest in session.exec(
+            select(Digest).where(Digest.member_id == member.id, Digest.period != exclude_period)
+        ).all()
+        for rid in digest.change_revision_ids
+    }
+    found: list[ProgrammeRevision] = []
+    for match in concerned_matches(session, member):
+        since = match.sent_at if match.state == MatchState.sent else (match.decided_at or match.created_at)
         revisions = session.exec(
             select(ProgrammeRevision)
-            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > match.sent_at)
+            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > since)
             .order_by(ProgrammeRevision.id)
         ).all()
-        found += [r.id for r in revisions if r.id not in reported and any(t in CHANGE_LABELS for t in r.change_types)]
-    return sorted(found)
+        wanted = is_urgent_revision if match.state == MatchState.approved else _typed
+        found += [r for r in revisions if r.id not in reported and wanted(r)]
+    found.sort(key=lambda r: (urgency_rank(r), r.id))
+    return [r.id for r in found]
+
+
+def concerned_matches(session: Session, member: Member) -> list[Match]:
+    """The member's matches whose programme changes it must hear of: sent, or approved and unsent."""
+    return session.exec(
+        select(Match)
+        .where(
+            Match.member_id == member.id,
+            (Match.state == MatchState.sent) | ((Match.state == MatchState.approved) & col(Match.sent_at).is_(None)),
+        )
+        .order_by(Match.id)
+    ).all()
+
+
+def _typed(revision: ProgrammeRevision) -> bool:
+    return any(t in CHANGE_LABELS for t in revision.change_types)
+
+
+def urgency_rank(revision: ProgrammeRevision) -> int:
+    """0 for a deadline brought forward (a date to race), then a closing, then money gone; others last."""
+    ranks = [URGENT_CHANGE_TYPES.index(t) for t in revision.change_types if t in URGENT_CHANGE_TYPES]
+    return min(ranks, default=len(URGENT_CHANGE_TYPES))
+
+
+def is_urgent_revision(revision: ProgrammeRevision) -> bool:
+    return any(t in URGENT_CHANGE_TYPES for t in revision.change_types)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,16 +385,17 @@ def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
     elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
         detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"
     title = shown_text(plain(programme.title), programme.source_key)
-    return Change(revision.id, programme.id, title, programme.url, labels, detail)
+    return Change(revision.id, programme.id, title, programme.url, labels, detail, is_urgent_revision(revision))
 
 
 def source_health(session: Session, today: date) -> SourceHealth:
     """Which sources were checked in the seven days before ``today`` and which could not be read.
 
     A source whose latest run failed, or that was not run at all, counts as not reachable: the
-    reader should know when "nothing new" only means "nothing seen".
+    reader should know when "nothing new" only means "nothing seen". Runs are stamped with the real
+    clock, so a replay of a later day (``--stichtag``) counts back from the real date.
     """
-    since = datetime.combine(today - timedelta(days=7), time(), tzinfo=UTC)
+    since = datetime.combine(min(today, utcnow().date()) - timedelta(days=7), time(), tzinfo=UTC)
     health = SourceHealth()
     for source in session.exec(select(Source).where(Source.enabled == True).order_by(Source.name)).all():  # noqa: E712
         latest = session.exec(

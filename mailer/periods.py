@@ -15,6 +15,12 @@ PERIOD_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 BIWEEKLY_EPOCH = date(2024, 1, 1)
 
 
+# Urgent alerts (``mailer.urgent``) go out of turn, at most one per member and day: their period key
+# is the day, so the (recipient, period) constraint keeps each alert exactly once. 16 characters
+# fit the period columns.
+URGENT_PREFIX = "eilig-"
+
+
 class PeriodError(ValueError):
     pass
 
@@ -74,3 +80,17 @@ def next_due_period(frequency: str, after: str, send_weekday: int = 1) -> str | 
         if is_due(frequency, period, send_weekday):
             return period
     return None
+
+
+def urgent_period(today: date) -> str:
+    """The period key of the urgent alerts sent on ``today``: ``eilig-2027-01-26``."""
+    return f"{URGENT_PREFIX}{today.isoformat()}"
+
+
+def is_urgent_period(period: str) -> bool:
+    return period.startswith(URGENT_PREFIX)
+
+
+def urgent_day(period: str) -> date:
+    """The day of an urgent alert's period key."""
+    return date.fromisoformat(period.removeprefix(URGENT_PREFIX))

@@ -18,7 +18,7 @@ from core.labels import week_label
 from mailer.assemble import DigestContent
 from mailer.config import MailConfig
 from mailer.items import TITLE_CHARS, DigestItem, days_label, german_date, shorten
-from mailer.periods import parse_period
+from mailer.periods import parse_period, urgent_day
 from mailer.tokens import (
     VERDICT_DOES_NOT_FIT,
     VERDICT_FITS,
@@ -62,13 +62,16 @@ def render_digest(content: DigestContent, config: MailConfig) -> RenderedDigest:
 
 
 def digest_context(content: DigestContent, config: MailConfig) -> dict[str, Any]:
-    _year, week = parse_period(content.period)
     recipient_id = content.recipient.id if content.recipient and content.recipient.id else 0
     name = content.recipient.name if content.recipient else ""
+    if content.urgent:
+        subject, when = urgent_subject(content), f"Eilmeldung vom {german_date(urgent_day(content.period))}"
+    else:
+        subject, when = subject_line(content, parse_period(content.period)[1]), week_label(content.period)
     return {
-        "subject": subject_line(content, week),
+        "subject": subject,
         "preheader": preheader(content),
-        "week_label": week_label(content.period),
+        "week_label": when,
         "heading": f"Förderhinweise für {content.member_name}",
         "greeting": f"Guten Tag {name}," if name else "Guten Tag,",
         "intro": intro(content),
@@ -82,10 +85,8 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict[str, Any]
             }
             for r in content.reminders
         ],
-        "changes": [
-            {"title": shorten(c.title, TITLE_CHARS), "url": c.url, "labels": c.labels, "detail": c.detail}
-            for c in content.changes
-        ],
+        "urgent_changes": [_change_context(c) for c in content.changes if c.urgent],
+        "changes": [_change_context(c) for c in content.changes if not c.urgent],
         "more_items": content.more_items,
         "more_items_note": (
             f"Weitere {content.more_items} passende Angebote folgen im nächsten Digest, "
@@ -99,6 +100,11 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict[str, Any]
         "proposals_url": content.proposals_url,
         "unsubscribe_url": unsubscribe_url(config, recipient_id),
     }
+
+
+def _change_context(change: Any) -> dict[str, Any]:
+    title = shorten(change.title, TITLE_CHARS)
+    return {"title": title, "url": change.url, "labels": change.labels, "detail": change.detail}
 
 
 def _item_context(item: DigestItem, content: DigestContent, recipient_id: int, config: MailConfig) -> dict[str, Any]:
@@ -136,6 +142,15 @@ def subject_line(content: DigestContent, week: int) -> str:
     return f"Förderradar KW {week}: {what} für {content.member_name}"
 
 
+def urgent_subject(content: DigestContent) -> str:
+    """ "Dringend: Frist vorgezogen – Einstiegsgeld" (the first change; the count of the others)."""
+    first = content.changes[0] if content.changes else None
+    what = f"{', '.join(first.labels)} – {shorten(first.title, 80)}" if first else "Änderung bei einem Förderprogramm"
+    if len(content.changes) > 1:
+        what += f" und {_count(len(content.changes) - 1, 'weitere Änderung', 'weitere Änderungen')}"
+    return f"Dringend: {what} ({content.member_name})"
+
+
 def preheader(content: DigestContent) -> str:
     parts = []
     if content.items:
@@ -150,15 +165,42 @@ def preheader(content: DigestContent) -> str:
 
 
 def intro(content: DigestContent) -> str:
+    """The opening sentence names what the mail holds: new offers, reminders, changes."""
+    if content.urgent:
+        return (
+            "eine Änderung bei einem Förderprogramm, das wir für Sie ausgewählt haben, kann nicht bis zum "
+            "nächsten Digest warten. Bitte prüfen Sie, ob Sie jetzt handeln müssen."
+            if len(content.changes) <= 1
+            else "Änderungen bei Förderprogrammen, die wir für Sie ausgewählt haben, können nicht bis zum "
+            "nächsten Digest warten. Bitte prüfen Sie, ob Sie jetzt handeln müssen."
+        )
     if content.nothing_new:
         return (
             "diese Woche haben wir keine neuen passenden Förderangebote für Sie gefunden. "
             "Die geprüften Quellen sehen Sie unten."
         )
-    return (
-        "hier sind die Förderangebote, die das Team des Regionalverbands Ruhr diese Woche für Sie "
-        "ausgewählt hat. Mit „passt“ oder „passt nicht“ helfen Sie uns, die Auswahl zu verbessern."
-    )
+    parts = []
+    if content.items:
+        parts.append(_count(len(content.items), "neues Förderangebot", "neue Förderangebote"))
+    if content.reminders:
+        parts.append(_count(len(content.reminders), "Erinnerung an eine Frist", "Erinnerungen an Fristen"))
+    if len(content.changes) == 1:
+        parts.append("1 Änderung bei einem Programm, das wir für Sie ausgewählt haben")
+    elif content.changes:
+        parts.append(f"{len(content.changes)} Änderungen bei Programmen, die wir für Sie ausgewählt haben")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
+    text = f"in dieser Nachricht finden Sie {listed}."
+    urgent = sum(change.urgent for change in content.changes)
+    if urgent:
+        text += " Bitte sehen Sie sich zuerst " + (
+            "die dringende Änderung an." if urgent == 1 else f"die {urgent} dringenden Änderungen an."
+        )
+    if content.items:
+        text += (
+            " Die Angebote hat das Team des Regionalverbands Ruhr für Sie ausgewählt; mit „passt“ oder "
+            "„passt nicht“ helfen Sie uns, die Auswahl zu verbessern."
+        )
+    return text
 
 
 def health_line(content: DigestContent) -> str:

@@ -39,10 +39,11 @@ from mailer.assemble import (
 from mailer.bounces.suppress import record_bounce
 from mailer.config import MailConfig
 from mailer.headers import build_message, message_id, wire_bytes
-from mailer.periods import is_due, parse_period, shift_period
+from mailer.periods import is_due, is_urgent_period, parse_period, shift_period, urgent_period
 from mailer.render import render_digest
 from mailer.retry import RunBackoff
 from mailer.transports import DeliveryError, Transport, make_transport
+from mailer.urgent import select_urgent
 from store.curation import mark_sent
 from store.models import (
     Digest,
@@ -101,13 +102,46 @@ def send_period(
     own_transport = transport is None
     transport = transport or make_transport(config)
     try:
-        _deliver(engine, config, period, member_ids, transport, today, report)
+        _deliver(engine, config, [shift_period(period, -1), period], member_ids, transport, today, report)
         transport.flush()
     finally:
         if own_transport:
             transport.close()
     finish_digests(engine, [shift_period(period, -1), period], member_ids)
     report.waiting, report.next_attempt_at = waiting_sends(engine, [shift_period(period, -1), period], member_ids)
+    return report
+
+
+def send_urgent_alerts(
+    engine: Engine,
+    config: MailConfig,
+    *,
+    today: date,
+    member_slugs: list[str] | None = None,
+    transport: Transport | None = None,
+) -> SendReport:
+    """Send today's urgent alerts (``mailer.urgent``): changes that cannot wait for the next digest.
+
+    The same prepare–claim–deliver path as a digest, under the day's period key, so a second run
+    on the same day sends nothing again; alerts of the past week still queued are finished first.
+    """
+    report = SendReport()
+    report.requeued = requeue_stuck_sends(engine, config)
+    period = urgent_period(today)
+    with Session(engine) as session:
+        members = [m for m in _members(session, member_slugs) if m.digest_frequency != "paused"]
+    for member in members:
+        _prepare_with_retry(engine, config, member, period, today, report)
+    periods = [urgent_period(today - timedelta(days=n)) for n in range(7, -1, -1)]
+    own_transport = transport is None
+    transport = transport or make_transport(config)
+    try:
+        _deliver(engine, config, periods, [m.id for m in members], transport, today, report)
+        transport.flush()
+    finally:
+        if own_transport:
+            transport.close()
+    finish_digests(engine, periods, [m.id for m in members])
     return report
 
 
@@ -155,8 +189,14 @@ def prepare_member(
         ).all()
         if not recipients:
             return
-        selection = select_digest(session, member, period, today=today, config=config)
+        urgent = is_urgent_period(period)
+        if urgent:
+            selection = select_urgent(session, member, today, config)
+        else:
+            selection = select_digest(session, member, period, today=today, config=config)
         selection.match_ids = [i for i in selection.match_ids if i not in _pending_elsewhere(session, member, period)]
+        if urgent and selection.empty:
+            return  # nothing that cannot wait: no alert
         news_for_topics: dict[tuple[str, ...], bool] = {}
         for recipient in recipients:
             topics = tuple(sorted(recipient.topics))
@@ -164,7 +204,11 @@ def prepare_member(
                 news_for_topics[topics] = not build_content(
                     session, member, period, selection, today=today, recipient=recipient, config=config
                 ).nothing_new
-        wanted = [r for r in recipients if member.send_nothing_new or news_for_topics[tuple(sorted(r.topics))]]
+        wanted = [
+            r
+            for r in recipients
+            if (member.send_nothing_new and not urgent) or news_for_topics[tuple(sorted(r.topics))]
+        ]
         if not wanted:
             report.members_without_news += 1
             return
@@ -323,14 +367,15 @@ def waiting_sends(engine: Engine, periods: list[str], member_ids: list[int]) -> 
 def _deliver(
     engine: Engine,
     config: MailConfig,
-    period: str,
+    periods: list[str],
     member_ids: list[int],
     transport: Transport,
     today: date,
     report: SendReport,
 ) -> None:
+    """Deliver the queued sends of these periods (a batch cut off last week is finished first)."""
     run_id = process_holder(unique=True)[:128]
-    scope = _scope([shift_period(period, -1), period], member_ids)  # a batch cut off last week is finished first
+    scope = _scope(periods, member_ids)
     now = utcnow()
     with Session(engine) as session:
         report.already_sent = session.exec(

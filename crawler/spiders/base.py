@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import scrapy
@@ -16,9 +17,11 @@ class SourceSpider(scrapy.Spider):
     source_url: str = ""
     attribution: str = ""
 
-    def __init__(self, *args: Any, base_url: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, base_url: str = "", today: str | date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.base_url = base_url or self.source_url
+        if today:  # the replayed day (``crawl --stichtag``) for spiders that do not read it themselves
+            self.today = date.fromisoformat(today) if isinstance(today, str) else today
         self.crawl_complete = False
         self.crawl_partial = False  # reads only part of the source on purpose: removes nothing
         self.crawl_error = ""

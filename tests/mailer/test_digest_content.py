@@ -99,7 +99,9 @@ def test_typed_changes_of_programmes_already_sent(engine, world, mail_config, to
     rendered = render_digest(content, mail_config)
 
     assert first.sent == 1
-    assert [c.labels for c in content.changes] == [["Frist verlängert"], ["Antragstellung nicht mehr möglich"]]
+    # The closing costs the member most: it leads, under its own heading, before the extension.
+    assert [c.labels for c in content.changes] == [["Antragstellung nicht mehr möglich"], ["Frist verlängert"]]
+    assert rendered.text.index("DRINGEND: BITTE JETZT PRÜFEN") < rendered.text.index("Sportstätten")
     assert "Frist verlängert: Sportstätten – Neue Frist: 31.03.2027" in rendered.text
     next_week = send_period(engine, mail_config, period="2026-W49", today=today + dt.timedelta(days=7))
     assert next_week.sent == 0 and next_week.members_without_news == 1  # reported once only

@@ -163,3 +163,9 @@ def test_last_fire_time_finds_the_missed_firing_within_grace(settings_env):
     now = dt.datetime(2026, 11, 24, 10, 30, tzinfo=BERLIN)
     assert last_fire_time(send.trigger, now, dt.timedelta(hours=12)) == dt.datetime(2026, 11, 24, 8, tzinfo=BERLIN)
     assert last_fire_time(send.trigger, now, dt.timedelta(hours=1)) is None
+
+
+def test_urgent_alerts_are_checked_every_hour_of_the_office_day(settings_env):
+    urgent = next(spec for spec in job_specs(settings_env) if spec.id == "urgent-alerts")
+    day = _fire_times(urgent.trigger, dt.datetime(2027, 1, 20, tzinfo=BERLIN), dt.datetime(2027, 1, 21, tzinfo=BERLIN))
+    assert [(t.astimezone(BERLIN).hour, t.astimezone(BERLIN).minute) for t in day] == [(h, 20) for h in range(7, 19)]
