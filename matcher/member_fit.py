@@ -46,8 +46,8 @@ class ProgrammeTerms:
 
 @dataclass(frozen=True)
 class Fit:
-    """One programme for one member: the reason that rules it out (or None), the condition lines
-    to show and the own share."""
+    """One programme for one member: the reason that rules it out (or None), a line per condition
+    (a contradicted one too, so ``match explain`` can quote the sentence) and the own share."""
 
     reason: str | None
     conditions: tuple[ConditionLine, ...]
@@ -79,7 +79,6 @@ def fit(terms: ProgrammeTerms, facts: MemberFacts) -> Fit:
         verdict = judge(condition, facts)
         if verdict.outcome == CONTRADICTED:
             reason = reason or verdict.reason
-            continue
         lines.append(
             ConditionLine(
                 outcome=verdict.outcome,
@@ -93,7 +92,6 @@ def fit(terms: ProgrammeTerms, facts: MemberFacts) -> Fit:
         verdict = judge_task(task, facts.kind)
         if verdict.outcome == CONTRADICTED:
             reason = reason or verdict.reason
-            continue
         lines.append(
             ConditionLine(
                 outcome=verdict.outcome,

@@ -31,11 +31,15 @@ class ConditionLine(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    outcome: str  # pass | unknown (a contradicted condition filters the programme out)
+    outcome: str  # pass | unknown | contradicted (only shown by ``match explain``: it filters the programme)
     label: str
     reason: str
     detail: str = ""
     sentence: str = ""
+
+    def line(self) -> str:
+        """ "bitte prüfen: GRW-Fördergebiet – Nur Teile Ihres Gebiets …" """
+        return f"{self.reason} – {self.detail}" if self.detail else self.reason
 
 
 class OwnShareLine(BaseModel):
