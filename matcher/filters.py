@@ -27,7 +27,7 @@ from core.deadline_status import deadline_status
 from core.labels import FILTER_REASON_LABELS
 from core.member_facts import MemberFacts
 from core.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, other_laender
-from matcher.member_fit import ProgrammeTerms, fit
+from matcher.member_fit import ProgrammeTerms, judge_conditions
 from matcher.scope import ABROAD
 
 REASON_OTHER_LAND = "anderes Bundesland"
@@ -110,7 +110,9 @@ def member_reason(terms: ProgrammeTerms, facts: MemberFacts, *, abroad_wanted: b
     """Why this member cannot use a programme that passed the other filters: it is for projects
     abroad (unless the profile opts in), for companies, households or research alone, or one of its
     conditions contradicts the member's facts. ``None``: it stays (perhaps with "bitte prüfen")."""
+    if not terms.restricts:
+        return None
     scope = terms.scope
     if scope is not None and not (scope.kind == ABROAD and abroad_wanted):
         return scope.reason
-    return fit(terms, facts).reason
+    return judge_conditions(terms, facts)[0]

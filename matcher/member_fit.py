@@ -14,6 +14,7 @@ scope that rules towns out (projects abroad, companies only ...) and its stated 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from core.conditions import CONTRADICTED, Condition, judge, read_conditions
@@ -25,23 +26,33 @@ from store.explanation import ConditionLine, OwnShareLine
 RATE_TEXTS = ("teaser_text", "description_text", "eligibility_text")
 
 
-@dataclass(frozen=True)
 class ProgrammeTerms:
-    """What a programme's texts say about who may apply where, and what it pays."""
+    """What a programme's texts say about who may apply where (read at once, the filters need it)
+    and what it pays (read when first asked for: only shown matches need it)."""
 
-    conditions: tuple[Condition, ...]
-    tasks: tuple[Task, ...]
-    scope: ScopeFinding | None
-    funding: FundingTerms
+    def __init__(self, programme: Any) -> None:
+        self.programme = programme
+        self.conditions: tuple[Condition, ...] = tuple(read_conditions(programme))
+        self.tasks: tuple[Task, ...] = tuple(read_tasks(programme))
+        self.scope: ScopeFinding | None = read_scope(programme)
 
     @classmethod
     def read(cls, programme: Any) -> ProgrammeTerms:
-        stated = getattr(programme, "funding_rate", "") or ""
-        texts = [str(getattr(programme, name, "") or "") for name in RATE_TEXTS]
+        return cls(programme)
+
+    @property
+    def restricts(self) -> bool:
+        """Whether anything here can rule a member out or flag it (most programmes: no)."""
+        return bool(self.conditions or self.tasks or self.scope)
+
+    @cached_property
+    def funding(self) -> FundingTerms:
+        stated = getattr(self.programme, "funding_rate", "") or ""
+        texts = [str(getattr(self.programme, name, "") or "") for name in RATE_TEXTS]
         funding = read_funding_terms(*texts)
         if stated and not any(r.kind in ("rate", "base", "adjustment") for r in funding.rates):
             funding = read_funding_terms(stated, *texts)  # a source's own rate field (NRW pages)
-        return cls(tuple(read_conditions(programme)), tuple(read_tasks(programme)), read_scope(programme), funding)
+        return funding
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,14 @@ def own_share_line(terms: FundingTerms, facts: MemberFacts) -> OwnShareLine | No
 
 
 def fit(terms: ProgrammeTerms, facts: MemberFacts) -> Fit:
-    """Hold the programme's conditions against the member's facts (unknown facts never exclude)."""
+    """Hold the programme's conditions against the member's facts (unknown facts never exclude) and
+    work out the own share."""
+    reason, lines = judge_conditions(terms, facts)
+    return Fit(reason, lines, own_share_line(terms.funding, facts))
+
+
+def judge_conditions(terms: ProgrammeTerms, facts: MemberFacts) -> tuple[str | None, tuple[ConditionLine, ...]]:
+    """The first reason a condition rules the member out (or None), and a line per condition."""
     lines: list[ConditionLine] = []
     reason: str | None = None
     for condition in terms.conditions:
@@ -101,4 +119,4 @@ def fit(terms: ProgrammeTerms, facts: MemberFacts) -> Fit:
                 sentence=task.sentence,
             )
         )
-    return Fit(reason, tuple(lines), own_share_line(terms.funding, facts))
+    return reason, tuple(lines)

@@ -94,7 +94,10 @@ def _text(programme: Any, name: str) -> str:
 
 def _abroad(programme: Any) -> ScopeFinding | None:
     for name in TEXT_FIELDS:
-        for sentence in split_sentences(_text(programme, name)):
+        text = _text(programme, name)
+        if not _ABROAD.search(text):
+            continue
+        for sentence in split_sentences(text):
             if _ABROAD.search(sentence) and (name in ("title", "teaser_text") or _PROJECT.search(sentence)):
                 return ScopeFinding(ABROAD, sentence.strip())
     return None
@@ -104,7 +107,9 @@ def applicant_sentences(programme: Any) -> list[str]:
     """The sentences of the teaser and eligibility text that say who may apply."""
     found = []
     for name in ("teaser_text", "eligibility_text"):
-        found += [s.strip() for s in split_sentences(_text(programme, name)) if _APPLICANT.search(s)]
+        text = _text(programme, name)
+        if _APPLICANT.search(text):
+            found += [s.strip() for s in split_sentences(text) if _APPLICANT.search(s)]
     return found
 
 
