@@ -353,8 +353,25 @@ def _area_condition(kind: str, sentence: str, masked: str, hit: re.Match[str]) -
     return Condition(kind, sentence[start:end].strip(), detail=_detail(kind, clause))
 
 
+# A text without any of these words states no condition: every pattern above needs one of them (the
+# status terms all contain "kreis"). Plain substring tests first keep reading 20,000 programmes cheap.
+_HINT_WORDS = (
+    "grw", "gemeinschaftsaufgabe", "fördergebiet", "kohle", "invkg", "standorte", "revier", "jtf", "just",
+    "gerechten", "struktur", "ländlich", "leader", "aktionsgruppe", "finanzschwach", "haushalt", "stärkungspakt",
+    "einwohner", "kreis",
+)  # fmt: skip
+_EW = re.compile(r"\bew\b")
+
+
+def _has_hint(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _HINT_WORDS) or bool(_EW.search(lowered))
+
+
 def read_sentence(sentence: str) -> list[Condition]:
     """The conditions one sentence states (most sentences state none)."""
+    if not _has_hint(sentence):
+        return []
     masked = _mask(sentence)
     if _RATE.search(masked) and not _TRUE_RESTRICTION.search(masked):
         return []
@@ -386,6 +403,8 @@ def read_conditions(programme: Any) -> list[Condition]:
         conditions.append(Condition(GRW, GRW_CATEGORY_SENTENCE))
         seen.add((GRW, "", None, None, ()))
     for text in _texts(programme):
+        if not _has_hint(text):
+            continue
         for sentence in split_sentences(text):
             for condition in read_sentence(sentence):
                 key = (condition.kind, condition.detail, condition.max_population, condition.min_population)

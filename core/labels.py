@@ -26,6 +26,19 @@ REJECT_REASON_LABELS = {
     "known": "Schon bekannt",
     "other": "Sonstiges",
 }
+# Why the matcher leaves a programme out for a member: the programme is for something a town cannot
+# use for itself (``matcher/scope.py``). Counted per reason like the other hard filters.
+FILTER_REASON_LABELS = {
+    "abroad": "Vorhaben im Ausland",
+    "companies_only": "nur für Unternehmen",
+    "households_only": "nur für Privatpersonen",
+    "research_only": "nur für Forschungseinrichtungen",
+    "task_holder": "nicht Aufgabenträger",
+}
+# What a member should check itself because a fact is not known ("bitte prüfen: GRW-Fördergebiet").
+CHECK_PREFIX = "bitte prüfen"
+# How one condition of a programme fits a member (``core.conditions`` outcomes), for pages and mails.
+CONDITION_OUTCOME_LABELS = {"pass": "erfüllt", "contradicted": "nicht erfüllt", "unknown": "bitte prüfen"}
 PROGRAMME_KIND_LABELS = {
     "programme": "Förderprogramm",
     "call": "Förderaufruf",

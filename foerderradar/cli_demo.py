@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
                         "digests_sent": summary.digests_sent,
                         "digests_already_sent": summary.digests_already_sent,
                         "outbox": summary.outbox,
+                        "member_fit": summary.member_fit,
                     }
                 )
             )
@@ -73,6 +74,15 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"\n[bold]Ohne Treffer[/bold] ({len(summary.members_without_matches)}): "
                 + ", ".join(summary.members_without_matches)
+            )
+        fit = summary.member_fit
+        if fit:
+            left_out = ", ".join(f"{reason} {n}" for reason, n in fit["excluded_by_member_filters"].items()) or "keine"
+            console.print(
+                f"\n[bold]Merkmale der Mitglieder[/bold]: {fit['members_with_facts']} Mitglieder mit Merkmalen; "
+                f"ausgeschlossen: {escape(left_out)}; {fit['matches_with_checks']} Treffer mit „bitte prüfen“, "
+                f"{fit['matches_with_own_share']} mit Eigenanteil; {fit['distinct_digests']} verschiedene Digests "
+                f"bei {fit['members_with_digest']} Mitgliedern"
             )
         console.print(
             f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"

@@ -122,6 +122,18 @@ def explain(
         f"Antragstellung: {status.label(today)}",
         "Anteile: " + ", ".join(f"{name} {value:g}" for name, value in e.components.items()),
     ]
+    for condition in e.conditions:
+        lines.append(f"Bedingung: {condition.line()}")
+        if condition.sentence:
+            lines.append(f"  Quelle: „{condition.sentence}“")
+    if e.own_share is not None:
+        lines += [
+            f"Eigenanteil: {e.own_share.text}",
+            f"  wie berechnet: {e.own_share.how}",
+            f"  Quelle: „{e.own_share.sentence}“",
+        ]
+    else:
+        lines.append("Eigenanteil: keine Förderquote im Programmtext genannt")
     for line in lines:
         console.print(line, highlight=False, markup=False)
 

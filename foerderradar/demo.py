@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from foerderradar.demo_server import SnapshotServer
-from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient, row_id
+from store.models import CrawlRun, Match, MatchState, Member, MemberFact, Programme, Recipient, row_id
 
 DEMO_ACTOR = "demo@foerderradar.invalid"
 # The demo's curator approves each member's best proposals and leaves the rest proposed, so the
@@ -92,6 +92,35 @@ class DemoSummary:
     period: str = ""
     outbox: str = ""
     outbox_is_maildir: bool = True
+    member_fit: dict = field(default_factory=dict)  # facts, conditions, own shares, distinct digests
+
+
+def member_fit_figures(session: Session, excluded: dict[str, dict[str, int]]) -> dict:
+    """How the member facts show in the demo: members with facts, programmes left out per reason of
+    the member filters (scope, tasks, area and size conditions), matches flagged "bitte prüfen" or
+    with an own share, and how many different digests the members get."""
+    from matcher.filters import CONDITION_REASONS, SCOPE_REASONS
+
+    with_facts = len(session.exec(select(MemberFact.member_id).distinct()).all())
+    reasons: Counter[str] = Counter()
+    for counts in excluded.values():
+        reasons.update({reason: n for reason, n in counts.items() if reason in SCOPE_REASONS + CONDITION_REASONS})
+    matches = session.exec(select(Match)).all()
+    digests: dict[int, set[int]] = {}
+    for match in matches:
+        if match.state in (MatchState.approved, MatchState.sent):
+            digests.setdefault(match.member_id, set()).add(match.programme_id)
+    return {
+        "members_with_facts": with_facts,
+        "excluded_by_member_filters": dict(sorted(reasons.items())),
+        "matches_with_checks": sum(bool(m.explanation.checks) for m in matches),
+        "matches_with_own_share": sum(m.explanation.own_share is not None for m in matches),
+        "digest_items_with_own_share": sum(
+            m.explanation.own_share is not None for m in matches if m.state in (MatchState.approved, MatchState.sent)
+        ),
+        "distinct_digests": len({frozenset(items) for items in digests.values()}),
+        "members_with_digest": len(digests),
+    }
 
 
 def seed_demo_members(session: Session) -> int:
@@ -150,7 +179,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
         seed_demo_members(session)
         session.commit()
     progress("Programme zuordnen")
-    match_members(engine, today=today)
+    match_report = match_members(engine, today=today)
     progress("Treffer freigeben")
     with Session(engine) as session:
         approve_and_release(session, summary.period)
@@ -186,6 +215,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
             select(func.count()).select_from(Match).where(Match.state == MatchState.proposed)
         ).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
+        summary.member_fit = member_fit_figures(session, match_report.excluded)
     summary.sources = sources_in_demo(summary.programmes_per_source)
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]

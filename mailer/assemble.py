@@ -38,6 +38,7 @@ from store.models import (
     RunStatus,
     Source,
 )
+from store.peers import peers_by_programme, peers_since
 from store.types import utcnow
 
 DISCLAIMER = (
@@ -304,6 +305,7 @@ def build_content(
 
     chooser = RecordChooser(session)
     items, attributions, shown = [], [], set()
+    matched_ids: list[int] = []  # the programme of each item's match (the item may show a linked record)
     # Two queries for all items instead of two per item (a Tuesday run builds many digests).
     matches = {m.id: m for m in session.exec(select(Match).where(col(Match.id).in_(selection.match_ids))).all()}
     programmes = {
@@ -322,8 +324,14 @@ def build_content(
             continue
         shown.add(record.id)
         items.append(build_item(record, match, today=today, max_chars=config.max_text_chars))
+        matched_ids.append(match.programme_id)
         if record.attribution and record.attribution not in attributions:
             attributions.append(record.attribution)
+    since = peers_since(today)
+    joint = [pid for item, pid in zip(items, matched_ids, strict=True) if item.joint]
+    peers = peers_by_programme(session, joint, since=since, except_member_id=member.id)
+    for item, pid in zip(items, matched_ids, strict=True):
+        item.peers = peers.get(pid, []) if item.joint else []
     reminders = []
     for pid in selection.reminder_programme_ids:
         programme = session.get(Programme, pid)

@@ -21,10 +21,12 @@ from urllib.parse import urlsplit
 import nh3
 
 from core import vocab
+from core.cooperation import joint_application_sentence
 from core.deadline_status import deadline_status
 from core.labels import LEVEL_LABELS, label
 from core.sentences import leading_sentences, split_sentences
 from core.text_repair import shown_text
+from store.explanation import OwnShareLine
 from store.models import Match, Programme, row_id
 
 DESCRIPTION_SENTENCES = 3
@@ -33,6 +35,7 @@ TITLE_CHARS = 220
 LINE_CHARS = 240
 APPLICANTS_CHARS = 300  # an eligibility sentence longer than this is cut at a word
 RATE_CHARS = 80
+SOURCE_SENTENCE_CHARS = 300  # the quoted sentence under the own share
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -78,6 +81,29 @@ class DigestItem:
     why: str = ""  # the matcher's summary
     contact: Contact | None = None
     attribution: str = ""
+    # For this member (``store.explanation``): what to check because a fact is unknown, the own share
+    # the stated rate leaves, and the other members that received a programme made for joint bids.
+    checks: list[str] = field(default_factory=list)  # "bitte prüfen: GRW-Fördergebiet – …"
+    own_share: OwnShareLine | None = None
+    joint: str = ""  # the sentence that invites joint applications; "" when none does
+    peers: list[str] = field(default_factory=list)  # filled by the assembler (``store.peers``)
+
+    @property
+    def own_share_source(self) -> str:
+        return shorten(self.own_share.sentence, SOURCE_SENTENCE_CHARS) if self.own_share else ""
+
+    def fit_lines(self) -> list[str]:
+        """The member's own lines as plain text: checks, own share (how, source), peers."""
+        lines = [f"Bitte prüfen: {check.split(': ', 1)[-1]}" for check in self.checks]
+        if self.own_share:
+            lines += [
+                f"Eigenanteil für Sie: {self.own_share.text}",
+                f"Wie berechnet: {self.own_share.how}",
+                f"Quelle: „{self.own_share_source}“",
+            ]
+        if self.joint and self.peers:
+            lines.append(f"Gemeinsam beantragen? Diese Woche auch erhalten: {', '.join(self.peers)}")
+        return lines
 
     @property
     def facts(self) -> str:
@@ -96,6 +122,7 @@ class DigestItem:
         lines.append(f"Antragstellung: {self.deadline_label}")
         if self.why:
             lines.append(f"Warum passt das? {self.why}")
+        lines += self.fit_lines()
         if self.contact:
             lines.append(f"Kontakt: {self.contact.line()}")
         return [line for line in lines if line]
@@ -122,6 +149,11 @@ def build_item(programme: Programme, match: Match | None, *, today: date, max_ch
         why=shorten(plain(match.explanation.summary), LINE_CHARS) if match else "",
         contact=contact_of(programme, text),
         attribution=programme.attribution,
+        checks=[shorten(line.line(), LINE_CHARS) for line in match.explanation.conditions if line.outcome == "unknown"]
+        if match
+        else [],
+        own_share=match.explanation.own_share if match else None,
+        joint=joint_application_sentence(programme),
     )
 
 

@@ -25,6 +25,7 @@ from matcher.index import ProgrammeIndex
 from matcher.learning import Signal, collect_signals, learned_summary, learned_values
 from matcher.ranking import Ranker, Ranking, RankRequest
 from matcher.scoring import ProfileQuery
+from profiles.facts import member_facts
 from store.curation import decided_programme_ids, open_match_count, replace_proposals
 from store.explanation import Explanation
 from store.links import link_groups
@@ -87,7 +88,8 @@ class Matcher:
 
     def request(self, session: Session, member: Member, query: ProfileQuery) -> RankRequest:
         """A member's profile ready to rank, with what its curation and feedback taught."""
-        return RankRequest(member.kind, query, self.learned(collect_signals(session, member.id, self.today)))
+        signals = collect_signals(session, member.id, self.today)
+        return RankRequest(member.kind, query, self.learned(signals), member_facts(session, member))
 
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
         """Filter and score every programme for every request (a few sparse products for all)."""
@@ -162,7 +164,12 @@ def match_members(
         groups = linked_groups(session)
         signals = [collect_signals(session, member.id, today) for member, _ in members]
         requests = [
-            RankRequest(member.kind, ProfileQuery.from_profile(profile), matcher.learned(member_signals))
+            RankRequest(
+                member.kind,
+                ProfileQuery.from_profile(profile),
+                matcher.learned(member_signals),
+                member_facts(session, member),
+            )
             for (member, profile), member_signals in zip(members, signals, strict=True)
             if matcher is not None
         ]

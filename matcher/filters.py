@@ -10,14 +10,47 @@ import re
 from datetime import date
 from typing import Any
 
+from core.conditions import (
+    REASON_BRAUNKOHLE,
+    REASON_COAL,
+    REASON_GRW,
+    REASON_JTF,
+    REASON_LEADER,
+    REASON_PACT,
+    REASON_RURAL,
+    REASON_STATUS,
+    REASON_STEINKOHLE,
+    REASON_TOO_LARGE,
+    REASON_TOO_SMALL,
+)
 from core.deadline_status import deadline_status
+from core.labels import FILTER_REASON_LABELS
+from core.member_facts import MemberFacts
 from core.vocab import APPLICANTS_BY_MEMBER_KIND, HOME_REGION_ALIASES, HOME_REGIONS, other_laender
+from matcher.member_fit import ProgrammeTerms, judge_conditions
+from matcher.scope import ABROAD
 
 REASON_OTHER_LAND = "anderes Bundesland"
 REASON_NOT_MUNICIPAL = "nicht für Kommunen"
 REASON_CLOSED = "geschlossen"  # the source closed it, or a call whose every deadline has passed
 REASON_EXCLUDED_TERM = "ausgeschlossener Begriff"
 REASON_FUNDING_TYPE = "Förderart nicht gewünscht"
+# Programmes a town cannot use for itself (``matcher.scope``), and tasks the member does not hold.
+SCOPE_REASONS = tuple(FILTER_REASON_LABELS.values())
+# Area and size conditions the member's facts contradict (``core.conditions``).
+CONDITION_REASONS = (
+    REASON_GRW,
+    REASON_STEINKOHLE,
+    REASON_BRAUNKOHLE,
+    REASON_COAL,
+    REASON_JTF,
+    REASON_RURAL,
+    REASON_LEADER,
+    REASON_TOO_LARGE,
+    REASON_TOO_SMALL,
+    REASON_STATUS,
+    REASON_PACT,
+)
 
 # Without applicant codes, these words in the eligibility text say that local authorities may apply.
 _MUNICIPAL_WORDS = re.compile(
@@ -71,3 +104,15 @@ def eligibility_reason(programme: Any, member_kind: str, today: date) -> str | N
     if reason is None and not applicant_ok(programme, member_kind):
         return REASON_NOT_MUNICIPAL
     return reason
+
+
+def member_reason(terms: ProgrammeTerms, facts: MemberFacts, *, abroad_wanted: bool) -> str | None:
+    """Why this member cannot use a programme that passed the other filters: it is for projects
+    abroad (unless the profile opts in), for companies, households or research alone, or one of its
+    conditions contradicts the member's facts. ``None``: it stays (perhaps with "bitte prüfen")."""
+    if not terms.restricts:
+        return None
+    scope = terms.scope
+    if scope is not None and not (scope.kind == ABROAD and abroad_wanted):
+        return scope.reason
+    return judge_conditions(terms, facts)[0]

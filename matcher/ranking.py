@@ -12,17 +12,23 @@ from datetime import date
 
 import numpy as np
 
+from core.member_facts import MemberFacts
 from matcher.explain import explain
 from matcher.filters import (
+    CONDITION_REASONS,
     REASON_CLOSED,
     REASON_EXCLUDED_TERM,
     REASON_FUNDING_TYPE,
     REASON_NOT_MUNICIPAL,
     REASON_OTHER_LAND,
+    SCOPE_REASONS,
     applicant_ok,
+    member_reason,
     programme_reason,
 )
 from matcher.index import ProgrammeIndex
+from matcher.member_fit import Fit, ProgrammeTerms, fit
+from matcher.scope import opts_in_abroad
 from matcher.scoring import ProfileQuery, ScoreTable, score_profiles, term_hits
 from store.explanation import Explanation
 
@@ -32,6 +38,8 @@ REASONS = (
     REASON_NOT_MUNICIPAL,
     REASON_FUNDING_TYPE,
     REASON_EXCLUDED_TERM,
+    *SCOPE_REASONS,
+    *CONDITION_REASONS,
 )
 
 
@@ -44,6 +52,11 @@ class RankRequest:
     member_kind: str
     query: ProfileQuery
     learned: np.ndarray | None = None  # from learning.learned_values
+    facts: MemberFacts | None = None  # the member's facts; None: only its kind is known
+
+    @property
+    def member_facts(self) -> MemberFacts:
+        return self.facts if self.facts is not None else MemberFacts(kind=self.member_kind)
 
 
 @dataclass
@@ -89,6 +102,27 @@ class Ranker:
         self.base_codes = np.array([_code(programme_reason(p, today)) for p in index.programmes], dtype=np.int8)
         self._typed_rows = np.array([bool(p.funding_types) for p in index.programmes], dtype=bool)
         self._applicants: dict[str, np.ndarray] = {}
+        self._terms: dict[int, ProgrammeTerms] = {}  # index row -> what its texts say, read when first needed
+        self._member_codes: dict[tuple, np.ndarray] = {}  # (facts, opt-in) -> codes of the member filters
+
+    def terms(self, row: int) -> ProgrammeTerms:
+        if row not in self._terms:
+            self._terms[row] = ProgrammeTerms.read(self.index.programmes[row])
+        return self._terms[row]
+
+    def fit(self, request: RankRequest, row: int) -> Fit:
+        """How the programme in ``row`` fits the member's facts (conditions, own share)."""
+        return fit(self.terms(row), request.member_facts)
+
+    def _member_mask(self, request: RankRequest, candidates: np.ndarray) -> np.ndarray:
+        """Codes of the member filters (scope, tasks, area and size conditions) for the candidate rows."""
+        facts = request.member_facts
+        wanted = opts_in_abroad(request.query.interests, request.query.keywords)
+        key = (facts.kind, tuple(sorted(facts.values.items())), wanted)
+        known = self._member_codes.setdefault(key, np.full(len(self.index.programmes), -1, dtype=np.int8))
+        for row in np.flatnonzero(candidates & (known < 0)):
+            known[row] = _code(member_reason(self.terms(int(row)), facts, abroad_wanted=wanted))
+        return np.where(candidates, known, 0)
 
     def _applicant_mask(self, member_kind: str) -> np.ndarray:
         if member_kind not in self._applicants:
@@ -102,6 +136,8 @@ class Ranker:
         codes = self.base_codes.copy()
         passing = codes == 0
         codes[passing & ~self._applicant_mask(request.member_kind)] = REASONS.index(REASON_NOT_MUNICIPAL) + 1
+        member_codes = self._member_mask(request, codes == 0)
+        codes[member_codes > 0] = member_codes[member_codes > 0]
         query = request.query
         if query.funding_types:
             typed = self._typed_rows
@@ -132,6 +168,7 @@ class Ranker:
 
     def explain(self, ranking: Ranking, request: RankRequest, row: int) -> Explanation:
         components = {name: values[row] for name, values in ranking.table.components.items()}
+        member_fit = self.fit(request, row)
         return explain(
             self.index,
             row,
@@ -140,4 +177,4 @@ class Ranker:
             phrase_vectors=ranking.table.phrase_queries,
             components=components,
             keyword_hits=ranking.table.keyword_hits[row],
-        )
+        ).model_copy(update={"conditions": list(member_fit.conditions), "own_share": member_fit.own_share})

@@ -19,7 +19,38 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
-EXPLANATION_VERSION = 3
+EXPLANATION_VERSION = 4  # 4: conditions (area, size, task) and own share for the member
+
+
+class ConditionLine(BaseModel):
+    """How one condition of the programme fits the member (``core.conditions``, ``matcher.scope``).
+
+    ``reason`` is the short line ("bitte prüfen: GRW-Fördergebiet", "erfüllt: Kohleregion"),
+    ``detail`` says why, ``sentence`` is the programme's own sentence that states the condition.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    outcome: str  # pass | unknown | contradicted (only shown by ``match explain``: it filters the programme)
+    label: str
+    reason: str
+    detail: str = ""
+    sentence: str = ""
+
+    def line(self) -> str:
+        """ "bitte prüfen: GRW-Fördergebiet – Nur Teile Ihres Gebiets …" """
+        return f"{self.reason} – {self.detail}" if self.detail else self.reason
+
+
+class OwnShareLine(BaseModel):
+    """The rate the programme states and the own share it leaves this member (``core.rates``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    text: str  # "Förderquote bis zu 90 % → Eigenanteil mindestens 10 %"
+    how: str  # "wie berechnet"
+    sentence: str  # the source sentence that states the rate
+    missing: list[str] = Field(default_factory=list)  # member facts the rule needs that are unknown
 
 
 class Explanation(BaseModel):
@@ -32,6 +63,13 @@ class Explanation(BaseModel):
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel
+    conditions: list[ConditionLine] = Field(default_factory=list)  # area, size and task conditions
+    own_share: OwnShareLine | None = None  # None: no sentence states a rate
+
+    @property
+    def checks(self) -> list[str]:
+        """What the member has to check itself: "bitte prüfen: GRW-Fördergebiet" per unknown fact."""
+        return [line.reason for line in self.conditions if line.outcome == "unknown"]
 
     @classmethod
     def from_stored(cls, value: Any) -> Explanation:

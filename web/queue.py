@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
+from core.cooperation import joint_application_sentence
 from core.labels import GERMAN_FOLDS
 from store.models import Match, MatchState, Member, Programme
+from store.peers import peers_by_programme, peers_since
 from web.deps import MAX_PAGE
 
 PER_PAGE = 50
@@ -95,6 +97,17 @@ class QueueRow:
     match: Match
     programme: Programme
     member: Member
+    peers: list[str] = field(default_factory=list)  # members that received the programme this week
+
+    @property
+    def fit(self) -> dict[str, Any]:
+        """What ``fragments/member_fit.html`` shows: checks, own share, peers for joint applications."""
+        return {
+            "checks": [line.line() for line in self.match.explanation.conditions if line.outcome == "unknown"],
+            "own_share": self.match.explanation.own_share,
+            "joint": joint_application_sentence(self.programme),
+            "peers": [name for name in self.peers if name != self.member.name],
+        }
 
 
 @dataclass
@@ -188,6 +201,9 @@ def load_queue(session: Session, filters: QueueFilters, *, today: date) -> Queue
         else {}
     )
     rows = [loaded[i] for i in ids]
+    peers = peers_by_programme(session, {row.programme.id for row in rows}, since=peers_since(today))
+    for row in rows:
+        row.peers = peers.get(row.programme.id, [])
     key = (lambda r: r.programme.title) if filters.group == "programme" else (lambda r: r.member.name)
     groups = [(name, list(items)) for name, items in groupby(rows, key=key)]
     return QueuePage(filters=filters, total=total, rows=rows, groups=groups)

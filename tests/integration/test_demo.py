@@ -72,6 +72,11 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     assert with_matches and "schermbeck" in with_matches
     assert len(with_matches) + len(summary["members_without_matches"]) == 58
     assert summary["proposed_left"] > 0, "the review page has proposals to curate after the demo"
+    # Member facts: every member has them; the IKI (projects abroad) reaches nobody; own shares are read.
+    fit = summary["member_fit"]
+    assert fit["members_with_facts"] == 58
+    assert fit["excluded_by_member_filters"]["Vorhaben im Ausland"] == 58
+    assert fit["matches_with_own_share"] > 0
     outbox = mailbox.Maildir(tmp_path / "data" / "outbox", create=False)
     recipients = sorted(parseaddr(str(message["To"]))[1] for message in outbox)
     assert summary["digests_sent"] == len(recipients) == len(with_matches)

@@ -109,6 +109,7 @@ class World:
         released: bool = True,
         sent_at: dt.datetime | None = None,
         summary: str = "Passt zu Ihren Interessen: Radverkehr",
+        explanation: dict | None = None,
     ) -> int:
         now = utcnow()
         with Session(self.engine) as session:
@@ -117,7 +118,7 @@ class World:
                 programme_id=programme_id,
                 score=score,
                 state=state,
-                explanation={"summary": summary},
+                explanation=explanation or {"summary": summary},
                 released_at=now if released else None,
                 decided_at=now,
                 sent_at=sent_at,

@@ -1,0 +1,55 @@
+"""The review queue shows, per match, what the mail shows: "bitte prüfen" for unknown facts, the own
+share with how it was worked out and its source, and who else received a joint-application programme."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from store.explanation import Explanation
+from store.models import Match, MatchState, Programme
+from store.types import utcnow
+
+CONDITION = {
+    "outcome": "unknown",
+    "label": "GRW-Fördergebiet",
+    "reason": "bitte prüfen: GRW-Fördergebiet",
+    "detail": "Ob Ihr Gebiet im GRW-Fördergebiet liegt, ist bei uns nicht belegt.",
+    "sentence": "Die Vorhaben müssen im GRW-Fördergebiet liegen.",
+}
+OWN_SHARE = {
+    "text": "Förderquote bis zu 90 % → Eigenanteil mindestens 10 %",
+    "how": "100 % minus Förderquote (bis zu 90 %) = Eigenanteil mindestens 10 %",
+    "sentence": "Die Zuwendung beträgt bis zu 90 Prozent der zuwendungsfähigen Ausgaben.",
+    "missing": [],
+}
+
+
+def test_queue_row_shows_checks_own_share_and_peers(curator, world, engine):
+    with Session(engine) as session:
+        radwege = session.get(Programme, world.programmes["radwege"].id)
+        radwege.teaser_text = "Zuschüsse für interkommunale Radwege mehrerer Kommunen."
+        match = session.get(Match, world.matches["a_radwege"].id)
+        stored = match.explanation.model_dump()
+        match.explanation = Explanation.model_validate({**stored, "conditions": [CONDITION], "own_share": OWN_SHARE})
+        session.add_all([radwege, match])
+        session.add(
+            Match(
+                member_id=world.member_b.id,
+                programme_id=radwege.id,
+                score=60.0,
+                state=MatchState.approved,
+                released_at=utcnow(),
+            )
+        )
+        session.commit()
+
+    html = curator.page("/staff/queue").text
+
+    row = html[html.index('id="match-' + str(world.matches["a_radwege"].id)) :]
+    row = row[: row.index("</li>")]
+    assert "Bitte prüfen</dt><dd>GRW-Fördergebiet – Ob Ihr Gebiet" in row
+    assert "Förderquote bis zu 90 % → Eigenanteil mindestens 10 %" in row
+    assert "<summary>Wie berechnet</summary>" in row and "Die Zuwendung beträgt bis zu 90 Prozent" in row
+    assert "Diese Woche auch erhalten: Stadt Selm" in row
+    waerme = html[html.index('id="match-' + str(world.matches["a_waerme"].id)) :]
+    assert "Bitte prüfen" not in waerme[: waerme.index("</li>")]
