@@ -32,6 +32,9 @@ class Explanation(BaseModel):
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel
+    # Förderbereich labels the matcher's classifier inferred for a programme the source filed under
+    # none (shown as "erkannt", never as the source's own category).
+    inferred_topics: list[str] = Field(default_factory=list)
 
     @classmethod
     def from_stored(cls, value: Any) -> Explanation:

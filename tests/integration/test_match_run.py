@@ -15,6 +15,7 @@ from store.types import utcnow
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
 TODAY = date(2024, 1, 1)
 EXPLANATION_KEYS = {"version", "summary", "terms", "interests", "eligibility", "region", "components"}
+EXPLANATION_KEYS |= {"inferred_topics"}
 
 
 def seed_programmes(engine) -> dict[str, int]:
