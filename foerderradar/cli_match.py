@@ -79,6 +79,7 @@ def explain(
 ) -> None:
     """Erklärt, warum ein Programm einem Mitglied vorgeschlagen wird (oder nicht)."""
     from core.deadline_status import deadline_status
+    from core.vocab import topic_label
     from matcher.api import explain_programme
 
     today = parse_stichtag(stichtag) or local_today()
@@ -99,6 +100,10 @@ def explain(
                     "min_score": verdict.min_score,
                     "proposed": verdict.proposed,
                     "explanation": e.model_dump(mode="json"),
+                    "profile_topics": [
+                        {"code": code, "label": topic_label(code), "confidence": round(confidence, 2)}
+                        for code, confidence in verdict.profile_topics
+                    ],
                     "deadline_status": {"kind": status.kind.value, "label": status.label(today)},
                 },
                 ensure_ascii=False,
@@ -117,6 +122,9 @@ def explain(
         e.summary,
         "Begriffe: " + (", ".join(e.terms) or "–"),
         "Interessen: " + (", ".join(e.interests) or "–"),
+        "Erkannte Themen des Profils: "
+        + (", ".join(f"{topic_label(code)} ({confidence:.0%})" for code, confidence in verdict.profile_topics) or "–"),
+        "Erkannte Themen des Programms: " + _programme_topics(verdict.programme, e.inferred_topics),
         e.eligibility,
         e.region,
         f"Antragstellung: {status.label(today)}",
@@ -136,6 +144,15 @@ def explain(
         lines.append("Eigenanteil: keine Förderquote im Programmtext genannt")
     for line in lines:
         console.print(line, highlight=False, markup=False)
+
+
+def _programme_topics(programme, inferred: list[str]) -> str:
+    """The inferred topics of a programme, or why there are none."""
+    if inferred:
+        return ", ".join(inferred)
+    if programme.funding_areas or programme.funding_subareas:
+        return "– (die Quelle nennt eigene Förderbereiche)"
+    return "keine erkannt"
 
 
 METRIC_LABELS = {

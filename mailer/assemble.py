@@ -374,12 +374,21 @@ def build_content(
 
 
 def _matches_topics(programme: Programme, topics: list[str]) -> bool:
-    """Recipients without topics get everything; otherwise a Förderbereich (or a sub-area) must match."""
+    """Recipients without topics get everything; otherwise a Förderbereich (or a sub-area) must match.
+
+    A programme the source files under no Förderbereich (NKI, EFRE, Bezirksregierung, EU calls) counts
+    with the topics the matcher inferred from its text, so departments with topics see it too.
+    """
     if not topics:
         return True
-    if set(programme.funding_areas) & set(topics):
+    areas = list(programme.funding_areas or [])
+    subareas = list(programme.funding_subareas or [])
+    if not areas and not subareas:
+        inferred = list(programme.inferred_topics or [])
+        areas, subareas = [c for c in inferred if "." not in c], [c for c in inferred if "." in c]
+    if set(areas) & set(topics):
         return True
-    return any(sub.split(".", 1)[0] in topics or sub in topics for sub in programme.funding_subareas)
+    return any(sub.split(".", 1)[0] in topics or sub in topics for sub in subareas)
 
 
 def _change(revision: ProgrammeRevision, programme: Programme) -> Change:

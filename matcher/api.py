@@ -44,6 +44,9 @@ class Verdict:
     reason: str | None  # hard-filter reason, or None when it passes the filters
     explanation: Explanation
     min_score: float
+    # Förderbereich codes read from the profile's plain words with the classifier's confidence
+    # (empty when the profile names its own codes).
+    profile_topics: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def proposed(self) -> bool:
@@ -102,6 +105,7 @@ class Matcher:
             reason=self.ranker.reason(request, row),
             explanation=self.ranker.explain(ranking, request, row),
             min_score=request.query.min_score,
+            profile_topics=[(t.code, t.confidence) for t in request.query.inferred],
         )
 
     def top(self, request: RankRequest, limit: int) -> list[Verdict]:
@@ -124,6 +128,14 @@ class Matcher:
 
     def row_of(self, programme_id: int) -> int | None:
         return self._rows.get(programme_id)
+
+    def store_inferred_topics(self) -> None:
+        """Write each programme's inferred Förderbereich codes onto it (empty for programmes with their
+        own codes), so the mailer can route it to departments by topic without the matcher."""
+        for row, programme in enumerate(self.index.programmes):
+            inferred = list(self.index.inferred_topics.get(row, []))
+            if list(programme.inferred_topics or []) != inferred:
+                programme.inferred_topics = inferred
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,6 +186,8 @@ def match_members(
             if matcher is not None
         ]
         rankings = matcher.rank(requests) if matcher is not None else []
+        if matcher is not None:
+            matcher.store_inferred_topics()
         for number, ((member, profile), member_signals) in enumerate(zip(members, signals, strict=True)):
             proposals: dict[int, tuple[float, Explanation]] = {}
             report.excluded[member.slug] = {}
@@ -185,6 +199,11 @@ def match_members(
                 proposals = {v.programme.id: (v.score, v.explanation) for v in chosen}
                 report.excluded[member.slug] = dict(sorted(ranking.excluded.items()))
             replace_proposals(session, member.id, proposals)
+            if matcher is not None:
+                inferred = [t.code for t in requests[number].query.inferred]
+                if inferred != list(profile.inferred_topics or []):
+                    profile.inferred_topics = inferred
+                    session.add(profile)
             if member_signals or profile.learned:
                 profile.learned = learned_summary(member_signals, today)
                 session.add(profile)

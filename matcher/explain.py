@@ -11,28 +11,38 @@ import numpy as np
 import scipy.sparse as sp
 
 from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
-from core.vocab import MUNICIPAL_APPLICANTS, label
+from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
 from matcher.index import ProgrammeIndex, category_labels
 from matcher.scoring import ProfileQuery
+from matcher.topics import programme_codes
 from store.explanation import Explanation
 
 MAX_TERMS = 8
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 
 
+def profile_features(query: ProfileQuery) -> set[str]:
+    """The word features of what the member wrote (interests and keywords): a shared term must be one
+    of these, never a glossary translation or a category label the query was widened with."""
+    return set(analysis.word_features(" ".join([query.interests, *query.keywords])))
+
+
 def _readable_terms(
-    index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix, programme: Any
+    index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix, programme: Any, own: set[str]
 ) -> list[str]:
-    """The word features that contributed most, written as words of the programme text."""
+    """The word features that contributed most and occur in the member's own words, written as
+    words of the programme text."""
     common, in_query, in_programme = np.intersect1d(
         query_vector.indices, vector.indices, assume_unique=True, return_indices=True
     )
     if not len(common):
         return []
+    features = index.features
+    written = np.array([features[c] in own for c in common], dtype=bool)
+    common, in_query, in_programme = common[written], in_query[written], in_programme[written]
     contribution = query_vector.data[in_query] * vector.data[in_programme]
     order = np.argsort(-contribution)
-    features = index.features
     text = " ".join(
         (
             programme.title,
@@ -62,11 +72,16 @@ def _readable_terms(
 def _carrying_interests(
     query: ProfileQuery, keyword_hits: np.ndarray, programme: Any, phrase_similarity: np.ndarray
 ) -> list[str]:
-    """Profile keywords, topics and interest phrases that this programme answers, strongest first."""
+    """Profile keywords, topics and interest phrases that this programme answers, strongest first.
+
+    A topic is named only when the programme itself carries that Förderbereich (its own codes, not
+    codes inferred for it); an inferred profile topic likewise.
+    """
     carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits, strict=False) if hit]
-    codes = set(programme.funding_areas or []) | set(programme.funding_subareas or [])
-    codes |= {c.split(".", 1)[0] for c in programme.funding_subareas or []}
+    codes = programme_codes(programme)
     carried += [name for code, name in zip(query.topics, query.topic_labels(), strict=False) if code in codes]
+    if not query.topics:
+        carried += [topic_label(t.code) for t in query.inferred if t.code in codes]
     phrases = query.phrases()
     for position in np.argsort(-phrase_similarity, kind="stable"):
         if phrase_similarity[position] >= MIN_PHRASE_SIMILARITY:
@@ -128,7 +143,7 @@ def explain(
     """The explanation of the programme in ``row`` of the index for ``query``."""
     programme = index.programmes[row]
     vector = index.word_matrix[row]
-    terms = _readable_terms(index, vector, query_vector, programme)
+    terms = _readable_terms(index, vector, query_vector, programme, profile_features(query))
     phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
@@ -139,4 +154,5 @@ def explain(
         eligibility=eligibility_line(programme),
         region=region_line(programme),
         components=rounded,
+        inferred_topics=[topic_label(code) for code in index.inferred_topics.get(row, [])],
     )

@@ -8,7 +8,7 @@ turned into TF-IDF, so that the weights act like repeating a field without re-re
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -103,8 +103,11 @@ class WeightedChannel:
         mask = np.array([1.0 if name in fields else 0.0 for name in self.weights], dtype=np.float32)
         return (_field_sum(n_rows, mask, counts) > 0).astype(np.float32).tocsc()
 
-    def vectors(self, n_rows: int, counts: sp.csr_matrix, fit: bool = False) -> sp.csr_matrix:
-        weights = np.array(list(self.weights.values()), dtype=np.float32)
+    def vectors(
+        self, n_rows: int, counts: sp.csr_matrix, fit: bool = False, leave_out: frozenset[str] = frozenset()
+    ) -> sp.csr_matrix:
+        """TF-IDF rows of the weighted fields; fields in ``leave_out`` count zero (IDF as fitted)."""
+        weights = np.array([0.0 if n in leave_out else w for n, w in self.weights.items()], dtype=np.float32)
         weighted = _field_sum(n_rows, weights, counts)
         tfidf = self.tfidf.fit_transform(weighted) if fit else self.tfidf.transform(weighted)
         return normalize(tfidf.astype(np.float32))
@@ -124,6 +127,10 @@ class ProgrammeIndex:
     char_matrix: sp.csr_matrix
     presence: sp.csc_matrix  # programme × stem, 1 where the stem occurs outside the legal text (keyword hits)
     topic_presence: sp.csc_matrix  # programme × stem, 1 where it occurs in title/teaser/keywords (exclusions)
+    # Word TF-IDF without the category label words: what the topic classifier learns from, so that it
+    # learns the programmes' prose, not the labels it is asked to predict (matcher/topics.py).
+    topic_matrix: sp.csr_matrix
+    inferred_topics: dict[int, list[str]] = field(default_factory=dict)  # row -> inferred codes (no own codes)
 
     @classmethod
     def fit(cls, programmes: list[Any]) -> ProgrammeIndex:
@@ -149,10 +156,11 @@ class ProgrammeIndex:
         )
         word_counts = word.field_counts(rows, fit=True)
         word_matrix = word.vectors(len(rows), word_counts, fit=True)
+        topic_matrix = word.vectors(len(rows), word_counts, leave_out=frozenset({"labels"}))
         char_matrix = char.vectors(len(rows), char.field_counts(rows, fit=True), fit=True)
         presence = word.field_presence(len(rows), word_counts, set(WORD_FIELD_WEIGHTS) - {"legal"})
         topic_presence = word.field_presence(len(rows), word_counts, {"title", "teaser", "keywords"})
-        return cls(programmes, word, char, word_matrix, char_matrix, presence, topic_presence)
+        return cls(programmes, word, char, word_matrix, char_matrix, presence, topic_presence, topic_matrix)
 
     # -- vocabulary helpers -----------------------------------------------------------------
 
@@ -174,17 +182,25 @@ class ProgrammeIndex:
             cached = self._features = self.word.vectorizer.get_feature_names_out()
         return cached
 
+    def set_inferred_topics(self, inferred: dict[int, list[str]]) -> None:
+        """Inferred Förderbereich codes of rows without codes (``matcher.topics``); "topics_all" uses them."""
+        self.inferred_topics = inferred
+        self.__dict__.get("_codes", {}).pop("topics_all", None)
+
     def code_matrix(self, name: str) -> tuple[dict[str, int], sp.csc_matrix]:
         """Programme × code booleans for a list field ("funding_types", or "topics": areas, sub-areas
-        and their parents), built once per index so profile filters are column sums."""
+        and their parents; "topics_all": the same, inferred codes for rows without any), built once
+        per index so profile filters are column sums."""
         cache = self.__dict__.setdefault("_codes", {})
         if name not in cache:
             columns: dict[str, int] = {}
             rows, cols = [], []
             for row, programme in enumerate(self.programmes):
-                if name == "topics":
+                if name in ("topics", "topics_all"):
                     subareas = programme.funding_subareas or []
                     codes = set(programme.funding_areas or []) | set(subareas) | {c.split(".", 1)[0] for c in subareas}
+                    if name == "topics_all" and not codes:
+                        codes = set(self.inferred_topics.get(row, ()))
                 else:
                     codes = set(getattr(programme, name) or [])
                 for code in codes:

@@ -30,6 +30,7 @@ from matcher.index import ProgrammeIndex
 from matcher.member_fit import Fit, ProgrammeTerms, fit
 from matcher.scope import opts_in_abroad
 from matcher.scoring import ProfileQuery, ScoreTable, score_profiles, term_hits
+from matcher.topics import TopicModel, programme_codes
 from store.explanation import Explanation
 
 REASONS = (
@@ -94,11 +95,17 @@ class Ranking:
 
 
 class Ranker:
-    """Filters that do not depend on the profile are computed once per programme."""
+    """Filters that do not depend on the profile are computed once per programme; the topic
+    classifier is trained once per index and gives programmes without codes their inferred topics."""
 
     def __init__(self, index: ProgrammeIndex, today: date) -> None:
         self.index = index
         self.today = today
+        self.topics = TopicModel.fit(index)
+        if self.topics is not None:
+            uncoded = [row for row, p in enumerate(index.programmes) if not programme_codes(p)]
+            inferred = self.topics.infer_programmes(uncoded)
+            index.set_inferred_topics({row: [t.code for t in found] for row, found in inferred.items() if found})
         self.base_codes = np.array([_code(programme_reason(p, today)) for p in index.programmes], dtype=np.int8)
         self._typed_rows = np.array([bool(p.funding_types) for p in index.programmes], dtype=bool)
         self._applicants: dict[str, np.ndarray] = {}
@@ -153,12 +160,24 @@ class Ranker:
         code = int(self._reasons(request)[row])
         return REASONS[code - 1] if code else None
 
+    def infer(self, queries: list[ProfileQuery]) -> None:
+        """Fill ``inferred`` of every query without Förderbereich codes from its plain words."""
+        plain = [q for q in queries if not q.topics]
+        if self.topics is None or not plain:
+            return
+        found = self.topics.infer_texts([q.classifier_texts() for q in plain], [set(q.excluded_topics) for q in plain])
+        for query, topics in zip(plain, found, strict=True):
+            query.inferred = topics
+
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
-        tables = score_profiles(self.index, [r.query for r in requests], [r.learned for r in requests])
+        self.infer([r.query for r in requests])
+        all_codes = [self._reasons(request) for request in requests]
+        tables = score_profiles(
+            self.index, [r.query for r in requests], [r.learned for r in requests], [c == 0 for c in all_codes]
+        )
         rankings = []
-        for request, table in zip(requests, tables, strict=False):
-            codes = self._reasons(request)
-            scores = table.total
+        for table, codes in zip(tables, all_codes, strict=True):
+            scores = table.passung
             order = np.argsort(-scores, kind="stable")
             rows = order[codes[order] == 0].tolist()
             counts = np.bincount(codes, minlength=len(REASONS) + 1)

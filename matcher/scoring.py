@@ -17,9 +17,11 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from core.vocab import topic_label
+from matcher import fusion
 from matcher.analysis import stem_of, surface_words, trim_stop_words
 from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex
+from matcher.topics import InferredTopic
 
 # Maximum points per channel, and the similarity at which a channel gives its maximum.
 POINTS = {"word": 45.0, "char": 20.0, "topic": 20.0, "keyword": 15.0}
@@ -34,6 +36,11 @@ GLOSSARY_WEIGHT_IN_QUERY = 0.5
 PHRASE_WEIGHT = 0.85
 PHRASE_WORD_REFERENCE, PHRASE_CHAR_REFERENCE = 0.45, 0.55
 PHRASE_CHUNK = 256
+PART_CHAR_SHARE = 0.1  # on a part's own list, shared letter sequences only order equal word matches
+WHOLE_PROFILE_WEIGHT = 3.0  # the whole-profile list counts like three parts' lists
+PART_WEIGHT = 1.0
+PART_STRENGTH = 0.3  # word similarity at which a part's list counts fully
+INFERRED_TOPIC_SHARE = 0.5  # an inferred topic is a guess: half the points of a chosen code
 
 
 _PHRASE_SPLIT = re.compile(r"[,;:.()\n]+|\s+(?:und|oder|sowie|bzw)\s+")
@@ -61,6 +68,9 @@ class ProfileQuery:
     funding_types: list[str] = field(default_factory=list)
     min_score: float = 20.0
     max_items: int = 20
+    excluded_topics: list[str] = field(default_factory=list)  # inferred topics the member or staff removed
+    # Topics the classifier read from the plain words (``Matcher.infer``); used only without ``topics``.
+    inferred: list[InferredTopic] = field(default_factory=list)
 
     @classmethod
     def from_profile(cls, profile: Any) -> ProfileQuery:
@@ -72,7 +82,18 @@ class ProfileQuery:
             funding_types=list(profile.funding_types or []),
             min_score=profile.min_score,
             max_items=profile.max_items,
+            excluded_topics=list(getattr(profile, "excluded_topics", None) or []),
         )
+
+    def classifier_texts(self) -> list[str]:
+        """What the topic classifier reads: the whole profile, each interest phrase, each keyword."""
+        return [" ".join([self.interests, *self.keywords]), *self.phrases(), *self.keywords]
+
+    def parts(self) -> list[str]:
+        """The parts that each retrieve their own list: interest phrases, then keywords not among them."""
+        parts = self.phrases()
+        known = {p.casefold() for p in parts}
+        return parts + [k for k in self.keywords if k.strip() and k.casefold() not in known]
 
     def topic_labels(self) -> list[str]:
         return [topic_label(t) for t in self.topics]
@@ -118,20 +139,23 @@ def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) ->
     return vectors[0], vectors[1]
 
 
-def _best_phrase_similarities(
-    index: ProgrammeIndex, queries: list[ProfileQuery]
+def _phrase_similarities(
+    index: ProgrammeIndex, queries: list[ProfileQuery], eligible: list[np.ndarray], fused: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[sp.csr_matrix]]:
-    """Per profile and programme, the best word and char similarity of any single interest phrase.
+    """Per profile and programme, the best word and char similarity of any single interest phrase;
+    and every part (phrase or keyword) adds its own ranked list to ``fused`` (in place).
 
     A profile that lists twelve interests should meet a programme about one of them as well as a
     profile about that one interest alone; the whole-profile vector dilutes it twelvefold.
-    Phrases are scored in chunks, so memory stays flat however many profiles there are.
+    Parts are scored in chunks, so memory stays flat however many profiles there are.
     """
-    owners, fields = [], []
+    owners, fields, is_phrase = [], [], []
     for number, query in enumerate(queries):
-        for phrase in query.phrases():
+        phrases = query.phrases()
+        for part in query.parts():
             owners.append(number)
-            fields.append(_with_english([(phrase, 1.0)]))
+            fields.append(_with_english([(part, 1.0)]))
+            is_phrase.append(part in phrases)
     n = len(index.programmes)
     best_word = np.zeros((len(queries), n), dtype=np.float32)
     best_char = np.zeros((len(queries), n), dtype=np.float32)
@@ -141,18 +165,37 @@ def _best_phrase_similarities(
         word_sim = index.similarities(word_vectors[start:stop], "word")
         char_sim = index.similarities(char_vectors[start:stop], "char")
         for offset, owner in enumerate(owners[start:stop]):
-            np.maximum(best_word[owner], word_sim[offset], out=best_word[owner])
-            np.maximum(best_char[owner], char_sim[offset], out=best_char[owner])
+            if is_phrase[start + offset]:
+                np.maximum(best_word[owner], word_sim[offset], out=best_word[owner])
+                np.maximum(best_char[owner], char_sim[offset], out=best_char[owner])
+            part_value = word_sim[offset] + PART_CHAR_SHARE * _char_value(char_sim[offset], PHRASE_CHAR_REFERENCE)
+            part_value[word_sim[offset] <= 0] = 0.0  # a shared letter sequence alone retrieves nothing
+            fusion.add_list(fused[owner], part_value, eligible[owner], PART_WEIGHT, PART_STRENGTH)
     owners_array = np.array(owners, dtype=np.int64)
-    per_profile = [word_vectors[np.flatnonzero(owners_array == number)] for number in range(len(queries))]
+    phrase_rows = np.array(is_phrase, dtype=bool)
+    per_profile = [word_vectors[np.flatnonzero((owners_array == k) & phrase_rows)] for k in range(len(queries))]
     return best_word, best_char, per_profile
 
 
 def topic_values(index: ProgrammeIndex, topics: list[str]) -> np.ndarray:
-    """Share of the profile's Förderbereich codes a programme carries (one hit of two counts fully)."""
+    """Share of the profile's Förderbereich codes a programme carries (one hit of two counts fully);
+    a programme without codes counts with its inferred topics."""
     if not topics:
         return np.zeros(len(index.programmes), dtype=np.float32)
-    return np.minimum(1.0, index.code_hits("topics", topics) / min(2, len(set(topics))))
+    return np.minimum(1.0, index.code_hits("topics_all", topics) / min(2, len(set(topics))))
+
+
+def inferred_topic_values(index: ProgrammeIndex, inferred: list[InferredTopic]) -> np.ndarray:
+    """Per programme, the confidence of the strongest inferred profile topic it carries, relative to
+    the profile's strongest topic (the best-recognised topic counts fully)."""
+    values = np.zeros(len(index.programmes), dtype=np.float32)
+    if not inferred:
+        return values
+    strongest = max(t.confidence for t in inferred)
+    for topic in inferred:
+        carries = index.code_hits("topics_all", [topic.code]) > 0
+        np.maximum(values, carries * (topic.confidence / strongest), out=values)
+    return values
 
 
 def term_hits(index: ProgrammeIndex, terms: list[str], presence: sp.csc_matrix) -> np.ndarray:
@@ -175,16 +218,23 @@ def term_hits(index: ProgrammeIndex, terms: list[str], presence: sp.csc_matrix) 
 
 @dataclass
 class ScoreTable:
-    """Points per channel for one profile over all indexed programmes (rows as in the index)."""
+    """Points per channel for one profile over all indexed programmes (rows as in the index), and the
+    calibrated "Passung" the programmes are ranked and proposed by."""
 
     components: dict[str, np.ndarray]
     keyword_hits: np.ndarray
     word_query: sp.csr_matrix
     phrase_queries: sp.csr_matrix  # word vectors of the interest phrases, in ``ProfileQuery.phrases()`` order
+    passung: np.ndarray
 
     @property
-    def total(self) -> np.ndarray:
-        return np.clip(sum(self.components.values()), 0.0, 100.0)
+    def absolute(self) -> np.ndarray:
+        """The channel points added up (0–100): how much the profile and a programme share."""
+        return absolute_points(self.components)
+
+
+def absolute_points(components: dict[str, np.ndarray]) -> np.ndarray:
+    return np.clip(sum(components.values()), 0.0, 100.0)
 
 
 def _char_value(similarity: np.ndarray, reference: float) -> np.ndarray:
@@ -192,20 +242,28 @@ def _char_value(similarity: np.ndarray, reference: float) -> np.ndarray:
 
 
 def score_profiles(
-    index: ProgrammeIndex, queries: list[ProfileQuery], learned: list[np.ndarray | None] | None = None
+    index: ProgrammeIndex,
+    queries: list[ProfileQuery],
+    learned: list[np.ndarray | None] | None = None,
+    eligible: list[np.ndarray] | None = None,
 ) -> list[ScoreTable]:
     """Score every programme for every query with a few sparse products.
 
     Each channel gives a value in [0, 1]; the word and character channels take the better of the
     whole profile and its best single interest phrase. Points are scaled to 0–100 over the channels
     that apply: a profile without keywords, or a programme without Förderbereich codes, is not
-    marked down for what it does not have.
+    marked down for what it does not have. The ranking fuses one list per part of the profile with
+    the list of these points (``matcher.fusion``); ``eligible`` (per query, programmes that pass the
+    hard filters) decides which programmes take places on the lists.
     """
+    n = len(index.programmes)
+    eligible = eligible or [np.ones(n, dtype=bool)] * len(queries)
+    fused = np.zeros((len(queries), n), dtype=np.float32)
     word_q, char_q = _vectorise(index, [q.query_fields() for q in queries])
     word_sim = index.similarities(word_q, "word")
     char_sim = index.similarities(char_q, "char")
-    phrase_word, phrase_char, phrase_vectors = _best_phrase_similarities(index, queries)
-    has_codes = index.code_hits("topics", list(index.code_matrix("topics")[0])) > 0
+    phrase_word, phrase_char, phrase_vectors = _phrase_similarities(index, queries, eligible, fused)
+    has_codes = index.code_hits("topics_all", list(index.code_matrix("topics_all")[0])) > 0
     tables = []
     for i, query in enumerate(queries):
         channels = {
@@ -218,18 +276,32 @@ def score_profiles(
                 PHRASE_WEIGHT * _char_value(phrase_char[i], PHRASE_CHAR_REFERENCE),
             ),
         }
-        available = np.full(len(index.programmes), POINTS["word"] + POINTS["char"], dtype=np.float32)
+        available = np.full(n, POINTS["word"] + POINTS["char"], dtype=np.float32)
+        topic_points = POINTS["topic"]
         if query.topics:
             channels["topic"] = topic_values(index, query.topics)
-            available += POINTS["topic"] * has_codes
+        elif query.inferred:
+            channels["topic"] = inferred_topic_values(index, query.inferred)
+            topic_points = POINTS["topic"] * INFERRED_TOPIC_SHARE
+        if "topic" in channels:
+            available += topic_points * has_codes
         hits = term_hits(index, query.keywords, index.presence)
         if query.keywords:
             channels["keyword"] = np.minimum(1.0, hits.sum(axis=1) / min(3, len(query.keywords)))
             available += POINTS["keyword"]
         scale = 100.0 / available
-        components = {name: (POINTS[name] * scale * values).astype(np.float32) for name, values in channels.items()}
+        points = dict(POINTS, topic=topic_points)
+        components = {name: (points[name] * scale * values).astype(np.float32) for name, values in channels.items()}
         extra = learned[i] if learned else None
         if extra is not None:
             components["learned"] = (LEARNED_POINTS * extra).astype(np.float32)
-        tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i]))
+        absolute = absolute_points(components)
+        fusion.add_list(fused[i], absolute, eligible[i], WHOLE_PROFILE_WEIGHT)
+        if "topic" in channels:
+            # The topic list: programmes of the profile's topics, the best-fitting first.
+            fusion.add_list(fused[i], channels["topic"] * (1.0 + absolute / 100.0), eligible[i])
+        passung = fusion.calibrated(fused[i], absolute, eligible[i])
+        if "learned" in components:  # what curation taught moves the Passung itself, by up to ±20
+            passung = np.clip(passung + components["learned"] * (passung > 0.01), 0.0, 100.0)
+        tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i], passung))
     return tables

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
-EXPLANATION_VERSION = 4  # 4: conditions (area, size, task) and own share for the member
+EXPLANATION_VERSION = 5  # 4: conditions (area, size, task) and own share; 5: inferred topics
 
 
 class ConditionLine(BaseModel):
@@ -63,6 +63,9 @@ class Explanation(BaseModel):
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel
+    # Förderbereich labels the matcher's classifier inferred for a programme the source filed under
+    # none (shown as "erkannt", never as the source's own category).
+    inferred_topics: list[str] = Field(default_factory=list)
     conditions: list[ConditionLine] = Field(default_factory=list)  # area, size and task conditions
     own_share: OwnShareLine | None = None  # None: no sentence states a rate
 

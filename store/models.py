@@ -170,6 +170,10 @@ class Programme(SQLModel, table=True):
     funding_types: list[str] = _json()  # Förderart codes: zuschuss, darlehen, buergschaft, ...
     funding_areas: list[str] = _json()  # Förderbereich codes
     funding_subareas: list[str] = _json()  # "parent.child" codes
+    # Förderbereich codes the matcher's classifier inferred from the text, only for a programme the
+    # source files under none (NKI, EFRE, Bezirksregierung, EU calls, manual records); written by
+    # every match run, used to route digest items to departments with topics, shown as inferred.
+    inferred_topics: list[str] = _json()
     regions: list[str] = _json()  # Fördergebiet codes: _bundesweit, nordrhein_westfalen, eu, ...
     eligible_applicants: list[str] = _json()  # Förderberechtigte codes: kommune, oeffentliche_einrichtung, ...
     municipal_signals: list[str] = _json()  # e.g. EU "local authorities" phrases found in conditions
@@ -298,6 +302,10 @@ class Profile(SQLModel, table=True):
     keywords: list[str] = _json()
     exclude: list[str] = _json()
     topics: list[str] = _json()  # Förderbereich codes
+    # Without codes: the Förderbereich codes the last match run read from the plain words, and those
+    # the member or staff removed (never inferred again for this profile).
+    inferred_topics: list[str] = _json()
+    excluded_topics: list[str] = _json()
     funding_types: list[str] = _json()  # preferred Förderart codes; empty = all
     min_score: float = 20.0
     max_items: int = 20

@@ -17,11 +17,11 @@ from sqlmodel import select
 
 from core.labels import FREQUENCY_LABELS
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
-from core.vocab import labels
+from core.vocab import labels, labels_table, topic_label
 from profiles.facts import current_facts
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
-from store.models import AuditLog, Member, Recipient
+from store.models import AuditLog, Member, Profile, Recipient
 from store.types import utcnow
 from web.csrf import verify_csrf
 from web.deps import MemberDep, RowId, SessionDep, SettingsDep, end_session, start_session
@@ -103,6 +103,9 @@ def _page(
 ) -> HTMLResponse:
     doc = doc or profile_doc(session, member)
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
+    profile = session.exec(select(Profile).where(Profile.member_id == member.id)).first()
+    inferred = list(profile.inferred_topics or []) if profile else []
+    excluded = list(profile.excluded_topics or []) if profile else []
     return render(
         request,
         "member_profile.html",
@@ -116,6 +119,8 @@ def _page(
             "fact_fields": FACT_FIELDS.values(),
             "confidences": CONFIDENCE_LABELS,
             "topic_labels": labels("foerderbereich"),
+            "inferred_topics": [(code, topic_label(code)) for code in inferred],
+            "excluded_topics": [(code, topic_label(code)) for code in excluded],
             "type_labels": labels("foerderart"),
             "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES},
             "errors": errors or [],
@@ -167,6 +172,35 @@ async def live_preview(request: Request, session: SessionDep, member: MemberDep)
         return render(request, "fragments/member_preview.html", {"items": [], "errors": exc.errors})
     items = preview(session, request.app.state.preview_index, member, doc, today=date.today())
     return render(request, "fragments/member_preview.html", {"items": items, "errors": [], "min_score": doc.min_score})
+
+
+@router.post("/themen")
+async def correct_inferred_topics(request: Request, session: SessionDep, member: MemberDep) -> Response:
+    """Remove a topic read from the member's words (it is not inferred again), or take it back in."""
+    form = await request.form()
+    action, code = str(form.get("action") or ""), str(form.get("code") or "")
+    known = code in labels_table("foerderbereich") or code in labels_table("unterfoerderbereich")
+    if action not in ("entfernen", "aufnehmen") or not known:
+        error = f"Erkannte Themen: unbekanntes Thema {code!r}." if not known else "Erkannte Themen: unbekannte Aktion."
+        return _page(request, session, member, errors=[error], status_code=400)
+    profile = session.exec(select(Profile).where(Profile.member_id == member.id)).one()
+    excluded = [c for c in profile.excluded_topics or [] if c != code]
+    if action == "entfernen":
+        excluded.append(code)
+        profile.inferred_topics = [c for c in profile.inferred_topics or [] if c != code and c.split(".")[0] != code]
+    profile.excluded_topics = excluded
+    session.add(profile)
+    session.add(
+        AuditLog(
+            actor=request.session.get("member_email", f"member:{member.slug}"),
+            action="profile.topics",
+            object_type="member",
+            object_id=str(member.id),
+            details={"action": action, "code": code},
+        )
+    )
+    session.commit()
+    return RedirectResponse("/member/?gespeichert=1#erkannte-themen", status_code=303)
 
 
 # -------------------------------------------------------------------------------- recipients

@@ -24,6 +24,7 @@ EXPLANATION_KEYS = {
     "components",
     "conditions",
     "own_share",
+    "inferred_topics",
 }
 
 

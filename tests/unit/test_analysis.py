@@ -42,7 +42,7 @@ def _doc(number: int, title: str) -> Programme:
 def _ranked_titles(query: str, titles: list[str]) -> list[str]:
     index = ProgrammeIndex.fit([_doc(i, t) for i, t in enumerate(titles)])
     table = score_profiles(index, [ProfileQuery(interests=query)])[0]
-    return [titles[i] for i in sorted(range(len(titles)), key=lambda i: -table.total[i])]
+    return [titles[i] for i in sorted(range(len(titles)), key=lambda i: -table.passung[i])]
 
 
 def test_compound_finds_its_parts():

@@ -1,0 +1,89 @@
+"""Explanations that are true, checked on every clerk profile against the real programme records.
+
+"Warum passt das?" may name only words that occur in both what the member wrote and the programme,
+and only keywords, interest phrases or Förderbereiche that carried the score; a category label is
+named only when the programme itself carries that category.
+"""
+
+from __future__ import annotations
+
+from core.vocab import topic_label
+from matcher import analysis
+from matcher.evaluation import SHIPPED, load_judged_set
+from matcher.explain import profile_features
+from matcher.index import ProgrammeIndex, field_texts
+from matcher.ranking import Ranker, RankRequest
+from matcher.topics import programme_codes
+
+
+def _top_explanations():
+    judged = load_judged_set(SHIPPED[1])  # the clerk set: plain words, no codes
+    programmes = [p for p in judged.programmes if not p.closed and p.status != "closed"]
+    index = ProgrammeIndex.fit(programmes)
+    ranker = Ranker(index, judged.today)
+    requests = [RankRequest(p.kind, p.query) for p in judged.profiles]
+    for request, ranking in zip(requests, ranker.rank(requests), strict=True):
+        for row in ranking.rows[:10]:
+            yield request.query, index.programmes[row], ranker.explain(ranking, request, row)
+
+
+def _stems(text: str) -> set[str]:
+    return set(analysis.stems(analysis.surface_words(text)))
+
+
+def test_terms_occur_in_the_profile_and_in_the_programme():
+    checked = 0
+    for query, programme, explanation in _top_explanations():
+        own = profile_features(query)
+        programme_stems = _stems(" ".join(field_texts(programme).values()))
+        for term in explanation.terms:
+            words = analysis.surface_words(term)
+            assert words, term
+            # every word of the term is a stem the member wrote (or its five-letter beginning) ...
+            for stem, word in zip(analysis.stems(words), words, strict=True):
+                prefix = analysis.PREFIX_MARK + analysis.transliterate(word)[: analysis.PREFIX_LETTERS]
+                assert stem in own or prefix in own, (query.interests, term)
+            # ... and it is written in the programme
+            assert set(analysis.stems(words)) <= programme_stems, (programme.title, term)
+            checked += 1
+    assert checked > 50  # the check ran on real explanations, not on empty lists
+
+
+def test_interests_are_the_members_own_words_or_topics_the_programme_carries():
+    for query, programme, explanation in _top_explanations():
+        own = {k.casefold() for k in query.keywords} | {p.casefold() for p in query.phrases()}
+        carried_labels = {topic_label(code) for code in programme_codes(programme)}
+        for interest in explanation.interests:
+            assert interest.casefold() in own or interest in carried_labels, (programme.title, interest)
+        # a summary that names interests names only these
+        if explanation.summary.startswith("Passt zu Ihren Interessen: "):
+            named = explanation.summary.removeprefix("Passt zu Ihren Interessen: ")
+            assert named == ", ".join(explanation.interests[:3])
+
+
+def test_the_beg_loan_is_not_explained_to_the_rvr_by_a_category_it_does_not_carry():
+    """The issue's example: the BEG loan explained to the RVR as "Tourismus, Smart Cities & Regionen"."""
+    from matcher.scoring import ProfileQuery
+
+    judged = load_judged_set(SHIPPED[1])
+    programmes = [p for p in judged.programmes if not p.closed and p.status != "closed"]
+    index = ProgrammeIndex.fit(programmes)
+    ranker = Ranker(index, judged.today)
+    rvr = ProfileQuery(
+        interests="Regionale Projekte der Metropole Ruhr: Radschnellwege und regionales Radnetz, Emscher "
+        "Landschaftspark und Freiraum, Route der Industriekultur und Tourismus.",
+        keywords=["Radschnellweg", "Industriekultur", "Regionalentwicklung"],
+        topics=["infrastruktur", "kultur_medien_sport", "mobilitaet", "regionalfoerderung", "umwelt_naturschutz"],
+    )
+    request = RankRequest("verband", rvr)
+    ranking = ranker.rank([request])[0]
+    row = next(
+        r
+        for r, p in enumerate(index.programmes)
+        if p.title.startswith("Bundesförderung für effiziente Gebäude (BEG) für Kommunen")
+    )
+    explanation = ranker.explain(ranking, request, row)
+    carried = {topic_label(code) for code in programme_codes(index.programmes[row])}
+    labels = {topic_label(code) for code in rvr.topics}
+    assert not (set(explanation.interests) & labels) - carried
+    assert "Smart Cities & Regionen" not in explanation.interests
