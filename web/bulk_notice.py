@@ -28,4 +28,5 @@ def last_action_notice(session: Session, staff: StaffUser, request: Request) -> 
     if last is not None and last.object_type == "programme" and last.object_id.isdigit():
         programme = session.get(Programme, int(last.object_id))
         title = shown_text(programme.title, programme.source_key) if programme else ""
-    return {"notice": notice, "last_bulk": last, "last_bulk_title": title, "bulk_labels": BULK_RESULT_LABELS}
+    said = label(BULK_RESULT_LABELS, last.action).format(count=last.details.get("count", 0)) if last else ""
+    return {"notice": notice, "last_bulk": last, "last_bulk_text": said, "last_bulk_title": title}
