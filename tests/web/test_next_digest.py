@@ -82,3 +82,20 @@ def test_send_now_needs_a_confirmation_and_sends_exactly_once(curator, world, en
         "/staff/members/schermbeck/send-now", {"period": shift_period(this_week, -2), "confirm": "ja"}
     )
     assert past.status_code == 400
+
+
+def test_release_all_puts_every_member_into_its_next_digest(curator, world, engine, settings_env):
+    this_week = _send_this_week(engine, settings_env, world.member_a.id)  # Schermbeck's digest is out
+    curator.page("/staff/queue")
+    curator.submit(f"/staff/matches/{world.matches['a_radwege'].id}/approve")
+    page = curator.page("/staff/digests").text
+    assert "2 freigegebene Treffer warten bei allen Mitgliedern auf den Versand." in page
+
+    response = curator.submit("/staff/digests/release-all")
+    assert response.status_code == 303
+    assert "2 Digests freigegeben (2 Treffer)." in curator.page(response.headers["location"]).text
+    with Session(engine) as session:
+        digests = {(d.member_id, d.period): d for d in session.exec(select(Digest)).all()}
+    assert digests[(world.member_a.id, this_week)].released_by == "erste@rvr.ruhr"
+    assert digests[(world.member_a.id, shift_period(this_week, 1))].released_by == "kurator@rvr.ruhr"
+    assert digests[(world.member_b.id, this_week)].released_by == "kurator@rvr.ruhr"
