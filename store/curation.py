@@ -249,9 +249,8 @@ def last_bulk_action(session: Session, actor: str) -> AuditLog | None:
         .where(AuditLog.actor == actor, col(AuditLog.action).in_([BULK_APPROVE, BULK_REJECT, BULK_UNDO]))
         .order_by(col(AuditLog.id).desc())
     ).first()
-    if entry is None or entry.action == BULK_UNDO or entry.id in _undone_ids(session):
-        return None
-    return entry
+    # an undo is always the actor's own and comes after what it undid, so it would be the latest
+    return None if entry is None or entry.action == BULK_UNDO else entry
 
 
 def undo_bulk(session: Session, audit_id: int, *, actor: str) -> int:
