@@ -105,3 +105,10 @@ def test_bulk_forms_need_the_csrf_token(curator, world, engine):
     response = curator.post("/staff/matches/bulk", data={"action": "approve", "match_ids": [1]}, follow_redirects=False)
     assert response.status_code == 403
     assert _state(engine, world.matches["a_radwege"].id) == ("proposed", "")
+
+
+def test_programme_page_leads_to_its_card(curator, world):
+    page = curator.page(f"/staff/programmes/{world.programmes['waerme'].id}").text
+    link = re.search(r'href="(/staff/programme\?q=[^"]+)">Offene Vorschläge für alle Mitglieder', page).group(1)
+    cards = curator.page(link.replace("&amp;", "&")).text
+    assert re.findall(r'<h2 id="card-\d+" class="card-title"><a [^>]+>([^<]+)</a>', cards) == ["Kommunale Wärmeplanung"]
