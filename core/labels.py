@@ -95,6 +95,10 @@ AUDIT_SENTENCES = {
     "match.approve": "{who} hat „{programme}“ für {member} freigegeben.{details}",
     "match.reject": "{who} hat „{programme}“ für {member} abgelehnt.{details}",
     "digest.release": "{who} hat den Digest für {member} ({period}) zum Versand freigegeben.{details}",
+    "digest.send_now": "{who} hat den Digest für {member} ({period}) sofort versandt.{details}",
+    "match.bulk_approve": "{who} hat „{programme}“ in einem Schritt für {count} freigegeben.{details}",
+    "match.bulk_reject": "{who} hat „{programme}“ in einem Schritt für {count} abgelehnt.{details}",
+    "match.bulk_undo": "{who} hat eine Sammelentscheidung zu „{programme}“ rückgängig gemacht ({count}).",
     "profile.update": "{who} hat das Profil von {member} geändert.",
     "recipient.add": "{who} hat die Adresse {email} bei {member} eingetragen.",
     "recipient.remove": "{who} hat die Adresse {email} bei {member} entfernt.",
@@ -108,6 +112,13 @@ AUDIT_SENTENCES = {
     "staff.api_token": "{who} hat für {account} ein neues API-Token erzeugt.",
     "fact.update": "{who} hat die Gemeindedaten von {member} korrigiert.{details}",
 }
+# What a bulk action did, as the page says it after the action ("53 Vorschläge abgelehnt").
+BULK_RESULT_LABELS = {
+    "match.bulk_approve": "{count} Vorschläge freigegeben",
+    "match.bulk_reject": "{count} Vorschläge abgelehnt",
+    "match.bulk_undo": "{count} Entscheidungen rückgängig gemacht",
+    "none": "Keine offenen Vorschläge betroffen, nichts geändert",
+}
 # Actors that are no person.
 AUDIT_ACTORS = {"system": "Das Förderradar (automatisch)", "cli": "Ein Befehl auf der Kommandozeile"}
 # The short names of the actions for a filter list ("Treffer freigegeben").
@@ -115,6 +126,10 @@ AUDIT_ACTION_NAMES = {
     "match.approve": "Treffer freigegeben",
     "match.reject": "Treffer abgelehnt",
     "digest.release": "Digest freigegeben",
+    "digest.send_now": "Digest sofort versandt",
+    "match.bulk_approve": "Sammelfreigabe",
+    "match.bulk_reject": "Sammelablehnung",
+    "match.bulk_undo": "Sammelentscheidung rückgängig",
     "profile.update": "Profil geändert",
     "recipient.add": "Empfänger hinzugefügt",
     "recipient.remove": "Empfänger entfernt",

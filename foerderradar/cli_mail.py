@@ -190,7 +190,7 @@ def release(
     actor: str = typer.Option("cli", "--actor", help="Wer freigibt (für das Protokoll)."),
 ) -> None:
     """Gibt die bestätigten Treffer von Mitgliedern zum Versand frei."""
-    from store.curation import release_member_digest
+    from store.curation import digest_is_frozen, release_member_digest
     from store.db import session_scope
     from store.models import Member
 
@@ -205,8 +205,14 @@ def release(
         if missing:
             raise fail(f"Unbekannte Mitglieder: {', '.join(missing)}", code=2)
         for found in members:
+            already_sent = digest_is_frozen(session, found.id, chosen)
             count = release_member_digest(session, found.id, period=chosen, actor=actor)
             console.print(f"{found.name}: {count} Treffer freigegeben ({week_label(chosen)}).")
+            if already_sent:
+                console.print(
+                    f"  Der Digest für {week_label(chosen)} ist bereits versandt; "
+                    "die Treffer gehen mit dem nächsten Digest hinaus."
+                )
 
 
 @bounces_app.command("process")

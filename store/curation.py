@@ -16,6 +16,7 @@ Callers commit; these functions only add to the session.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
@@ -23,7 +24,16 @@ from sqlmodel import Session, col, select
 
 from core.labels import MATCH_STATE_LABELS, label
 from store.explanation import Explanation
-from store.models import AuditLog, Digest, DigestState, Feedback, Match, MatchState, RejectReason
+from store.models import (
+    AuditLog,
+    Digest,
+    DigestSend,
+    DigestState,
+    Feedback,
+    Match,
+    MatchState,
+    RejectReason,
+)
 from store.types import utcnow
 
 SYSTEM_ACTOR = "system"
@@ -152,12 +162,138 @@ def reject(
 
 def bulk_approve(session: Session, match_ids: Iterable[int], *, actor: str, reviewer_id: int | None = None) -> int:
     """Approve the given matches that are still proposed; returns how many were approved."""
+    return bulk_decide(session, match_ids, approve=True, actor=actor, reviewer_id=reviewer_id).count
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk decisions and their undo
+# ---------------------------------------------------------------------------------------------
+
+BULK_APPROVE, BULK_REJECT, BULK_UNDO = "match.bulk_approve", "match.bulk_reject", "match.bulk_undo"
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What one bulk action did: how many matches it decided and the audit entry that can undo it."""
+
+    action: str
+    count: int
+    audit_id: int | None
+
+
+def bulk_decide(
+    session: Session,
+    match_ids: Iterable[int],
+    *,
+    approve: bool,
+    actor: str,
+    reviewer_id: int | None = None,
+    reason: str = "",
+    note: str = "",
+    programme_id: int | None = None,
+) -> BulkResult:
+    """Approve or reject (with a reason) every given match that is still proposed, in one action.
+
+    One audit entry stands for the whole action: it names the programme (when the decision was
+    made on a programme card), the count and the match ids, so ``undo_bulk`` can take it back.
+    Matches already decided are skipped, not an error: a colleague may have decided one meanwhile.
+    """
+    note = note.strip()
+    if not approve:
+        if reason not in {r.value for r in RejectReason}:
+            raise CurationError(f"Ablehnungsgrund {reason!r} ist unbekannt.")
+        if reason == RejectReason.other and not note:
+            raise CurationError("Bei „Sonstiges“ braucht die Ablehnung eine Notiz.")
     ids = sorted({int(i) for i in match_ids})
+    action = BULK_APPROVE if approve else BULK_REJECT
     if not ids:
-        return 0
-    matches = session.exec(select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed)).all()
+        return BulkResult(action, 0, None)
+    matches = session.exec(
+        select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed).order_by(Match.id)
+    ).all()
+    if not matches:
+        return BulkResult(action, 0, None)
+    now = utcnow()
     for match in matches:
-        approve(session, match, actor=actor, reviewer_id=reviewer_id)
+        _decide(match, MatchState.approved if approve else MatchState.rejected, reviewer_id, now)
+        if not approve:
+            match.reason, match.note = reason, note[:2000]
+        session.add(match)
+    entry = AuditLog(
+        actor=actor,
+        action=action,
+        object_type="programme" if programme_id is not None else "matches",
+        object_id="" if programme_id is None else str(programme_id),
+        details={
+            "programme_id": programme_id,
+            "count": len(matches),
+            "match_ids": [m.id for m in matches],
+            "member_ids": sorted({m.member_id for m in matches}),
+            **({"reason": reason, "note": note[:2000]} if not approve else {}),
+        },
+    )
+    session.add(entry)
+    session.flush()
+    return BulkResult(action, len(matches), entry.id)
+
+
+def _undone_ids(session: Session) -> set[int]:
+    entries = session.exec(select(AuditLog).where(AuditLog.action == BULK_UNDO)).all()
+    return {int(e.details.get("undone_id", 0)) for e in entries}
+
+
+def last_bulk_action(session: Session, actor: str) -> AuditLog | None:
+    """The actor's most recent bulk decision, if it has not been undone yet (only the last one can be)."""
+    entry = session.exec(
+        select(AuditLog)
+        .where(AuditLog.actor == actor, col(AuditLog.action).in_([BULK_APPROVE, BULK_REJECT, BULK_UNDO]))
+        .order_by(col(AuditLog.id).desc())
+    ).first()
+    # an undo is always the actor's own and comes after what it undid, so it would be the latest
+    return None if entry is None or entry.action == BULK_UNDO else entry
+
+
+def undo_bulk(session: Session, audit_id: int, *, actor: str) -> int:
+    """Put the matches of a bulk decision back to *proposed*; returns how many went back.
+
+    Matches released for sending (or sent) since the decision stay as they are: their mail may
+    already be on its way. The undo is an audit entry of its own, pointing at the action it undid.
+    """
+    entry = session.get(AuditLog, audit_id)
+    if entry is None or entry.action not in (BULK_APPROVE, BULK_REJECT):
+        raise CurationError(f"Sammelaktion {audit_id} gibt es nicht.")
+    if audit_id in _undone_ids(session):
+        raise CurationError(f"Sammelaktion {audit_id} wurde bereits rückgängig gemacht.")
+    decided = MatchState.approved if entry.action == BULK_APPROVE else MatchState.rejected
+    ids = [int(i) for i in entry.details.get("match_ids", [])]
+    matches = (
+        session.exec(
+            select(Match).where(col(Match.id).in_(ids), Match.state == decided, col(Match.released_at).is_(None))
+        ).all()
+        if ids
+        else []
+    )
+    now = utcnow()
+    for match in matches:
+        match.state, match.reviewer_id, match.decided_at, match.updated_at = MatchState.proposed, None, None, now
+        match.reason, match.note = "", ""
+        session.add(match)
+    session.add(
+        AuditLog(
+            actor=actor,
+            action=BULK_UNDO,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            details={
+                "undone_id": audit_id,
+                "undone_action": entry.action,
+                "programme_id": entry.details.get("programme_id"),
+                "count": len(matches),
+                "match_ids": [m.id for m in matches],
+            },
+        )
+    )
+    session.flush()
     return len(matches)
 
 
@@ -166,11 +302,24 @@ def bulk_approve(session: Session, match_ids: Iterable[int], *, actor: str, revi
 # ---------------------------------------------------------------------------------------------
 
 
+def digest_is_frozen(session: Session, member_id: int, period: str) -> bool:
+    """Whether the member's digest of ``period`` is sent or on its way (its content is fixed)."""
+    digest = session.exec(select(Digest).where(Digest.member_id == member_id, Digest.period == period)).first()
+    if digest is None:
+        return False
+    if digest.state == DigestState.sent:
+        return True
+    return session.exec(select(DigestSend.id).where(DigestSend.digest_id == digest.id)).first() is not None
+
+
 def release_member_digest(session: Session, member_id: int, *, period: str, actor: str) -> int:
     """Stamp the member's approved, unreleased matches and mark the period's digest released.
 
     Only matches that are approved *and* released are mailed, so an approval alone never sends
-    anything by accident. Returns how many matches were released now.
+    anything by accident. A digest already sent (or on its way) is never touched: its
+    ``released_by`` stays who released it, and the stamped matches go out with the member's next
+    digest (callers pass the period that goes out next, see ``mailer.upcoming``). Returns how
+    many matches were released now.
     """
     now = utcnow()
     matches = session.exec(
@@ -182,25 +331,57 @@ def release_member_digest(session: Session, member_id: int, *, period: str, acto
         match.released_at = now
         match.updated_at = now
         session.add(match)
-    digest = session.exec(select(Digest).where(Digest.member_id == member_id, Digest.period == period)).first()
-    if digest is None:
-        digest = Digest(member_id=member_id, period=period)
-    if digest.state != DigestState.sent:
+    frozen = digest_is_frozen(session, member_id, period)
+    if not frozen:
+        digest = session.exec(select(Digest).where(Digest.member_id == member_id, Digest.period == period)).first()
+        digest = digest or Digest(member_id=member_id, period=period)
         digest.state = DigestState.released
-    digest.released_by = actor
-    digest.released_at = now
-    session.add(digest)
+        digest.released_by = actor
+        digest.released_at = now
+        session.add(digest)
     session.add(
         AuditLog(
             actor=actor,
             action="digest.release",
             object_type="member",
             object_id=str(member_id),
-            details={"period": period, "match_ids": sorted(m.id for m in matches if m.id is not None)},
+            details={
+                "period": period,
+                "match_ids": sorted(m.id for m in matches if m.id is not None),
+                **({"digest_already_sent": True} if frozen else {}),
+            },
         )
     )
     session.flush()
     return len(matches)
+
+
+def release_digests(session: Session, periods: dict[int, str], *, actor: str) -> tuple[int, int]:
+    """ "Alle freigeben": release the next digest of every member (member id -> its next period)
+    that has approved, unreleased matches. Returns (members released, matches released)."""
+    waiting = set(
+        session.exec(
+            select(Match.member_id).where(Match.state == MatchState.approved, col(Match.released_at).is_(None))
+        ).all()
+    )
+    members = matches = 0
+    for member_id in sorted(waiting & set(periods)):
+        matches += release_member_digest(session, member_id, period=periods[member_id], actor=actor)
+        members += 1
+    return members, matches
+
+
+def record_digest_sent_now(session: Session, member_id: int, *, period: str, actor: str, mails: int) -> None:
+    """The audit entry of a digest that staff sent at once instead of on the weekly send day."""
+    session.add(
+        AuditLog(
+            actor=actor,
+            action="digest.send_now",
+            object_type="member",
+            object_id=str(member_id),
+            details={"period": period, "mails": mails},
+        )
+    )
 
 
 def auto_approve(session: Session, member_id: int, threshold: float, *, period: str) -> int:

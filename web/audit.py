@@ -23,7 +23,10 @@ from core.labels import (
 )
 from core.member_facts import FACT_FIELDS, value_label
 from core.text_repair import shown_text
+from store.curation import BULK_APPROVE, BULK_REJECT, BULK_UNDO
 from store.models import AuditLog, Match, Member, Programme, Recipient, StaffUser
+
+BULK_ACTIONS = (BULK_APPROVE, BULK_REJECT, BULK_UNDO)
 
 
 @dataclass
@@ -47,7 +50,9 @@ class _Names:
         member_ids |= {int(e.details["member_id"]) for e in entries if str(e.details.get("member_id", "")).isdigit()}
         self.members = _by_id(session, Member, member_ids)
         self.members_by_slug = {m.slug: m for m in session.exec(select(Member)).all()}
-        self.programmes = _by_id(session, Programme, {m.programme_id for m in self.matches.values()})
+        programme_ids = {m.programme_id for m in self.matches.values()}
+        programme_ids |= {int(e.object_id) for e in entries if e.object_type == "programme" and e.object_id.isdigit()}
+        self.programmes = _by_id(session, Programme, programme_ids)
         self.staff = {u.email: u for u in session.exec(select(StaffUser)).all()}
         self.staff_by_id = {u.id: u for u in self.staff.values()}
 
@@ -96,11 +101,23 @@ def _sentence(entry: AuditLog, names: _Names) -> str:
             values["details"] = f" Grund: {label(REJECT_REASON_LABELS, details['reason'])}."
         if details.get("note"):
             values["details"] += f" Notiz: {details['note']}"
+    elif entry.action in BULK_ACTIONS:
+        programme = names.programmes.get(int(entry.object_id)) if entry.object_id.isdigit() else None
+        values["programme"] = shown_text(programme.title, programme.source_key) if programme else "mehrere Programme"
+        count = int(details.get("count", 0))
+        values["count"] = f"{count} Mitglied" if count == 1 else f"{count} Mitglieder"
+        if details.get("reason"):
+            values["details"] = f" Grund: {label(REJECT_REASON_LABELS, details['reason'])}."
+        if details.get("note"):
+            values["details"] += f" Notiz: {details['note']}"
     elif entry.object_type == "member":
         values["member"] = names.member_name(entry.object_id)
         if entry.action == "digest.release":
             values["period"] = week_label(str(details.get("period", "")))
             values["details"] = f" {len(details.get('match_ids', []))} Treffer."
+        elif entry.action == "digest.send_now":
+            values["period"] = week_label(str(details.get("period", "")))
+            values["details"] = f" Versandte Mails: {details.get('mails', 0)}."
         elif entry.action == "fact.update" and details.get("fact") in FACT_FIELDS:
             name = details["fact"]
             old, new = value_label(name, details.get("old")), value_label(name, details.get("new"))

@@ -19,7 +19,8 @@ from crawler.health import source_health
 from crawler.linking import linked_programme_ids
 from mailer.config import mail_config
 from mailer.items import build_item
-from mailer.periods import current_period
+from mailer.periods import current_period, send_date
+from mailer.upcoming import ExtraDigestError, check_extra_period, send_digest_now, upcoming_digest
 from store import curation
 from store.models import (
     AuditLog,
@@ -36,6 +37,7 @@ from store.models import (
 )
 from web.audit import describe
 from web.auth import authenticate, end_sessions
+from web.bulk_notice import last_action_notice
 from web.charts import bar_chart
 from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
@@ -123,6 +125,7 @@ def queue(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespons
             "deadline_choices": DEADLINE_CHOICES,
             "group_choices": GROUP_CHOICES,
             "back": f"/staff/queue?{filters.query_string()}",
+            **last_action_notice(session, staff, request),
         },
     )
 
@@ -266,15 +269,20 @@ def _member(session, slug: str) -> Member:
     return member
 
 
-@router.get("/digests")
-def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
-    counts = dict(
+def _waiting_counts(session) -> dict[int, int]:
+    """Member id -> approved matches not yet released (they wait for "Freigeben")."""
+    return dict(
         session.exec(
             select(Match.member_id, func.count(Match.id))
             .where(Match.state == MatchState.approved, col(Match.released_at).is_(None))
             .group_by(Match.member_id)
         ).all()
     )
+
+
+@router.get("/digests")
+def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    counts = _waiting_counts(session)
     proposed = dict(
         session.exec(
             select(Match.member_id, func.count(Match.id))
@@ -282,6 +290,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
             .group_by(Match.member_id)
         ).all()
     )
+    today = date.today()
     members = sorted(session.exec(select(Member)).all(), key=lambda m: german_sort_key(m.name))
     released = next((m for m in members if m.slug == request.query_params.get("released")), None)
     return render(
@@ -290,9 +299,14 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
         {
             "staff": staff,
             "active": "digests",
-            "period": current_period(date.today()),
+            "period": current_period(today),
             "released": released,
-            "rows": [(m, counts.get(m.id, 0), proposed.get(m.id, 0)) for m in members],
+            "released_all": request.query_params.get("released_all"),
+            "rows": [
+                (m, counts.get(m.id, 0), proposed.get(m.id, 0), upcoming_digest(session, m, today=today))
+                for m in members
+            ],
+            "waiting_total": sum(counts.values()),
         },
     )
 
@@ -300,12 +314,11 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 @router.get("/members/{slug}/digest")
 def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
     member = _member(session, slug)
-    pending = session.exec(
-        select(func.count(Match.id)).where(
-            Match.member_id == member.id, Match.state == MatchState.approved, col(Match.released_at).is_(None)
-        )
-    ).one()
-    rendered = render_member_digest(session, member, request.app.state.settings, today=date.today())
+    today = date.today()
+    pending = _waiting_counts(session).get(member.id, 0)
+    upcoming = upcoming_digest(session, member, today=today)
+    rendered = render_member_digest(session, member, request.app.state.settings, today=today)
+    config = mail_config(request.app.state.settings)
     return render(
         request,
         "staff_digest_preview.html",
@@ -315,7 +328,10 @@ def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug:
             "member": member,
             "rendered": rendered,
             "pending": pending,
-            "period": current_period(date.today()),
+            "upcoming": upcoming,
+            "send_day": send_date(upcoming.period, config.send_weekday),
+            "sent_now": request.query_params.get("sent_now"),
+            "period": upcoming.period,
         },
     )
 
@@ -329,10 +345,51 @@ def digest_mail_html(session: SessionDep, settings: SettingsDep, staff: StaffDep
 
 @router.post("/members/{slug}/release")
 def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse:
+    """Release into the digest that goes out next; a digest already sent is never touched."""
     member = _member(session, slug)
-    count = curation.release_member_digest(session, member.id, period=current_period(date.today()), actor=staff.email)
+    period = upcoming_digest(session, member, today=date.today()).period
+    count = curation.release_member_digest(session, member.id, period=period, actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released={member.slug}&count={count}", status_code=303)
+
+
+@router.post("/digests/release-all")
+def release_all(session: SessionDep, staff: StaffDep) -> RedirectResponse:
+    """ "Alle freigeben": every member's approved matches into that member's next digest."""
+    today = date.today()
+    periods = {m.id: upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
+    members, matches = curation.release_digests(session, periods, actor=staff.email)
+    session.commit()
+    return RedirectResponse(f"/staff/digests?released_all={members}&count={matches}", status_code=303)
+
+
+@router.post("/members/{slug}/send-now")
+def send_now(
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
+    slug: str,
+    period: Annotated[str, Form()],
+    confirm: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Send the member's next digest at once (after an explicit confirmation), exactly once per period."""
+    member = _member(session, slug)
+    if confirm != "ja":
+        raise HTTPException(400, "Bitte bestätigen Sie den sofortigen Versand.")
+    today = date.today()
+    try:
+        check_extra_period(period, today=today)
+    except ExtraDigestError as exc:
+        raise HTTPException(400, str(exc)) from None
+    if not curation.digest_is_frozen(session, member.id, period):
+        curation.release_member_digest(session, member.id, period=period, actor=staff.email)
+        session.commit()
+    config = mail_config(request.app.state.settings)
+    report = send_digest_now(request.app.state.engine, config, member, period=period, today=today)
+    if report.sent:
+        curation.record_digest_sent_now(session, member.id, period=period, actor=staff.email, mails=report.sent)
+        session.commit()
+    return RedirectResponse(f"/staff/members/{member.slug}/digest?sent_now={report.sent}", status_code=303)
 
 
 # ------------------------------------------------------------------------ sources, dashboard

@@ -11,6 +11,7 @@ STAFF_PAGES = [
     "/staff/",
     "/staff/queue",
     "/staff/queue?group=programme",
+    "/staff/programme",
     "/staff/digests",
     "/staff/members/schermbeck/digest",
     "/staff/sources",

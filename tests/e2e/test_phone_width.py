@@ -77,6 +77,7 @@ def test_every_page_type_fits_a_phone_under_the_csp(browse, site, shot):
             ("dashboard", "/staff/"),
             ("queue", "/staff/queue"),
             ("queue-by-programme", "/staff/queue?group=programme"),
+            ("programme-cards", "/staff/programme"),
             ("digests", "/staff/digests"),
             ("digest-preview", "/staff/members/schermbeck/digest"),
             ("sources", "/staff/sources"),
@@ -115,5 +116,5 @@ def test_every_page_type_fits_a_phone_under_the_csp(browse, site, shot):
         check("mail-invalid-link", "/m/abmelden/kein-gueltiger-link")
 
     browse(scenario)
-    assert len(checked) == 23
+    assert len(checked) == 24
     assert found == {}, "\n".join(f"{name}: {problem}" for name, problems in found.items() for problem in problems)

@@ -53,6 +53,9 @@ def test_digest_send_twice_in_one_week_delivers_once(migrated, settings_env, req
     with Session(migrated) as session:
         assert session.exec(select(Match.state)).all() == ["sent"]
         assert "digest.release" in session.exec(select(AuditLog.action)).all()
+    world.match(member, world.programme("Radwege"), released=False)
+    late = runner.invoke(app, ["digest", "release", "--member", "schermbeck"])
+    assert late.exit_code == 0 and "bereits versandt" in late.output and "nächsten Digest" in late.output
 
 
 def test_preview_writes_the_next_digest_without_sending(migrated, settings_env, request, tmp_path):

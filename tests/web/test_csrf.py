@@ -81,7 +81,13 @@ def test_login_form_is_protected_too(anonymous):
 
 
 def test_every_form_on_the_pages_carries_the_token(curator, member_a, world):
-    for client, path in [(curator, "/staff/queue"), (curator, "/staff/digests"), (member_a, "/member/")]:
+    for client, path in [
+        (curator, "/staff/queue"),
+        (curator, "/staff/digests"),
+        (curator, "/staff/programme"),
+        (curator, "/staff/members/schermbeck/digest"),
+        (member_a, "/member/"),
+    ]:
         html = client.page(path).text
         forms = html.count('method="post"')
         assert forms > 0

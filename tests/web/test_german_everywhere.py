@@ -212,6 +212,7 @@ STAFF_PAGES = [
     "/staff/",
     "/staff/queue",
     "/staff/queue?group=programme",
+    "/staff/programme",
     "/staff/digests",
     "/staff/members/schermbeck/digest",
     "/staff/members/selm/digest",

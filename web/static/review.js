@@ -30,6 +30,14 @@
     else { return; }
     event.preventDefault();
   });
+  // "Alle auf dieser Seite auswählen": tick or untick every open row of the bulk form.
+  var all = document.querySelector("[data-select-all]");
+  if (all) {
+    all.addEventListener("change", function () {
+      var boxes = document.querySelectorAll(".queue-row:not(.decided) input[name=match_ids][form=" + all.getAttribute("data-select-all") + "]");
+      Array.prototype.forEach.call(boxes, function (box) { box.checked = all.checked; });
+    });
+  }
   // After a decision the decided row replaces the current one: go on with the first open match.
   document.addEventListener("htmx:afterSettle", function () { if (!current()) { move(0); } });
 })();
