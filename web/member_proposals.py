@@ -1,0 +1,113 @@
+"""A member's own proposals on the web: what RVR released for it and what it was sent, with the
+reasons, the deadline status and its own verdict "passt / passt nicht".
+
+Only approved (released for a digest) and sent matches are shown: proposals the curators have not
+looked at, and the ones they rejected, are RVR's working state, not the member's. Each item is the
+same ``DigestItem`` the mail shows (the linked record that fits the member), so the page and the
+mail say the same. A verdict given here is stored like the mail's feedback links do, with the
+channel ``web``; the newest verdict of any channel is the one shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from mailer.items import DigestItem, build_item
+from mailer.records import RecordChooser
+from store.explanation import Explanation
+from store.models import Feedback, Match, MatchState, Member, Programme, Recipient
+from store.types import utcnow
+
+VISIBLE_STATES = (MatchState.approved, MatchState.sent)
+DESCRIPTION_CHARS = 320  # as in the mail
+
+
+@dataclass
+class Proposal:
+    match: Match
+    item: DigestItem
+    explanation: Explanation
+    sent_at: datetime | None
+    verdict: bool | None  # the member's newest "passt" (True) / "passt nicht" (False), None if none yet
+
+
+@dataclass
+class Proposals:
+    released: list[Proposal]  # approved, waiting for the next digest
+    sent: list[Proposal]  # newest first
+
+
+def own_match(session: Session, member: Member, match_id: int) -> Match | None:
+    """The member's visible match with this id; None for another member's or a not released one."""
+    match = session.get(Match, match_id)
+    if match is None or match.member_id != member.id or match.state not in VISIBLE_STATES:
+        return None
+    return match
+
+
+def member_proposals(session: Session, member: Member, *, today: date) -> Proposals:
+    matches = session.exec(
+        select(Match).where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
+    ).all()
+    programmes = {
+        p.id: p
+        for p in session.exec(select(Programme).where(col(Programme.id).in_([m.programme_id for m in matches]))).all()
+    }
+    verdicts = _verdicts(session, member)
+    chooser = RecordChooser(session)
+    released, sent, shown = [], [], set()
+    # Sent first, best first: two matches on linked records of one programme show it once.
+    for match in sorted(matches, key=lambda m: (m.state != MatchState.sent, -m.score)):
+        programme = programmes.get(match.programme_id)
+        if programme is None:
+            continue
+        record = chooser.for_member(programme, member)
+        if record.id in shown:
+            continue
+        shown.add(record.id)
+        verdict = verdicts.get(record.id, verdicts.get(programme.id))
+        proposal = Proposal(
+            match=match,
+            item=build_item(record, match, today=today, max_chars=DESCRIPTION_CHARS),
+            explanation=match.explanation,
+            sent_at=match.sent_at,
+            verdict=verdict,
+        )
+        (sent if match.state == MatchState.sent else released).append(proposal)
+    released.sort(key=lambda p: -p.match.score)
+    sent.sort(key=lambda p: (p.sent_at or p.match.updated_at, p.match.score), reverse=True)
+    return Proposals(released=released, sent=sent)
+
+
+def _verdicts(session: Session, member: Member) -> dict[int, bool]:
+    """Programme id → the newest verdict of the member's recipients, from mail or web."""
+    rows = session.exec(
+        select(Feedback).where(Feedback.member_id == member.id).order_by(col(Feedback.created_at), col(Feedback.id))
+    ).all()
+    return {row.programme_id: row.fits for row in rows}  # later rows overwrite earlier ones
+
+
+def record_verdict(session: Session, member: Member, match: Match, *, fits: bool, email: str) -> None:
+    """Store the member's verdict on the record it was shown; a second verdict replaces the first.
+
+    The caller commits.
+    """
+    programme = session.get(Programme, match.programme_id)
+    record = RecordChooser(session).for_member(programme, member)
+    recipient = session.exec(
+        select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
+    ).first()
+    existing = session.exec(
+        select(Feedback).where(
+            Feedback.member_id == member.id, Feedback.programme_id == record.id, Feedback.channel == "web"
+        )
+    ).first()
+    if existing is None:
+        existing = Feedback(member_id=member.id, programme_id=record.id, match_id=match.id, fits=fits, channel="web")
+    existing.fits = fits
+    existing.recipient_id = recipient.id if recipient else None
+    existing.created_at = utcnow()
+    session.add(existing)
