@@ -30,6 +30,7 @@ from web.live_preview import preview
 from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
 from web.ratelimit import client_ip
+from web.reactivation import send_reactivation_mail
 from web.templating import render
 from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
 
@@ -111,7 +112,15 @@ def logout(request: Request) -> RedirectResponse:
 
 
 def _page(
-    request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200
+    request: Request,
+    session,
+    member: Member,
+    *,
+    doc=None,
+    errors=None,
+    saved=False,
+    reactivation_sent="",
+    status_code=200,
 ) -> HTMLResponse:
     doc = doc or profile_doc(session, member)
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
@@ -132,6 +141,7 @@ def _page(
             "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES},
             "errors": errors or [],
             "saved": saved,
+            "reactivation_sent": reactivation_sent,
             "base_url": request.app.state.settings.public_base_url.rstrip("/"),
         },
         status_code=status_code,
@@ -252,6 +262,27 @@ def remove_recipient(request: Request, session: SessionDep, member: MemberDep, r
     )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
+
+
+@router.post("/recipients/{recipient_id}/reactivate")
+def reactivate_recipient(
+    request: Request, session: SessionDep, settings: SettingsDep, member: MemberDep, recipient_id: int
+) -> Response:
+    """Double opt-in: the address itself must confirm; the member's click only sends it the link."""
+    recipient = _own_recipient(session, member, recipient_id)
+    if recipient.status != RecipientStatus.unsubscribed:
+        return _page(request, session, member, status_code=400, errors=[f"{recipient.email} ist nicht abgemeldet."])
+    request.app.state.rate_limits.magic_link.check(f"reactivate:{recipient.id}")
+    actor = request.session.get("member_email", f"member:{member.slug}")
+    if not send_reactivation_mail(session, settings, recipient, actor=actor):
+        return _page(
+            request,
+            session,
+            member,
+            status_code=503,
+            errors=[f"Der Bestätigungslink an {recipient.email} konnte nicht verschickt werden. Bitte später erneut."],
+        )
+    return _page(request, session, member, reactivation_sent=recipient.email)
 
 
 @router.post("/feed-token")
