@@ -62,11 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routes_mail,
         routes_member,
         routes_member_proposals,
+        routes_onboarding,
         routes_staff,
     )
 
     app.include_router(routes_staff.router)
     app.include_router(routes_facts.router)
+    app.include_router(routes_onboarding.router)
     app.include_router(routes_member.router)
     app.include_router(routes_member_proposals.router)
     app.include_router(routes_feeds.router)

@@ -32,7 +32,14 @@ from web.profile_form import ProfileFormError, join_terms, profile_changes, vali
 from web.ratelimit import client_ip
 from web.reactivation import send_reactivation_mail
 from web.templating import render
-from web.tokens import TokenError, make_magic_token, read_magic_token, redeem_magic_token
+from web.tokens import (
+    INVITATION,
+    LOGIN,
+    TokenError,
+    make_magic_token,
+    read_magic_token,
+    redeem_magic_token,
+)
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -71,20 +78,47 @@ def request_link(
     return render(request, "member_login.html", {"notice": SENT_NOTICE})
 
 
-@router.get("/login/{token}")
-def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
+def _max_age(settings, purpose: str) -> int:
+    if purpose == INVITATION:
+        return settings.invitation_max_age_days * 86400
+    return settings.magic_link_max_age_seconds
+
+
+def _confirm(request: Request, settings, token: str, purpose: str, action: str) -> HTMLResponse:
     """A confirmation button instead of logging in on GET: mail scanners that open links do not use them up."""
     try:
-        read_magic_token(settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
+        read_magic_token(settings.signing_key(), token, max_age=_max_age(settings, purpose), purpose=purpose)
     except TokenError as exc:
         return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
-    return render(request, "member_confirm.html", {"token": token})
+    return render(request, "member_confirm.html", {"action": action})
+
+
+@router.get("/login/{token}")
+def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
+    return _confirm(request, settings, token, LOGIN, f"/member/login/{token}")
+
+
+@router.get("/einladung/{token}")
+def confirm_invitation(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
+    """The link of a staff invitation to complete the profile (``web.onboarding``)."""
+    return _confirm(request, settings, token, INVITATION, f"/member/einladung/{token}")
 
 
 @router.post("/login/{token}")
 def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
+    return _redeem(request, session, settings, token, LOGIN)
+
+
+@router.post("/einladung/{token}")
+def redeem_invitation(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
+    return _redeem(request, session, settings, token, INVITATION)
+
+
+def _redeem(request: Request, session, settings, token: str, purpose: str) -> Response:
     try:
-        link = redeem_magic_token(session, settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
+        link = redeem_magic_token(
+            session, settings.signing_key(), token, max_age=_max_age(settings, purpose), purpose=purpose
+        )
     except TokenError as exc:
         return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
     recipient = session.get(Recipient, link.recipient_id)
@@ -97,7 +131,13 @@ def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, to
             status_code=400,
         )
     session.add(
-        AuditLog(actor=recipient.email, action="member.login", object_type="member", object_id=str(link.member_id))
+        AuditLog(
+            actor=recipient.email,
+            action="member.login",
+            object_type="member",
+            object_id=str(link.member_id),
+            details={"via": purpose},
+        )
     )
     session.commit()
     return start_session(request, "/member/", member_id=link.member_id, member_email=recipient.email)
