@@ -22,6 +22,8 @@ from store.models import Feedback, Match, MatchState, Member, Programme, Recipie
 from store.types import utcnow
 
 VISIBLE_STATES = (MatchState.approved, MatchState.sent)
+WEB = "web"
+PERSON_CHANNELS = ("mail", WEB)  # a recipient's own verdicts (curators' verdicts are "curation")
 DESCRIPTION_CHARS = 320  # as in the mail
 
 
@@ -91,23 +93,30 @@ def _verdicts(session: Session, member: Member) -> dict[int, bool]:
 
 
 def record_verdict(session: Session, member: Member, match: Match, *, fits: bool, email: str) -> None:
-    """Store the member's verdict on the record it was shown; a second verdict replaces the first.
+    """Store the member's verdict on the record it was shown.
 
-    The caller commits.
+    One verdict per recipient and programme, as with the mail's links: a verdict given here replaces
+    the one the same person gave before, on the page or by mail, so that it does not weigh twice in
+    the matcher's learning. The caller commits.
     """
     programme = session.get(Programme, match.programme_id)
     record = RecordChooser(session).for_member(programme, member)
     recipient = session.exec(
         select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
     ).first()
+    recipient_id = recipient.id if recipient else None
     existing = session.exec(
         select(Feedback).where(
-            Feedback.member_id == member.id, Feedback.programme_id == record.id, Feedback.channel == "web"
+            Feedback.member_id == member.id,
+            Feedback.programme_id == record.id,
+            Feedback.recipient_id == recipient_id if recipient_id is not None else col(Feedback.recipient_id).is_(None),
+            col(Feedback.channel).in_(PERSON_CHANNELS),
         )
     ).first()
     if existing is None:
-        existing = Feedback(member_id=member.id, programme_id=record.id, match_id=match.id, fits=fits, channel="web")
+        existing = Feedback(member_id=member.id, programme_id=record.id, recipient_id=recipient_id, fits=fits)
     existing.fits = fits
-    existing.recipient_id = recipient.id if recipient else None
+    existing.match_id = match.id
+    existing.channel = WEB
     existing.created_at = utcnow()
     session.add(existing)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.text_repair import shown_text
 from mailer.config import mail_config
@@ -188,13 +188,14 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
     target = _feedback_target(session, settings, token, verdict)
     if isinstance(target, HTMLResponse):
         return target
-    # One verdict per recipient and programme: a second click (or a change of mind) replaces
-    # the first, so repeated clicks do not weigh more in the matcher's learning.
+    # One verdict per recipient and programme: a second click (or a change of mind, also one
+    # given on the member's proposal page) replaces the first, so repeated clicks do not weigh
+    # more in the matcher's learning.
     existing = session.exec(
         select(Feedback).where(
             Feedback.recipient_id == target.recipient.id,
             Feedback.programme_id == target.programme.id,
-            Feedback.channel == "mail",
+            col(Feedback.channel).in_(("mail", "web")),
         )
     ).first()
     if existing is None:
@@ -210,6 +211,7 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
         )
     else:
         existing.fits = target.fits
+        existing.channel = "mail"
         existing.created_at = utcnow()
         session.add(existing)
     session.commit()

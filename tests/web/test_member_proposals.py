@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from mailer.config import mail_config
+from mailer.tokens import FeedbackClaim, make_feedback_token
 from store.models import Feedback, Match, MatchState
 from store.types import utcnow
 
@@ -101,3 +103,19 @@ def test_verdict_without_csrf_token_is_refused(member_a, world, engine):
     assert response.status_code == 403
     with Session(engine) as session:
         assert session.exec(select(Feedback)).all() == []
+
+
+def test_a_persons_verdict_counts_once_whether_given_by_mail_or_on_the_page(member_a, anonymous, app, world, engine):
+    claim = FeedbackClaim(world.recipient_a.id, world.member_a.id, world.programmes["eu_call"].id, None)
+    token = make_feedback_token(mail_config(app.state.settings).secret_key, claim)
+    anonymous.post(f"/m/feedback/{token}/passt")
+    member_a.page("/member/vorschlaege")
+    member_a.submit(f"/member/vorschlaege/{world.matches['a_eu'].id}/passt-nicht")
+    with Session(engine) as session:
+        [feedback] = session.exec(select(Feedback)).all()
+    assert (feedback.fits, feedback.channel, feedback.recipient_id) == (False, "web", world.recipient_a.id)
+    anonymous.post(f"/m/feedback/{token}/passt")  # changed its mind again, in the mail
+    with Session(engine) as session:
+        [feedback] = session.exec(select(Feedback)).all()
+    assert (feedback.fits, feedback.channel) == (True, "mail")
+    assert "Ihre Einschätzung: passt" in member_a.page("/member/vorschlaege").text
