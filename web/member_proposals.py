@@ -25,6 +25,7 @@ VISIBLE_STATES = (MatchState.approved, MatchState.sent)
 WEB = "web"
 PERSON_CHANNELS = ("mail", WEB)  # a recipient's own verdicts (curators' verdicts are "curation")
 DESCRIPTION_CHARS = 320  # as in the mail
+SENT_PER_PAGE = 25
 
 
 @dataclass
@@ -38,8 +39,11 @@ class Proposal:
 
 @dataclass
 class Proposals:
-    released: list[Proposal]  # approved, waiting for the next digest
-    sent: list[Proposal]  # newest first
+    released: list[Proposal]  # approved, waiting for the next digest, best first
+    sent: list[Proposal]  # one page of the sent items, newest first
+    page: int = 1
+    pages: int = 1
+    sent_total: int = 0
 
 
 def own_match(session: Session, member: Member, match_id: int) -> Match | None:
@@ -50,7 +54,9 @@ def own_match(session: Session, member: Member, match_id: int) -> Match | None:
     return match
 
 
-def member_proposals(session: Session, member: Member, *, today: date) -> Proposals:
+def member_proposals(session: Session, member: Member, *, today: date, page: int = 1) -> Proposals:
+    """The released items and page ``page`` of the sent ones (``SENT_PER_PAGE`` each); items are
+    built for the shown page only, since a member collects a thousand sent items in a year."""
     matches = session.exec(
         select(Match).where(Match.member_id == member.id, col(Match.state).in_(VISIBLE_STATES))
     ).all()
@@ -58,11 +64,15 @@ def member_proposals(session: Session, member: Member, *, today: date) -> Propos
         p.id: p
         for p in session.exec(select(Programme).where(col(Programme.id).in_([m.programme_id for m in matches]))).all()
     }
-    verdicts = _verdicts(session, member)
     chooser = RecordChooser(session)
+    sent_first = sorted(
+        (m for m in matches if m.state == MatchState.sent),
+        key=lambda m: (m.sent_at or m.updated_at, m.score),
+        reverse=True,
+    )
+    best_first = sorted((m for m in matches if m.state != MatchState.sent), key=lambda m: -m.score)
     released, sent, shown = [], [], set()
-    # Sent first, best first: two matches on linked records of one programme show it once.
-    for match in sorted(matches, key=lambda m: (m.state != MatchState.sent, -m.score)):
+    for match in [*sent_first, *best_first]:  # two matches on linked records of one programme: shown once
         programme = programmes.get(match.programme_id)
         if programme is None:
             continue
@@ -70,18 +80,27 @@ def member_proposals(session: Session, member: Member, *, today: date) -> Propos
         if record.id in shown:
             continue
         shown.add(record.id)
-        verdict = verdicts.get(record.id, verdicts.get(programme.id))
-        proposal = Proposal(
+        (sent if match.state == MatchState.sent else released).append((match, programme, record))
+    pages = max(1, -(-len(sent) // SENT_PER_PAGE))
+    page = min(max(page, 1), pages)
+    verdicts = _verdicts(session, member)
+
+    def proposal(match: Match, programme: Programme, record: Programme) -> Proposal:
+        return Proposal(
             match=match,
             item=build_item(record, match, today=today, max_chars=DESCRIPTION_CHARS),
             explanation=match.explanation,
             sent_at=match.sent_at,
-            verdict=verdict,
+            verdict=verdicts.get(record.id, verdicts.get(programme.id)),
         )
-        (sent if match.state == MatchState.sent else released).append(proposal)
-    released.sort(key=lambda p: -p.match.score)
-    sent.sort(key=lambda p: (p.sent_at or p.match.updated_at, p.match.score), reverse=True)
-    return Proposals(released=released, sent=sent)
+
+    return Proposals(
+        released=[proposal(*row) for row in released],
+        sent=[proposal(*row) for row in sent[(page - 1) * SENT_PER_PAGE : page * SENT_PER_PAGE]],
+        page=page,
+        pages=pages,
+        sent_total=len(sent),
+    )
 
 
 def _verdicts(session: Session, member: Member) -> dict[int, bool]:

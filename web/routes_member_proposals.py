@@ -8,8 +8,9 @@ one the curators have not released, answers 404 (not 403, so that ids of others 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mailer.tokens import VERDICT_DOES_NOT_FIT, VERDICT_FITS
@@ -23,19 +24,27 @@ VERDICTS = {VERDICT_FITS: True, VERDICT_DOES_NOT_FIT: False}
 
 
 @router.get("/vorschlaege")
-def proposals_page(request: Request, session: SessionDep, member: MemberDep) -> HTMLResponse:
-    proposals = member_proposals(session, member, today=date.today())
+def proposals_page(request: Request, session: SessionDep, member: MemberDep, seite: int = 1) -> HTMLResponse:
+    proposals = member_proposals(session, member, today=date.today(), page=seite)
     saved = request.query_params.get("gespeichert", "")
     title = next((p.item.title for p in proposals.released + proposals.sent if str(p.match.id) == saved), "")
     return render(request, "member_proposals.html", {"member": member, "proposals": proposals, "saved": title})
 
 
 @router.post("/vorschlaege/{match_id}/{verdict}")
-def give_verdict(request: Request, session: SessionDep, member: MemberDep, match_id: int, verdict: str):
+def give_verdict(
+    request: Request,
+    session: SessionDep,
+    member: MemberDep,
+    match_id: int,
+    verdict: str,
+    seite: Annotated[int, Form()] = 1,
+):
     fits = VERDICTS.get(verdict)
     match = own_match(session, member, match_id)
     if fits is None or match is None:
         raise HTTPException(404, "Diesen Vorschlag gibt es bei Ihnen nicht.")
     record_verdict(session, member, match, fits=fits, email=request.session.get("member_email", ""))
     session.commit()
-    return RedirectResponse(f"/member/vorschlaege?gespeichert={match.id}#vorschlag-{match.id}", status_code=303)
+    page = f"&seite={seite}" if seite > 1 else ""
+    return RedirectResponse(f"/member/vorschlaege?gespeichert={match.id}{page}#vorschlag-{match.id}", status_code=303)

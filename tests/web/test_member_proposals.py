@@ -12,6 +12,7 @@ from mailer.config import mail_config
 from mailer.tokens import FeedbackClaim, make_feedback_token
 from store.models import Feedback, Match, MatchState
 from store.types import utcnow
+from web import member_proposals
 
 
 def _section(html: str, heading_id: str) -> str:
@@ -119,3 +120,26 @@ def test_a_persons_verdict_counts_once_whether_given_by_mail_or_on_the_page(memb
         [feedback] = session.exec(select(Feedback)).all()
     assert (feedback.fits, feedback.channel) == (True, "mail")
     assert "Ihre Einschätzung: passt" in member_a.page("/member/vorschlaege").text
+
+
+def test_sent_items_are_paged_newest_first_and_a_verdict_returns_to_its_page(member_a, world, engine, monkeypatch):
+    monkeypatch.setattr(member_proposals, "SENT_PER_PAGE", 1)
+    with Session(engine) as session:
+        for key, days_ago in (("a_waerme", 1), ("a_eu", 8)):
+            match = session.get(Match, world.matches[key].id)
+            match.state, match.sent_at = MatchState.sent, utcnow() - timedelta(days=days_ago)
+            session.add(match)
+        session.commit()
+    first = _section(member_a.page("/member/vorschlaege").text, "sent-h")
+    assert "Kommunale Wärmeplanung" in first and "LIFE Klimaanpassung" not in first
+    assert "Seite 1 von 2 (2 Vorschläge)" in first and 'href="/member/vorschlaege?seite=2#sent-h">Ältere' in first
+    second = _section(member_a.page("/member/vorschlaege?seite=2").text, "sent-h")
+    assert "LIFE Klimaanpassung in Städten" in second and "Kommunale Wärmeplanung" not in second
+    match_id = world.matches["a_eu"].id
+    response = member_a.submit(f"/member/vorschlaege/{match_id}/passt", {"seite": "2"})
+    assert response.headers["location"] == f"/member/vorschlaege?gespeichert={match_id}&seite=2#vorschlag-{match_id}"
+    assert (
+        "Danke, Ihre Einschätzung zu „LIFE Klimaanpassung in Städten“"
+        in member_a.page(response.headers["location"].split("#")[0]).text
+    )
+    assert "Seite 2 von 2" in member_a.page("/member/vorschlaege?seite=99").text  # beyond the end: the last page
