@@ -25,7 +25,7 @@ from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
 from store.models import AuditLog, Member, Recipient, RecipientStatus
 from store.types import utcnow
 from web.csrf import verify_csrf
-from web.deps import MemberDep, SessionDep, SettingsDep, end_session, start_session
+from web.deps import MemberDep, SessionDep, SettingsDep, end_session, member_login_target, start_session
 from web.live_preview import preview
 from web.magic_mail import send_login_mail
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
@@ -53,13 +53,17 @@ SENT_NOTICE = (
 
 
 @router.get("/login")
-def login_form(request: Request) -> HTMLResponse:
-    return render(request, "member_login.html", {"notice": ""})
+def login_form(request: Request, weiter: str = "") -> HTMLResponse:
+    return render(request, "member_login.html", {"notice": "", "weiter": member_login_target(weiter)})
 
 
 @router.post("/login")
 def request_link(
-    request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()]
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form()],
+    weiter: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     address = email.strip().lower()
     request.app.state.rate_limits.magic_link.check(f"link-ip:{client_ip(request)}", f"link-email:{address}")
@@ -69,13 +73,19 @@ def request_link(
     for recipient in recipients:  # an address may serve several members; each gets its own link
         member = session.get(Member, recipient.member_id)
         token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
-        link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
+        link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}{_onward(weiter)}"
         try:
             send_login_mail(settings, member, recipient, link)
         except Exception:  # noqa: BLE001 - an error page would tell a stranger that the address exists
             log.exception("login mail to recipient %s could not be sent", recipient.id)
     # The same answer for known and unknown addresses: nobody can probe who is registered.
-    return render(request, "member_login.html", {"notice": SENT_NOTICE})
+    return render(request, "member_login.html", {"notice": SENT_NOTICE, "weiter": member_login_target(weiter)})
+
+
+def _onward(weiter: str) -> str:
+    """The query that carries the page to open after the login through the link and its confirmation."""
+    target = member_login_target(weiter)
+    return f"?weiter={target}" if target else ""
 
 
 def _max_age(settings, purpose: str) -> int:
@@ -94,8 +104,8 @@ def _confirm(request: Request, settings, token: str, purpose: str, action: str) 
 
 
 @router.get("/login/{token}")
-def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
-    return _confirm(request, settings, token, LOGIN, f"/member/login/{token}")
+def confirm_link(request: Request, settings: SettingsDep, token: str, weiter: str = "") -> HTMLResponse:
+    return _confirm(request, settings, token, LOGIN, f"/member/login/{token}{_onward(weiter)}")
 
 
 @router.get("/einladung/{token}")
@@ -105,16 +115,16 @@ def confirm_invitation(request: Request, settings: SettingsDep, token: str) -> H
 
 
 @router.post("/login/{token}")
-def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
-    return _redeem(request, session, settings, token, LOGIN)
+def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str, weiter: str = "") -> Response:
+    return _redeem(request, session, settings, token, LOGIN, member_login_target(weiter) or "/member/")
 
 
 @router.post("/einladung/{token}")
 def redeem_invitation(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
-    return _redeem(request, session, settings, token, INVITATION)
+    return _redeem(request, session, settings, token, INVITATION, "/member/")
 
 
-def _redeem(request: Request, session, settings, token: str, purpose: str) -> Response:
+def _redeem(request: Request, session, settings, token: str, purpose: str, target: str) -> Response:
     try:
         link = redeem_magic_token(
             session, settings.signing_key(), token, max_age=_max_age(settings, purpose), purpose=purpose
@@ -140,7 +150,7 @@ def _redeem(request: Request, session, settings, token: str, purpose: str) -> Re
         )
     )
     session.commit()
-    return start_session(request, "/member/", member_id=link.member_id, member_email=recipient.email)
+    return start_session(request, target, member_id=link.member_id, member_email=recipient.email)
 
 
 @router.post("/logout")

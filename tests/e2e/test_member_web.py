@@ -98,9 +98,15 @@ def test_member_sees_its_proposals_with_reasons_and_marks_them(browse, site, sho
 
     def scenario(page):
         check = PageCheck(page, shot)
-        _log_in(page, site, "kaemmerei@schermbeck.example")
-        page.get_by_role("link", name="Ihre Vorschläge").click()
+        page.goto("/member/vorschlaege")  # the digest's "Ihre Vorschläge" link, not logged in yet
+        page.wait_for_url("**/member/login?weiter=/member/vorschlaege")
+        page.get_by_label("E-Mail-Adresse").fill("kaemmerei@schermbeck.example")
+        page.get_by_role("button", name="Anmeldelink anfordern").click()
+        page.get_by_role("status").wait_for()
+        page.goto(LOGIN_LINK.search(_body(site.mails()[-1])).group(1))
+        page.get_by_role("button", name="Jetzt anmelden").click()
         page.wait_for_url("**/member/vorschlaege")
+        expect(page.get_by_role("link", name="Ihre Vorschläge")).to_have_attribute("aria-current", "page")
         expect(page.get_by_role("heading", name="Ihre Vorschläge", level=1)).to_be_visible()
         released = page.get_by_role("region", name="Freigegeben, kommt mit dem nächsten Digest")
         expect(released.get_by_role("heading", name=radwege)).to_be_visible()

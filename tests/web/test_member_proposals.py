@@ -14,6 +14,8 @@ from store.models import Feedback, Match, MatchState
 from store.types import utcnow
 from web import member_proposals
 
+LOGIN_LINK = re.compile(r"https?://[^/\s]+(/member/login/\S+)")
+
 
 def _section(html: str, heading_id: str) -> str:
     start = html.index(f'id="{heading_id}"')
@@ -41,9 +43,28 @@ def test_member_sees_released_and_sent_items_with_reasons_and_deadline(member_a,
     assert "Kommunale Radwege stärken" not in page.text
 
 
-def test_the_digest_link_lands_on_the_list_after_login(anonymous, app, world):
+def test_the_digest_link_lands_on_the_list_after_login(anonymous, outbox, world):
     response = anonymous.get("/member/vorschlaege", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/member/login"
+    assert response.status_code == 303 and response.headers["location"] == "/member/login?weiter=/member/vorschlaege"
+    form = anonymous.page(response.headers["location"]).text
+    assert '<input type="hidden" name="weiter" value="/member/vorschlaege">' in form
+    anonymous.submit("/member/login", {"email": world.recipient_a.email, "weiter": "/member/vorschlaege"})
+    link = LOGIN_LINK.search(outbox()[-1].get_payload(decode=True).decode("utf-8")).group(1)
+    assert link.endswith("?weiter=/member/vorschlaege")
+    assert f'action="{link}"' in anonymous.page(link).text
+    assert anonymous.submit(link).headers["location"] == "/member/vorschlaege"
+    assert "LIFE Klimaanpassung in Städten" in anonymous.page("/member/vorschlaege").text
+
+
+def test_a_login_never_leads_off_the_member_pages(anonymous, outbox, world):
+    for elsewhere in ("https://example.org/", "//example.org", "/staff/"):
+        assert 'name="weiter"' not in anonymous.page(f"/member/login?weiter={elsewhere}").text
+        anonymous.submit("/member/login", {"email": world.recipient_a.email, "weiter": elsewhere})
+        link = LOGIN_LINK.search(outbox()[-1].get_payload(decode=True).decode("utf-8")).group(1)
+        assert "weiter" not in link
+        anonymous.page(link)
+        assert anonymous.submit(f"{link}?weiter={elsewhere}").headers["location"] == "/member/"
+        anonymous.submit("/member/logout")
 
 
 def test_verdict_is_stored_once_and_can_be_changed(member_a, world, engine):
