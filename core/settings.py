@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     magic_link_max_age_seconds: int = Field(default=30 * 60, gt=0)
     mail_token_max_age_days: int = Field(default=90, gt=0)
+    # An invitation to complete the profile is read days later, not within minutes like a login link.
+    invitation_max_age_days: int = Field(default=14, gt=0)
+    # The double opt-in link that reactivates an unsubscribed address.
+    reactivation_max_age_days: int = Field(default=3, gt=0)
     cookie_secure: bool = True
 
     # --- sources -------------------------------------------------------------------------

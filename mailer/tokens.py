@@ -6,6 +6,10 @@ application secret. The verdict ("passt" / "passt nicht") is part of the link's 
 token: the recipient may give either answer anyway, and one token per item instead of two halves
 the signing work for a digest. Each purpose has its own salt, so a feedback token can
 never be replayed as an unsubscribe token.
+
+A reactivation token (the double opt-in of an unsubscribed address) also names the moment the
+address was unsubscribed: it reactivates that unsubscription only, so an old confirmation mail
+cannot undo a later unsubscribe.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ VERDICT_FITS = "passt"  # path segments of the feedback links
 VERDICT_DOES_NOT_FIT = "passt-nicht"
 UNSUBSCRIBE = "unsubscribe"
 FEEDBACK = "feedback"
+REACTIVATE = "reactivate"
 
 
 class TokenError(ValueError):
@@ -54,6 +59,24 @@ def read_unsubscribe_token(secret_key: str, token: str, *, max_age_days: int) ->
         raise TokenError("Der Link ist unvollständig.")
     recipient_id: int = data["r"]
     return recipient_id
+
+
+@dataclass(frozen=True)
+class ReactivationClaim:
+    recipient_id: int
+    unsubscribed_at: str  # ISO timestamp of the recipient's status change the token answers
+
+
+def make_reactivation_token(secret_key: str, claim: ReactivationClaim) -> str:
+    return _serializer(secret_key, REACTIVATE).dumps({"r": claim.recipient_id, "s": claim.unsubscribed_at})
+
+
+def read_reactivation_token(secret_key: str, token: str, *, max_age_days: int) -> ReactivationClaim:
+    data = _load(secret_key, REACTIVATE, token, max_age_days)
+    try:
+        return ReactivationClaim(recipient_id=int(data["r"]), unsubscribed_at=str(data["s"]))
+    except (KeyError, TypeError, ValueError):
+        raise TokenError("Der Link ist unvollständig.") from None
 
 
 def make_feedback_token(secret_key: str, claim: FeedbackClaim) -> str:

@@ -525,9 +525,10 @@ class UsedToken(SQLModel, table=True):
     used_at: datetime = _time(nullable=False)
 
 
-def row_id(row: Member | Programme | Match) -> int:
+def row_id(row: SQLModel) -> int:
     """The primary key of a stored row. Every table declares ``id: int | None`` (None until the
     first flush); code that works on stored rows states that here instead of asserting inline."""
-    if row.id is None:
+    value = getattr(row, "id", None)
+    if value is None:
         raise ValueError(f"{type(row).__name__} ist noch nicht gespeichert")
-    return row.id
+    return int(value)

@@ -55,12 +55,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from web import routes_api, routes_curation, routes_facts, routes_feeds, routes_mail, routes_member, routes_staff
+    from web import (
+        routes_api,
+        routes_curation,
+        routes_facts,
+        routes_feeds,
+        routes_mail,
+        routes_member,
+        routes_member_proposals,
+        routes_onboarding,
+        routes_staff,
+    )
 
     app.include_router(routes_staff.router)
     app.include_router(routes_curation.router)
     app.include_router(routes_facts.router)
+    app.include_router(routes_onboarding.router)
     app.include_router(routes_member.router)
+    app.include_router(routes_member_proposals.router)
     app.include_router(routes_feeds.router)
     app.include_router(routes_api.router)
     app.include_router(routes_mail.router)  # one-click unsubscribe and feedback links of the mails

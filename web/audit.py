@@ -126,6 +126,11 @@ def _sentence(entry: AuditLog, names: _Names) -> str:
         recipient = names.recipients.get(int(entry.object_id)) if entry.object_id.isdigit() else None
         values["email"] = values["email"] or (recipient.email if recipient else "")
         values["member"] = names.member_name(recipient.member_id if recipient else details.get("member_id"))
+    elif entry.object_type == "invitation":
+        members, mails = int(details.get("members", 0)), int(details.get("mails", 0))
+        who = "Mitglied" if members == 1 else "Mitglieder"
+        scope = " ohne bearbeitetes Profil" if details.get("scope") == "unbearbeitet" else ""
+        values["details"] = f"{members} {who}{scope} ({mails} {'Mail' if mails == 1 else 'Mails'})"
     elif entry.object_type == "staffuser":
         account = names.staff_by_id.get(int(entry.object_id)) if entry.object_id.isdigit() else None
         values["account"] = (account.name or account.email) if account else details.get("email", "einem Konto")

@@ -17,6 +17,7 @@ from core.labels import german_sort_key, source_name
 from core.vocab import label
 from store.models import Match, MatchState, Member, Programme
 from store.types import utcnow
+from web.onboarding import edited_member_ids
 
 WEEKS = 12
 SILENT_WEEKS = 4
@@ -39,6 +40,8 @@ class Dashboard:
     silent_members: list[SilentMember]
     deadline_weeks: list[tuple[str, int]]
     upcoming: list[tuple[Programme, int]]  # programme, number of members it matched
+    profiles_edited: int = 0  # members whose profile was saved by someone logged in for them
+    members_total: int = 0
 
 
 def _week_start(day: date) -> date:
@@ -85,9 +88,11 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
         session.exec(select(Match.member_id, func.max(Match.created_at)).group_by(col(Match.member_id))).all()
     )
     cutoff = utcnow() - timedelta(weeks=SILENT_WEEKS)
+    members = session.exec(select(Member)).all()
+    edited = edited_member_ids(session)
     silent = [
         SilentMember(m, latest.get(m.id))
-        for m in sorted(session.exec(select(Member)).all(), key=lambda m: german_sort_key(m.name))
+        for m in sorted(members, key=lambda m: german_sort_key(m.name))
         if (last := latest.get(m.id)) is None or last < cutoff
     ]
 
@@ -114,4 +119,6 @@ def build_dashboard(session: Session, *, today: date) -> Dashboard:
         silent_members=silent,
         deadline_weeks=deadline_rows,
         upcoming=[(p, n) for p, n in upcoming],
+        profiles_edited=sum(m.id in edited for m in members),
+        members_total=len(members),
     )

@@ -107,11 +107,24 @@ def current_admin(user: StaffDep) -> StaffUser:
 AdminDep = Annotated[StaffUser, Depends(current_admin)]
 
 
+# Member pages a login returns to when they were asked for first (the digest links to them); any
+# other page, and any value not in this list, leads to the profile after the login.
+MEMBER_LOGIN_TARGETS = frozenset({"/member/vorschlaege"})
+
+
+def member_login_target(value: str) -> str:
+    return value if value in MEMBER_LOGIN_TARGETS else ""
+
+
+def member_login_path(target: str) -> str:
+    return f"/member/login?weiter={target}" if member_login_target(target) else "/member/login"
+
+
 def current_member(request: Request, session: SessionDep) -> Member:
     member_id = request.session.get("member_id")
     member = session.get(Member, member_id) if isinstance(member_id, int) else None
     if member is None:
-        raise LoginRequired("/member/login")
+        raise LoginRequired(member_login_path(request.url.path))
     return member
 
 

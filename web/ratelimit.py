@@ -204,3 +204,8 @@ def check_magic_link_allowed(request: Request, email: str) -> None:
 def client_ip(request: Request) -> str:
     """The key of a client for the limits (uvicorn resolves proxy headers when told to)."""
     return request.client.host if request.client else "unknown"
+
+
+def check_reactivation_allowed(request: Request, recipient_id: int) -> None:
+    """Reactivation links for one address at most as often as login links for it."""
+    request.app.state.rate_limits.check_hits((MAGIC_LINK_PER_EMAIL, f"reactivate:{recipient_id}"))

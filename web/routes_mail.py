@@ -5,16 +5,19 @@ the path is the authority, so they live under ``/m/`` and are exempt from the se
 A GET never changes anything — mail security scanners follow every link — it only shows a page
 with a button; the POST acts. The unsubscribe POST is also the RFC 8058 one-click target named in
 the ``List-Unsubscribe`` header (mail clients POST ``List-Unsubscribe=One-Click`` to it).
+
+An unsubscribed address can come back by double opt-in (``web.reactivation``): the unsubscribe
+page offers to mail a confirmation link to the address, and that link's page reactivates it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.text_repair import shown_text
 from mailer.config import mail_config
@@ -26,9 +29,11 @@ from mailer.tokens import (
     read_feedback_token,
     read_unsubscribe_token,
 )
-from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus
+from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus, row_id
 from store.types import utcnow
 from web.deps import SessionDep, SettingsDep
+from web.ratelimit import check_reactivation_allowed
+from web.reactivation import reactivate, recipient_to_reactivate, send_reactivation_mail
 
 router = APIRouter(include_in_schema=False)  # pages for people opening a mail link, not API
 
@@ -65,7 +70,12 @@ def unsubscribe_confirm(token: str, session: SessionDep, settings: SettingsDep):
     found = _recipient(session, settings, token)
     if isinstance(found, HTMLResponse):
         return found
-    return _page("unsubscribe_confirm.html", email=found.email, already=found.status == RecipientStatus.unsubscribed)
+    return _page(
+        "unsubscribe_confirm.html",
+        email=found.email,
+        already=found.status == RecipientStatus.unsubscribed,
+        token=token,
+    )
 
 
 @router.post("/m/abmelden/{token}", response_class=HTMLResponse)
@@ -87,7 +97,54 @@ def unsubscribe(token: str, session: SessionDep, settings: SettingsDep):
             )
         )
         session.commit()
-    return _page("unsubscribe_done.html", email=found.email)
+    return _page("unsubscribe_done.html", email=found.email, token=token)
+
+
+@router.post("/m/abmelden/{token}/widerrufen", response_class=HTMLResponse)
+def request_reactivation(token: str, request: Request, session: SessionDep, settings: SettingsDep):
+    """Mail a confirmation link to the unsubscribed address; nothing changes until it is used."""
+    found = _recipient(session, settings, token)
+    if isinstance(found, HTMLResponse):
+        return found
+    if found.status != RecipientStatus.unsubscribed:
+        return _not_unsubscribed(found)
+    check_reactivation_allowed(request, row_id(found))
+    sent = send_reactivation_mail(session, settings, found, actor=f"recipient:{found.id}")
+    return _page("reactivate_sent.html", status_code=200 if sent else 503, email=found.email, sent=sent)
+
+
+@router.get("/m/wieder-anmelden/{token}", response_class=HTMLResponse)
+def reactivation_confirm(token: str, session: SessionDep, settings: SettingsDep):
+    try:
+        recipient = recipient_to_reactivate(session, settings, token)
+    except TokenError as exc:
+        return _token_error(exc)
+    if recipient.status != RecipientStatus.unsubscribed:
+        return _not_unsubscribed(recipient)
+    return _page("reactivate_confirm.html", email=recipient.email)
+
+
+@router.post("/m/wieder-anmelden/{token}", response_class=HTMLResponse)
+def reactivation(token: str, session: SessionDep, settings: SettingsDep):
+    try:
+        recipient = recipient_to_reactivate(session, settings, token)
+    except TokenError as exc:
+        return _token_error(exc)
+    if recipient.status != RecipientStatus.unsubscribed:
+        return _not_unsubscribed(recipient)
+    reactivate(session, recipient)
+    return _page("reactivate_done.html", email=recipient.email, already=False)
+
+
+def _not_unsubscribed(recipient: Recipient) -> HTMLResponse:
+    """An address that is not unsubscribed needs no reactivation; a suppressed one cannot get one."""
+    if recipient.status == RecipientStatus.suppressed:
+        return _page(
+            "invalid.html",
+            status_code=409,
+            message=f"Mails an {recipient.email} kommen nicht an; die Adresse ist deshalb gesperrt.",
+        )
+    return _page("reactivate_done.html", email=recipient.email, already=True)
 
 
 @dataclass
@@ -132,13 +189,14 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
     target = _feedback_target(session, settings, token, verdict)
     if isinstance(target, HTMLResponse):
         return target
-    # One verdict per recipient and programme: a second click (or a change of mind) replaces
-    # the first, so repeated clicks do not weigh more in the matcher's learning.
+    # One verdict per recipient and programme: a second click (or a change of mind, also one
+    # given on the member's proposal page) replaces the first, so repeated clicks do not weigh
+    # more in the matcher's learning.
     existing = session.exec(
         select(Feedback).where(
             Feedback.recipient_id == target.recipient.id,
             Feedback.programme_id == target.programme.id,
-            Feedback.channel == "mail",
+            col(Feedback.channel).in_(("mail", "web")),
         )
     ).first()
     if existing is None:
@@ -154,6 +212,7 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
         )
     else:
         existing.fits = target.fits
+        existing.channel = "mail"
         existing.created_at = utcnow()
         session.add(existing)
     session.commit()

@@ -21,16 +21,23 @@ from core.vocab import labels, labels_table, topic_label
 from profiles.facts import current_facts
 from profiles.io import apply_profiles, profile_doc
 from profiles.schema import DIGEST_FREQUENCIES, RecipientDoc
-from store.models import AuditLog, Member, Profile, Recipient
+from store.models import AuditLog, Member, Profile, Recipient, RecipientStatus, row_id
 from store.types import utcnow
 from web.csrf import verify_csrf
-from web.deps import MemberDep, RowId, SessionDep, SettingsDep, end_session, start_session
+from web.deps import MemberDep, RowId, SessionDep, SettingsDep, end_session, member_login_target, start_session
 from web.live_preview import preview
 from web.magic_mail import send_login_links
 from web.profile_form import ProfileFormError, join_terms, profile_changes, validated
-from web.ratelimit import check_magic_link_allowed
+from web.ratelimit import check_magic_link_allowed, check_reactivation_allowed
+from web.reactivation import send_reactivation_mail
 from web.templating import render
-from web.tokens import TokenError, read_magic_token, redeem_magic_token
+from web.tokens import (
+    INVITATION,
+    LOGIN,
+    TokenError,
+    read_magic_token,
+    redeem_magic_token,
+)
 
 router = APIRouter(prefix="/member", dependencies=[Depends(verify_csrf)], include_in_schema=False)
 SENT_NOTICE = (
@@ -43,35 +50,72 @@ SENT_NOTICE = (
 
 
 @router.get("/login")
-def login_form(request: Request) -> HTMLResponse:
-    return render(request, "member_login.html", {"notice": ""})
+def login_form(request: Request, weiter: str = "") -> HTMLResponse:
+    return render(request, "member_login.html", {"notice": "", "weiter": member_login_target(weiter)})
 
 
 @router.post("/login")
 def request_link(
-    request: Request, settings: SettingsDep, background: BackgroundTasks, email: Annotated[str, Form()]
+    request: Request,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    email: Annotated[str, Form()],
+    weiter: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """The same work and answer for known and unknown addresses: looking up and mailing happen afterwards."""
     address = email.strip().lower()
     check_magic_link_allowed(request, address)
-    background.add_task(send_login_links, settings, request.app.state.engine, address)
-    return render(request, "member_login.html", {"notice": SENT_NOTICE})
+    background.add_task(send_login_links, settings, request.app.state.engine, address, _onward(weiter))
+    return render(request, "member_login.html", {"notice": SENT_NOTICE, "weiter": member_login_target(weiter)})
+
+
+def _onward(weiter: str) -> str:
+    """The query that carries the page to open after the login through the link and its confirmation."""
+    target = member_login_target(weiter)
+    return f"?weiter={target}" if target else ""
+
+
+def _max_age(settings, purpose: str) -> int:
+    if purpose == INVITATION:
+        return settings.invitation_max_age_days * 86400
+    return settings.magic_link_max_age_seconds
+
+
+def _confirm(request: Request, settings, token: str, purpose: str, action: str) -> HTMLResponse:
+    """A confirmation button instead of logging in on GET: mail scanners that open links do not use them up."""
+    try:
+        read_magic_token(settings.signing_key(), token, max_age=_max_age(settings, purpose), purpose=purpose)
+    except TokenError as exc:
+        return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
+    return render(request, "member_confirm.html", {"action": action})
 
 
 @router.get("/login/{token}")
-def confirm_link(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
-    """A confirmation button instead of logging in on GET: mail scanners that open links do not use them up."""
-    try:
-        read_magic_token(settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
-    except TokenError as exc:
-        return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
-    return render(request, "member_confirm.html", {"token": token})
+def confirm_link(request: Request, settings: SettingsDep, token: str, weiter: str = "") -> HTMLResponse:
+    return _confirm(request, settings, token, LOGIN, f"/member/login/{token}{_onward(weiter)}")
+
+
+@router.get("/einladung/{token}")
+def confirm_invitation(request: Request, settings: SettingsDep, token: str) -> HTMLResponse:
+    """The link of a staff invitation to complete the profile (``web.onboarding``)."""
+    return _confirm(request, settings, token, INVITATION, f"/member/einladung/{token}")
 
 
 @router.post("/login/{token}")
-def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
+def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, token: str, weiter: str = "") -> Response:
+    return _redeem(request, session, settings, token, LOGIN, member_login_target(weiter) or "/member/")
+
+
+@router.post("/einladung/{token}")
+def redeem_invitation(request: Request, session: SessionDep, settings: SettingsDep, token: str) -> Response:
+    return _redeem(request, session, settings, token, INVITATION, "/member/")
+
+
+def _redeem(request: Request, session, settings, token: str, purpose: str, target: str) -> Response:
     try:
-        link = redeem_magic_token(session, settings.signing_key(), token, max_age=settings.magic_link_max_age_seconds)
+        link = redeem_magic_token(
+            session, settings.signing_key(), token, max_age=_max_age(settings, purpose), purpose=purpose
+        )
     except TokenError as exc:
         return render(request, "member_login.html", {"notice": "", "error": str(exc)}, status_code=400)
     recipient = session.get(Recipient, link.recipient_id)
@@ -84,10 +128,16 @@ def redeem_link(request: Request, session: SessionDep, settings: SettingsDep, to
             status_code=400,
         )
     session.add(
-        AuditLog(actor=recipient.email, action="member.login", object_type="member", object_id=str(link.member_id))
+        AuditLog(
+            actor=recipient.email,
+            action="member.login",
+            object_type="member",
+            object_id=str(link.member_id),
+            details={"via": purpose},
+        )
     )
     session.commit()
-    return start_session(request, "/member/", member_id=link.member_id, member_email=recipient.email)
+    return start_session(request, target, member_id=link.member_id, member_email=recipient.email)
 
 
 @router.post("/logout")
@@ -99,7 +149,15 @@ def logout(request: Request) -> RedirectResponse:
 
 
 def _page(
-    request: Request, session, member: Member, *, doc=None, errors=None, saved=False, status_code=200
+    request: Request,
+    session,
+    member: Member,
+    *,
+    doc=None,
+    errors=None,
+    saved=False,
+    reactivation_sent="",
+    status_code=200,
 ) -> HTMLResponse:
     doc = doc or profile_doc(session, member)
     recipients = session.exec(select(Recipient).where(Recipient.member_id == member.id).order_by(Recipient.email)).all()
@@ -125,6 +183,7 @@ def _page(
             "frequencies": {f: FREQUENCY_LABELS[f] for f in DIGEST_FREQUENCIES},
             "errors": errors or [],
             "saved": saved,
+            "reactivation_sent": reactivation_sent,
             "base_url": request.app.state.settings.public_base_url.rstrip("/"),
         },
         status_code=status_code,
@@ -274,6 +333,27 @@ def remove_recipient(request: Request, session: SessionDep, member: MemberDep, r
     )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
+
+
+@router.post("/recipients/{recipient_id}/reactivate")
+def reactivate_recipient(
+    request: Request, session: SessionDep, settings: SettingsDep, member: MemberDep, recipient_id: int
+) -> Response:
+    """Double opt-in: the address itself must confirm; the member's click only sends it the link."""
+    recipient = _own_recipient(session, member, recipient_id)
+    if recipient.status != RecipientStatus.unsubscribed:
+        return _page(request, session, member, status_code=400, errors=[f"{recipient.email} ist nicht abgemeldet."])
+    check_reactivation_allowed(request, row_id(recipient))
+    actor = request.session.get("member_email", f"member:{member.slug}")
+    if not send_reactivation_mail(session, settings, recipient, actor=actor):
+        return _page(
+            request,
+            session,
+            member,
+            status_code=503,
+            errors=[f"Der Bestätigungslink an {recipient.email} konnte nicht verschickt werden. Bitte später erneut."],
+        )
+    return _page(request, session, member, reactivation_sent=recipient.email)
 
 
 @router.post("/feed-token")
