@@ -1,7 +1,7 @@
 """programme and profile: Förderbereich topics inferred from plain words; topics a member removed
 
 Revision ID: 20261204_inferred_topics
-Revises: sources
+Revises: 20261204_web_sessions
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel  # noqa: F401  (every revision imports it, as autogenerate needs
 from alembic import op
 
 revision: str = "20261204_inferred_topics"
-down_revision: str | None = "sources"
+down_revision: str | None = "20261204_web_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

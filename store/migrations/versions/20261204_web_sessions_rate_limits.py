@@ -1,7 +1,7 @@
 """staff session version and shared rate-limit state
 
 Revision ID: 20261204_web_sessions
-Revises: sources
+Revises: 20261204_mail_retry
 Create Date: 2026-12-04 16:15:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import store.types
 
 revision: str = "20261204_web_sessions"
-down_revision: str | None = "sources"
+down_revision: str | None = "20261204_mail_retry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
