@@ -9,27 +9,34 @@ is marked ``failed`` here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.liveness import process_holder
 from crawler import settings as default_settings
 from crawler.source_lease import RENEW_EVERY_SECONDS, release_sources, renew_sources, take_sources
+from crawler.spiders.base import SourceSpider
 from store.db import make_engine
 from store.models import CrawlRun, RunStatus
 from store.types import utcnow
+
+if TYPE_CHECKING:
+    from twisted.internet.defer import Deferred
+    from twisted.internet.task import LoopingCall
 
 UNFINISHED = "Lauf ohne Abschluss beendet (Fehler im Crawl, siehe Log)"
 
 
 @dataclass
 class CrawlRequest:
-    spider_cls: type
+    spider_cls: type[SourceSpider]
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -63,15 +70,20 @@ def run_crawls(
         engine.dispose()
 
 
-def _crawl(database_url: str, requests: list[CrawlRequest], overrides, heartbeat) -> list:
+def _crawl(
+    database_url: str,
+    requests: list[CrawlRequest],
+    overrides: dict[str, Any] | None,
+    heartbeat: Callable[[], object],
+) -> list[Crawler]:
     from twisted.internet import defer
 
     process = CrawlerProcess(crawler_settings(database_url, overrides), install_root_handler=False)
-    crawlers = []
-    beats = []
+    crawlers: list[Crawler] = []
+    beats: list[LoopingCall] = []
 
     @defer.inlineCallbacks
-    def crawl_in_turn():
+    def crawl_in_turn() -> Generator[Deferred[Any], Any, None]:
         try:
             for request in requests:
                 crawler = process.create_crawler(request.spider_cls)
@@ -91,22 +103,32 @@ def _crawl(database_url: str, requests: list[CrawlRequest], overrides, heartbeat
             for beat in beats:
                 if beat.running:
                     beat.stop()
-            reactor.callLater(0, reactor.stop)
+            # Twisted's interfaces declare methods without ``self``, which mypy misreads (no mypy-zope).
+            reactor.callLater(0, reactor.stop)  # type: ignore[arg-type,misc]
 
     crawl_in_turn()
     process.start(stop_after_crawl=False)
     return crawlers
 
 
-def _finished_runs(engine, crawlers) -> list[CrawlRun]:
+def _finished_runs(engine: Engine, crawlers: list[Crawler]) -> list[CrawlRun]:
     """The runs of these crawlers; one still ``running`` (its pipeline died) is marked failed."""
-    ids = [getattr(crawler.spider, "crawl_run_id", None) for crawler in crawlers if crawler.spider is not None]
-    ids = [run_id for run_id in ids if run_id is not None]
+    found: list[int | None] = [
+        getattr(crawler.spider, "crawl_run_id", None) for crawler in crawlers if crawler.spider is not None
+    ]
+    ids = [run_id for run_id in found if run_id is not None]
     with Session(engine, expire_on_commit=False) as session:
         session.execute(
             update(CrawlRun)
-            .where(col(CrawlRun.id).in_(ids), CrawlRun.status == RunStatus.running)
+            .where(col(CrawlRun.id).in_(ids), col(CrawlRun.status) == RunStatus.running)
             .values(status=RunStatus.failed, finished_at=utcnow(), error=UNFINISHED)
         )
         session.commit()
-        return [session.get(CrawlRun, run_id) for run_id in ids]
+        return [_stored_run(session, run_id) for run_id in ids]
+
+
+def _stored_run(session: Session, run_id: int) -> CrawlRun:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"Crawl-Lauf {run_id} ist nicht mehr in der Datenbank")
+    return run

@@ -58,15 +58,14 @@ def abort_orphaned_runs(engine: Engine, keys: list[str]) -> list[int]:
     """Mark the leased sources' runs still ``running`` as aborted (their process is gone)."""
     now = utcnow()
     with Session(engine) as session:
-        ids = list(
-            session.exec(
-                select(CrawlRun.id).where(col(CrawlRun.source_key).in_(keys), CrawlRun.status == RunStatus.running)
-            ).all()
-        )
+        found = session.exec(
+            select(CrawlRun.id).where(col(CrawlRun.source_key).in_(keys), CrawlRun.status == RunStatus.running)
+        ).all()
+        ids = [run_id for run_id in found if run_id is not None]  # a primary key: never NULL
         if ids:
             session.execute(
                 update(CrawlRun)
-                .where(col(CrawlRun.id).in_(ids), CrawlRun.status == RunStatus.running)
+                .where(col(CrawlRun.id).in_(ids), col(CrawlRun.status) == RunStatus.running)
                 .values(
                     status=RunStatus.aborted,
                     finished_at=now,

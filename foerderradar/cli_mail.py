@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.labels import week_label
 from foerderradar.context import (
@@ -192,21 +192,21 @@ def release(
     """Gibt die bestätigten Treffer von Mitgliedern zum Versand frei."""
     from store.curation import digest_is_frozen, release_member_digest
     from store.db import session_scope
-    from store.models import Member
+    from store.models import Member, row_id
 
     settings = settings_or_exit()
     if all_members == bool(member):
         raise fail("Bitte --member SLUG oder --all angeben.", code=2)
     chosen = _period(period, settings)
     with session_scope(_ready(settings)) as session:
-        query = select(Member).order_by(Member.slug)
-        members = session.exec(query if all_members else query.where(Member.slug.in_(member))).all()
+        query = select(Member).order_by(col(Member.slug))
+        members = session.exec(query if all_members else query.where(col(Member.slug).in_(member))).all()
         missing = sorted(set(member) - {m.slug for m in members})
         if missing:
             raise fail(f"Unbekannte Mitglieder: {', '.join(missing)}", code=2)
         for found in members:
-            already_sent = digest_is_frozen(session, found.id, chosen)
-            count = release_member_digest(session, found.id, period=chosen, actor=actor)
+            already_sent = digest_is_frozen(session, row_id(found), chosen)
+            count = release_member_digest(session, row_id(found), period=chosen, actor=actor)
             console.print(f"{found.name}: {count} Treffer freigegeben ({week_label(chosen)}).")
             if already_sent:
                 console.print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, TypedDict
 
 import typer
 from rich.table import Table
@@ -43,7 +44,7 @@ def match(
         total = (
             len(member)
             if member
-            else len(session.exec(select(Member.id).join(Profile, Profile.member_id == Member.id)).all())
+            else len(session.exec(select(Member.id).join(Profile, col(Profile.member_id) == col(Member.id))).all())
         )
         names = dict(session.exec(select(Member.slug, Member.name)).all())
     with progress() as bar:
@@ -222,6 +223,21 @@ def evaluate(
         console.print(_relevant_line(result.relevant_spread()), highlight=False)
 
 
+class _MatchItem(TypedDict):
+    """One line of ``matches`` (also its JSON output)."""
+
+    match_id: int | None
+    programme_id: int | None
+    source: str
+    source_key: str
+    url: str
+    title: str
+    score: float
+    state: str
+    next_deadline: str | None
+    explanation: dict[str, Any]
+
+
 def matches(
     member: str = typer.Option(..., "--member", "-m", help="Slug des Mitglieds."),
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
@@ -235,14 +251,14 @@ def matches(
             raise fail(f"Mitglied {member!r} nicht gefunden")
         query = (
             select(Match, Programme)
-            .join(Programme, Programme.id == Match.programme_id)
+            .join(Programme, col(Programme.id) == col(Match.programme_id))
             .where(Match.member_id == found.id)
-            .order_by(col(Match.score).desc(), Match.id)
+            .order_by(col(Match.score).desc(), col(Match.id))
         )
         if not include_rejected:
             query = query.where(Match.state != MatchState.rejected)
         rows = session.exec(query).all()
-    items = [
+    items: list[_MatchItem] = [
         {
             "match_id": m.id,
             "programme_id": p.id,

@@ -7,6 +7,8 @@ command the same way: one line naming the database and what to do, exit code 1.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
 import typer.core
 from rich.markup import escape
@@ -14,6 +16,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from foerderradar.exitcodes import ExitCode
 from store.db import UnversionedDatabase
+
+if TYPE_CHECKING:
+    # Typer's own copy of click: the type its groups' ``invoke`` takes (typer.Context is a subclass).
+    from typer import _click
 
 INIT_HINT = "Führen Sie `foerderradar init` aus."
 
@@ -75,7 +81,7 @@ def describe(exc: BaseException) -> str | None:
 class DatabaseErrorGroup(typer.core.TyperGroup):
     """The root command group: turns database failures of any command into one German line."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (SQLAlchemyError, UnversionedDatabase) as exc:

@@ -27,7 +27,7 @@ from mailer.schedule_support import (
 from mailer.send import SendReport, send_period, send_urgent_alerts
 from store.curation import auto_approve
 from store.db import make_engine
-from store.models import Member
+from store.models import Member, row_id
 
 log = logging.getLogger(__name__)
 CRAWL_COMMAND = [sys.executable, "-c", "from foerderradar.cli import app; app()", "crawl", "--all"]
@@ -74,7 +74,10 @@ def auto_approve_all(settings: Settings, today: date) -> dict[str, int]:
         with Session(engine) as session:
             members = session.exec(select(Member).where(col(Member.auto_approve_score).is_not(None))).all()
             for member in members:
-                released[member.slug] = auto_approve(session, member.id, member.auto_approve_score, period=period)
+                threshold = member.auto_approve_score
+                if threshold is None:  # not selected by the query above
+                    continue
+                released[member.slug] = auto_approve(session, row_id(member), threshold, period=period)
             session.commit()
     finally:
         engine.dispose()
@@ -164,7 +167,10 @@ def resume_sends(settings: Settings, today: date | None = None) -> SendReport | 
 def process_bounces(settings: Settings) -> BounceReport:
     engine = make_engine(settings.database_url)
     try:
-        return process_bounce_maildir(engine, settings.bounce_maildir_path)
+        path = settings.bounce_maildir_path
+        if path is None:  # Settings fills it in (data_dir/bounces); None only if cleared afterwards
+            raise ValueError("FOERDERRADAR_BOUNCE_MAILDIR_PATH ist nicht gesetzt")
+        return process_bounce_maildir(engine, path)
     finally:
         engine.dispose()
 

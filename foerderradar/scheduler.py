@@ -22,7 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.liveness import process_holder
 from core.settings import Settings, parse_clock
@@ -122,12 +122,12 @@ def finish_lease(engine: Engine, name: str, holder: str, *, ok: bool) -> None:
         if ok:
             session.execute(
                 update(JobLock)
-                .where(JobLock.name == name, JobLock.holder == holder)
+                .where(col(JobLock.name) == name, col(JobLock.holder) == holder)
                 .values(holder=(DONE + holder)[:128])
             )
         else:
-            session.execute(delete(JobLock).where(JobLock.name == name, JobLock.holder == holder))
-        session.execute(delete(JobLock).where(JobLock.acquired_at < utcnow() - KEEP_LOCKS))
+            session.execute(delete(JobLock).where(col(JobLock.name) == name, col(JobLock.holder) == holder))
+        session.execute(delete(JobLock).where(col(JobLock.acquired_at) < utcnow() - KEEP_LOCKS))
         session.commit()
 
 

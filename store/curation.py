@@ -73,13 +73,13 @@ def replace_proposals(session: Session, member_id: int, proposals: dict[int, tup
         if programme_id not in proposals and match.id not in with_feedback:
             session.delete(match)
     for programme_id, (score, explanation) in proposals.items():
-        match = existing.get(programme_id)
-        if match is None:
-            match = Match(member_id=member_id, programme_id=programme_id, created_at=now)
-        match.score = score
-        match.explanation = explanation
-        match.updated_at = now
-        session.add(match)
+        proposed = existing.get(programme_id)
+        if proposed is None:
+            proposed = Match(member_id=member_id, programme_id=programme_id, created_at=now)
+        proposed.score = score
+        proposed.explanation = explanation
+        proposed.updated_at = now
+        session.add(proposed)
     session.flush()
 
 
@@ -209,7 +209,7 @@ def bulk_decide(
     if not ids:
         return BulkResult(action, 0, None)
     matches = session.exec(
-        select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed).order_by(Match.id)
+        select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed).order_by(col(Match.id))
     ).all()
     if not matches:
         return BulkResult(action, 0, None)
@@ -405,6 +405,6 @@ def mark_sent(session: Session, match_ids: list[int], *, when: datetime) -> None
         return
     session.execute(
         update(Match)
-        .where(col(Match.id).in_(match_ids), Match.state == MatchState.approved)
+        .where(col(Match.id).in_(match_ids), col(Match.state) == MatchState.approved)
         .values(state=MatchState.sent, sent_at=when, updated_at=when)
     )

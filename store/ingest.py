@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, col, select
 
 from core.changes import classify_changes
@@ -142,6 +143,14 @@ def _as_date(value: Any, name: str, key: str) -> date | None:
         raise ItemError(f"{key}: field {name!r} is not an ISO date: {value!r}") from None
 
 
+def _deadline_day(value: Any, key: str) -> str:
+    """One entry of ``deadlines`` (never empty: the caller leaves empty entries out) as an ISO date."""
+    day = _as_date(value, "deadlines", key)
+    if day is None:
+        raise ItemError(f"{key}: field 'deadlines' holds an empty entry")
+    return day.isoformat()
+
+
 def _as_yearly_day(value: Any, key: str) -> str:
     """A yearly deadline as "MM-DD" (29 February allowed), or ``ItemError``."""
     text = str(value)
@@ -172,7 +181,7 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
         if name in clean:
             clean[name] = _as_date(clean[name], name, key)
     if "deadlines" in clean:
-        clean["deadlines"] = sorted({_as_date(d, "deadlines", key).isoformat() for d in clean["deadlines"] if d})
+        clean["deadlines"] = sorted({_deadline_day(d, key) for d in clean["deadlines"] if d})
     if "yearly_deadlines" in clean:
         clean["yearly_deadlines"] = sorted({_as_yearly_day(d, key) for d in clean["yearly_deadlines"] or [] if d})
     for name in (
@@ -188,6 +197,13 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _stored_id(pid: int | None) -> int:
+    """The id of a programme read back from the database, where it is never NULL (primary key)."""
+    if pid is None:
+        raise ValueError("Programm ohne id aus der Datenbank gelesen")
+    return pid
+
+
 def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
     """A complete ``Programme`` row for a bulk INSERT: the item's values over the model's defaults
     (a bulk INSERT bypasses the model constructor, so its default factories are applied here)."""
@@ -200,22 +216,24 @@ def _programme_row(clean: dict[str, Any], **fixed: Any) -> dict[str, Any]:
         elif name in fixed:
             row[name] = fixed[name]
         elif info.default_factory is not None:
-            row[name] = info.default_factory()
+            row[name] = info.get_default(call_default_factory=True)
         else:
             row[name] = info.default
     return row
 
 
-def _upsert_programmes(dialect: str, sample: dict[str, Any]):
+def _upsert_programmes(dialect: str, sample: dict[str, Any]) -> ReturningInsert[int | None, str]:
     """INSERT … ON CONFLICT (source_key, natural_key) DO UPDATE for SQLite and PostgreSQL alike."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(Programme)
+    statement: postgresql.Insert | sqlite.Insert = (
+        postgresql.insert(Programme) if dialect == "postgresql" else sqlite.insert(Programme)
+    )
     kept = {"source_key", "natural_key", "first_seen_at"}  # the key, and when the programme was first seen
     return statement.on_conflict_do_update(
         index_elements=["source_key", "natural_key"],
         set_={name: statement.excluded[name] for name in sample if name not in kept},
-    ).returning(Programme.id, Programme.natural_key)
+    ).returning(col(Programme.id), col(Programme.natural_key))
 
 
 class Ingest:
@@ -262,7 +280,9 @@ class Ingest:
                     Programme.source_key == source_key
                 )
             ).all()
-        self._known = {key: (pid, digest, removed) for pid, key, digest, removed in rows}
+        self._known: dict[str, tuple[int, str, datetime | None]] = {
+            key: (_stored_id(pid), digest, removed) for pid, key, digest, removed in rows
+        }
         self._session = Session(engine, expire_on_commit=False)
         self._pending = 0
         self._new_rows: list[dict[str, Any]] = []  # inserted in batches: one INSERT per row is the slow part
@@ -305,7 +325,7 @@ class Ingest:
                 self._unchanged_ids.append(pid)
                 self.run.unchanged += 1
                 return "unchanged"
-            programme = self._session.get(Programme, pid)
+            programme = self._stored_programme(self._session, pid)
             old = {name: getattr(programme, name) for name in CLASSIFIED_FIELDS}
             for name, value in clean.items():
                 setattr(programme, name, value)
@@ -352,11 +372,19 @@ class Ingest:
         rows, self._new_rows = self._new_rows, []
         digests = {row["natural_key"]: row["content_hash"] for row in rows}
         result = self._session.execute(_upsert_programmes(self.engine.dialect.name, rows[0]), rows)
-        for pid, key in result.all():
+        for row in result.all():
+            pid, key = _stored_id(row.id), str(row.natural_key)
             self._known[key] = (pid, digests[key], None)
             self._seen_ids.add(pid)
 
     # -- end of run ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _stored_programme(session: Session, pid: int) -> Programme:
+        programme = session.get(Programme, pid)
+        if programme is None:
+            raise LookupError(f"Programm {pid} ist nicht mehr in der Datenbank")
+        return programme
 
     def _previous_complete_count(self, session: Session) -> int | None:
         previous = session.exec(
@@ -373,7 +401,7 @@ class Ingest:
         complete: bool,
         error: str = "",
         alarms: list[str] | None = None,
-        stats: dict | None = None,
+        stats: dict[str, Any] | None = None,
         partial_source: bool = False,
     ) -> CrawlRun:
         """Close the run. ``complete`` means the source was read to the end without loss.
@@ -420,7 +448,7 @@ class Ingest:
         self.run = run
         return run
 
-    def fail(self, error: str, *, stats: dict | None = None) -> CrawlRun:
+    def fail(self, error: str, *, stats: dict[str, Any] | None = None) -> CrawlRun:
         """Record a failed run. Nothing already stored is removed or changed by it."""
         self._new_rows = []
         self._session.rollback()
@@ -431,7 +459,7 @@ class Ingest:
             pid for key, (pid, _digest, removed) in self._known.items() if pid not in self._seen_ids and removed is None
         ]
         for pid in gone:
-            programme = session.get(Programme, pid)
+            programme = self._stored_programme(session, pid)
             programme.removed_at = now
             programme.updated_at = now
             session.add(programme)

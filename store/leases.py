@@ -10,11 +10,12 @@ scheduler firing that completed and must never run again.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.liveness import is_dead_local_process
 from store.models import JobLock
@@ -36,12 +37,16 @@ def acquire_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> b
         current = session.get(JobLock, name)
         if current is None or current.holder.startswith(DONE):
             return False
-        if current.expires_at > now and not is_dead_local_process(current.holder):
+        # A lease without an end is treated as run out.
+        if current.expires_at is not None and current.expires_at > now and not is_dead_local_process(current.holder):
             return False
-        taken = session.execute(
-            update(JobLock)
-            .where(JobLock.name == name, JobLock.holder == current.holder)
-            .values(holder=holder, acquired_at=now, expires_at=now + lease)
+        taken = cast(
+            CursorResult[Any],
+            session.execute(
+                update(JobLock)
+                .where(col(JobLock.name) == name, col(JobLock.holder) == current.holder)
+                .values(holder=holder, acquired_at=now, expires_at=now + lease)
+            ),
         )
         session.commit()
         return taken.rowcount == 1
@@ -55,8 +60,13 @@ def lease_holder(engine: Engine, name: str) -> JobLock | None:
 def renew_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> bool:
     """Push the lease's end out again (the holder's heartbeat); False if the holder lost it."""
     with Session(engine) as session:
-        result = session.execute(
-            update(JobLock).where(JobLock.name == name, JobLock.holder == holder).values(expires_at=utcnow() + lease)
+        result = cast(
+            CursorResult[Any],
+            session.execute(
+                update(JobLock)
+                .where(col(JobLock.name) == name, col(JobLock.holder) == holder)
+                .values(expires_at=utcnow() + lease)
+            ),
         )
         session.commit()
         return result.rowcount == 1
@@ -64,5 +74,5 @@ def renew_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> boo
 
 def release_lease(engine: Engine, name: str, holder: str) -> None:
     with Session(engine) as session:
-        session.execute(delete(JobLock).where(JobLock.name == name, JobLock.holder == holder))
+        session.execute(delete(JobLock).where(col(JobLock.name) == name, col(JobLock.holder) == holder))
         session.commit()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from twisted.python.failure import Failure
 
 from crawler.drift import Fingerprint
+
+if TYPE_CHECKING:
+    from store.models import CrawlRun
 
 
 class SourceSpider(scrapy.Spider):
@@ -16,6 +19,9 @@ class SourceSpider(scrapy.Spider):
     source_level: str = "other"
     source_url: str = ""
     attribution: str = ""
+    # Set by the store pipeline: the run's id when it opens, the finished run when it closes.
+    crawl_run_id: int | None = None
+    crawl_run: CrawlRun | None = None
 
     def __init__(self, *args: Any, base_url: str = "", today: str | date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
