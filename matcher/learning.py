@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from matcher.index import ProgrammeIndex, field_texts
 from store.models import Feedback, Match, MatchState, Programme, RejectReason
@@ -48,7 +48,7 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
     signals: list[Signal] = []
     decided = session.exec(
         select(Match, Programme)
-        .join(Programme, Programme.id == Match.programme_id)
+        .join(Programme, col(Programme.id) == col(Match.programme_id))
         .where(Match.member_id == member_id, Match.state != MatchState.proposed)
     ).all()
     for match, programme in decided:
@@ -61,7 +61,7 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
             signals.append(Signal(programme, weight * decay((today - when).days)))
     feedback = session.exec(
         select(Feedback, Programme)
-        .join(Programme, Programme.id == Feedback.programme_id)
+        .join(Programme, col(Programme.id) == col(Feedback.programme_id))
         .where(Feedback.member_id == member_id)
     ).all()
     for row, programme in feedback:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from mailer.items import DigestItem, build_item
 from mailer.records import RecordChooser
 from store.explanation import Explanation
-from store.models import Feedback, Match, MatchState, Member, Programme, Recipient
+from store.models import Feedback, Match, MatchState, Member, Programme, Recipient, row_id
 from store.types import utcnow
 
 VISIBLE_STATES = (MatchState.approved, MatchState.sent)
@@ -133,7 +133,7 @@ def record_verdict(session: Session, member: Member, match: Match, *, fits: bool
         )
     ).first()
     if existing is None:
-        existing = Feedback(member_id=member.id, programme_id=record.id, recipient_id=recipient_id, fits=fits)
+        existing = Feedback(member_id=row_id(member), programme_id=row_id(record), recipient_id=recipient_id, fits=fits)
     existing.fits = fits
     existing.match_id = match.id
     existing.channel = WEB

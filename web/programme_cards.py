@@ -73,10 +73,10 @@ def amount_line(programme: Programme) -> str:
 def proposed_counts(session: Session, q: str = "") -> dict[int, int]:
     """Programme id -> number of proposed matches (optionally only programmes whose title has ``q``)."""
     statement = (
-        select(Match.programme_id, func.count(Match.id))
+        select(col(Match.programme_id), func.count(col(Match.id)))
         .join(Programme, col(Programme.id) == Match.programme_id)
         .where(Match.state == MatchState.proposed)
-        .group_by(Match.programme_id)
+        .group_by(col(Match.programme_id))
     )
     if q:
         statement = statement.where(col(Programme.title).ilike(f"%{q}%"))

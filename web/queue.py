@@ -171,7 +171,7 @@ def _joined(*columns):
 
 
 def count_queue(session: Session, filters: QueueFilters, *, today: date) -> int:
-    return session.exec(_filtered(_joined(func.count(Match.id)), filters, today)).one()
+    return session.exec(_filtered(_joined(func.count(col(Match.id))), filters, today)).one()
 
 
 def load_queue(session: Session, filters: QueueFilters, *, today: date) -> QueuePage:
