@@ -22,7 +22,7 @@ from store.models import Feedback, Match, MatchState, Programme, RejectReason
 
 HALF_LIFE_DAYS = 180.0
 # How much a rejection says about the *topic*: "schon bekannt" says nothing against it.
-REJECT_WEIGHTS = {
+REJECT_WEIGHTS: dict[str, float] = {
     RejectReason.topic: 1.0,
     RejectReason.not_eligible: 0.5,
     RejectReason.own_share: 0.25,
@@ -40,7 +40,7 @@ class Signal:
 
 
 def decay(age_days: float) -> float:
-    return 0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS)
+    return float(0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS))
 
 
 def collect_signals(session: Session, member_id: int, today: date) -> list[Signal]:
@@ -52,7 +52,7 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
         .where(Match.member_id == member_id, Match.state != MatchState.proposed)
     ).all()
     for match, programme in decided:
-        when = (match.decided_at or match.updated_at).date()
+        when = (match.decided_at or match.updated_at or match.created_at).date()
         if match.state == MatchState.rejected:
             weight = -REJECT_WEIGHTS.get(match.reason, 0.5)
         else:
@@ -95,7 +95,7 @@ def learned_values(index: ProgrammeIndex, signals: list[Signal]) -> np.ndarray |
     return np.clip(values, -1.0, 1.0)
 
 
-def learned_summary(signals: list[Signal], today: date) -> dict:
+def learned_summary(signals: list[Signal], today: date) -> dict[str, Any]:
     """What ``Profile.learned`` shows about the state of learning (the centroids are rebuilt per run)."""
     return {
         "positive": sum(1 for s in signals if s.weight > 0),
