@@ -304,7 +304,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
             "released": released,
             "released_all": request.query_params.get("released_all"),
             "rows": [
-                (m, counts.get(m.id, 0), proposed.get(m.id, 0), upcoming_digest(session, m, today=today))
+                (m, counts.get(row_id(m), 0), proposed.get(row_id(m), 0), upcoming_digest(session, m, today=today))
                 for m in members
             ],
             "waiting_total": sum(counts.values()),
@@ -316,7 +316,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
     member = _member(session, slug)
     today = date.today()
-    pending = _waiting_counts(session).get(member.id, 0)
+    pending = _waiting_counts(session).get(row_id(member), 0)
     upcoming = upcoming_digest(session, member, today=today)
     rendered = render_member_digest(session, member, request.app.state.settings, today=today)
     config = mail_config(request.app.state.settings)
@@ -358,7 +358,7 @@ def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse
 def release_all(session: SessionDep, staff: StaffDep) -> RedirectResponse:
     """ "Alle freigeben": every member's approved matches into that member's next digest."""
     today = date.today()
-    periods = {m.id: upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
+    periods = {row_id(m): upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
     members, matches = curation.release_digests(session, periods, actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released_all={members}&count={matches}", status_code=303)
