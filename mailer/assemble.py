@@ -37,6 +37,7 @@ from store.models import (
     Recipient,
     RunStatus,
     Source,
+    row_id,
 )
 from store.peers import peers_by_programme, peers_since
 from store.types import utcnow
@@ -145,13 +146,13 @@ def select_digest(session: Session, member: Member, period: str, *, today: date,
             col(Programme.removed_at).is_(None),
             col(Programme.closed).is_(False),
         )  # noqa: E712
-        .order_by(col(Match.score).desc(), Match.id)
+        .order_by(col(Match.score).desc(), col(Match.id))
     ).all()
-    ready = [m for m in ready if _still_open(session.get(Programme, m.programme_id), today)]
+    ready = [m for m in ready if _still_open(stored_programme(session, m.programme_id), today)]
     return DigestSelection(
-        match_ids=[m.id for m in ready[:cap]],
+        match_ids=[row_id(m) for m in ready[:cap]],
         more_items=max(0, len(ready) - cap),
-        reminder_programme_ids=_due_reminders(session, member, today, earlier, config),
+        reminder_programme_ids=_due_reminders(session, member, today, list(earlier), config),
         change_revision_ids=new_changes(session, member, exclude_period=period),
     )
 
@@ -160,8 +161,16 @@ def _still_open(programme: Programme, today: date) -> bool:
     return not deadline_status(programme, today).is_closed
 
 
+def stored_programme(session: Session, programme_id: int) -> Programme:
+    """A programme that a match or revision references (the foreign key keeps it in the database)."""
+    programme = session.get(Programme, programme_id)
+    if programme is None:
+        raise LookupError(f"Programm {programme_id} fehlt in der Datenbank")
+    return programme
+
+
 def _sent_matches(session: Session, member: Member) -> list[Match]:
-    return session.exec(select(Match).where(Match.member_id == member.id, Match.state == MatchState.sent)).all()
+    return list(session.exec(select(Match).where(Match.member_id == member.id, Match.state == MatchState.sent)).all())
 
 
 def _due_reminders(
@@ -180,9 +189,9 @@ def _due_reminders(
     for digest in earlier:
         for pid in digest.reminder_programme_ids:
             reminded_on.setdefault(pid, []).append(send_date(digest.period, config.send_weekday))
-    due = []
+    due: list[tuple[date, int]] = []
     for match in _sent_matches(session, member):
-        programme = session.get(Programme, match.programme_id)
+        programme = stored_programme(session, match.programme_id)
         deadline = programme.next_deadline
         if deadline is None or programme.closed or programme.removed_at is not None:
             continue
@@ -190,10 +199,10 @@ def _due_reminders(
         if not 0 <= days_left <= widest:
             continue
         window = min(w for w in config.reminder_days if days_left <= w)
-        heard = reminded_on.get(programme.id, []) + ([match.sent_at.date()] if match.sent_at else [])
+        heard = reminded_on.get(row_id(programme), []) + ([match.sent_at.date()] if match.sent_at else [])
         if not any((deadline - day).days <= window for day in heard):
-            due.append(programme.id)
-    return sorted(due, key=lambda pid: session.get(Programme, pid).next_deadline)
+            due.append((deadline, row_id(programme)))
+    return [pid for _, pid in sorted(due, key=lambda pair: pair[0])]
 
 
 def new_changes(session: Session, member: Member, *, exclude_period: str) -> list[int]:
@@ -215,28 +224,31 @@ def new_changes(session: Session, member: Member, *, exclude_period: str) -> lis
     }
     found: list[ProgrammeRevision] = []
     for match in concerned_matches(session, member):
-        since = match.sent_at if match.state == MatchState.sent else (match.decided_at or match.created_at)
+        since = (match.sent_at if match.state == MatchState.sent else match.decided_at) or match.created_at
         revisions = session.exec(
             select(ProgrammeRevision)
             .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > since)
-            .order_by(ProgrammeRevision.id)
+            .order_by(col(ProgrammeRevision.id))
         ).all()
         wanted = is_urgent_revision if match.state == MatchState.approved else _typed
         found += [r for r in revisions if r.id not in reported and wanted(r)]
     found.sort(key=lambda r: (urgency_rank(r), r.id))
-    return [r.id for r in found]
+    return [row_id(r) for r in found]
 
 
 def concerned_matches(session: Session, member: Member) -> list[Match]:
     """The member's matches whose programme changes it must hear of: sent, or approved and unsent."""
-    return session.exec(
-        select(Match)
-        .where(
-            Match.member_id == member.id,
-            (Match.state == MatchState.sent) | ((Match.state == MatchState.approved) & col(Match.sent_at).is_(None)),
-        )
-        .order_by(Match.id)
-    ).all()
+    return list(
+        session.exec(
+            select(Match)
+            .where(
+                Match.member_id == member.id,
+                (col(Match.state) == MatchState.sent)
+                | ((col(Match.state) == MatchState.approved) & col(Match.sent_at).is_(None)),
+            )
+            .order_by(col(Match.id))
+        ).all()
+    )
 
 
 def _typed(revision: ProgrammeRevision) -> bool:
@@ -317,7 +329,7 @@ def build_content(
     for match_id in selection.match_ids:
         match = matches.get(match_id)
         programme = programmes.get(match.programme_id) if match else None
-        if programme is None or not wanted(programme):
+        if match is None or programme is None or not wanted(programme):
             continue
         record = chooser.for_member(programme, member)
         if record.id in shown:  # two matches on records of one programme: it is shown once
@@ -353,10 +365,10 @@ def build_content(
     for rid in selection.change_revision_ids:
         revision = session.get(ProgrammeRevision, rid)
         programme = session.get(Programme, revision.programme_id) if revision else None
-        if programme is not None and wanted(programme):
+        if revision is not None and programme is not None and wanted(programme):
             changes.append(_change(revision, programme))
     return DigestContent(
-        member_id=member.id,
+        member_id=row_id(member),
         member_slug=member.slug,
         member_name=member.name,
         period=period,
@@ -402,7 +414,9 @@ def _change(revision: ProgrammeRevision, programme: Programme) -> Change:
     elif "rate_changed" in revision.change_types and revision.new_values.get("funding_rate"):
         detail = f"Jetzt: {plain(str(revision.new_values['funding_rate']))}"
     title = shown_text(plain(programme.title), programme.source_key)
-    return Change(revision.id, programme.id, title, programme.url, labels, detail, is_urgent_revision(revision))
+    return Change(
+        row_id(revision), row_id(programme), title, programme.url, labels, detail, is_urgent_revision(revision)
+    )
 
 
 def source_health(session: Session, today: date) -> SourceHealth:

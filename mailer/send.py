@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.liveness import is_dead_local_process, process_holder
 from mailer.assemble import (
@@ -53,6 +55,7 @@ from store.models import (
     Recipient,
     RecipientStatus,
     SendState,
+    row_id,
 )
 from store.types import utcnow
 
@@ -98,7 +101,7 @@ def send_period(
     members = [m for m in members if force or is_due(m.digest_frequency, period, config.send_weekday)]
     for member in members:
         _prepare_with_retry(engine, config, member, period, today, report)
-    member_ids = [m.id for m in members]
+    member_ids = [row_id(m) for m in members]
     own_transport = transport is None
     transport = transport or make_transport(config)
     try:
@@ -136,12 +139,12 @@ def send_urgent_alerts(
     own_transport = transport is None
     transport = transport or make_transport(config)
     try:
-        _deliver(engine, config, periods, [m.id for m in members], transport, today, report)
+        _deliver(engine, config, periods, [row_id(m) for m in members], transport, today, report)
         transport.flush()
     finally:
         if own_transport:
             transport.close()
-    finish_digests(engine, periods, [m.id for m in members])
+    finish_digests(engine, periods, [row_id(m) for m in members])
     return report
 
 
@@ -153,8 +156,8 @@ def _members(session: Session, slugs: list[str] | None) -> list[Member]:
         missing = sorted(set(slugs) - {m.slug for m in found})
         if missing:
             raise ValueError(f"Unbekannte Mitglieder: {', '.join(missing)}")
-        return found
-    return session.exec(query).all()
+        return list(found)
+    return list(session.exec(query).all())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ def prepare_member(
         recipients = session.exec(
             select(Recipient)
             .where(Recipient.member_id == member.id, col(Recipient.status).in_(SENDABLE))
-            .order_by(Recipient.id)
+            .order_by(col(Recipient.id))
         ).all()
         if not recipients:
             return
@@ -213,7 +216,7 @@ def prepare_member(
             report.members_without_news += 1
             return
         digest = session.exec(select(Digest).where(Digest.member_id == member.id, Digest.period == period)).first()
-        digest = digest or Digest(member_id=member.id, period=period)
+        digest = digest or Digest(member_id=row_id(member), period=period)
         digest.match_ids = list(selection.match_ids)
         digest.reminder_programme_ids = list(selection.reminder_programme_ids)
         digest.change_revision_ids = list(selection.change_revision_ids)
@@ -222,10 +225,10 @@ def prepare_member(
         for recipient in wanted:
             session.add(
                 DigestSend(
-                    digest_id=digest.id,
-                    recipient_id=recipient.id,
+                    digest_id=row_id(digest),
+                    recipient_id=row_id(recipient),
                     period=period,
-                    message_id=message_id(config, recipient.id, period),
+                    message_id=message_id(config, row_id(recipient), period),
                 )
             )
         session.commit()
@@ -278,12 +281,12 @@ def requeue_stuck_sends(engine: Engine, config: MailConfig) -> int:
             update(DigestSend)
             .where(
                 col(DigestSend.id).in_(ids),
-                DigestSend.state == SendState.sending,
+                col(DigestSend.state) == SendState.sending,
             )
             .values(state=SendState.queued, claimed_by="", error="nach Abbruch erneut eingereiht")
         )
         session.commit()
-        return result.rowcount or 0
+        return int(getattr(result, "rowcount", 0) or 0)  # an UPDATE's CursorResult counts its rows
 
 
 def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[DigestSend, Recipient]]:
@@ -298,7 +301,7 @@ def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[Diges
             update(DigestSend)
             .where(
                 col(DigestSend.id).in_(send_ids),
-                DigestSend.state == SendState.queued,
+                col(DigestSend.state) == SendState.queued,
             )
             .values(state=SendState.sending, claimed_by=run_id, claimed_at=utcnow(), attempts=DigestSend.attempts + 1)
         )
@@ -313,7 +316,7 @@ def _claim(engine: Engine, send_ids: list[int], run_id: str) -> list[tuple[Diges
             )
         ).all()
     position = {send_id: index for index, send_id in enumerate(send_ids)}
-    return sorted(won, key=lambda pair: position[pair[0].id])  # in the queue's order
+    return sorted(won, key=lambda pair: position[row_id(pair[0])])  # in the queue's order
 
 
 def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> None:
@@ -324,26 +327,32 @@ def _release_unattempted(engine: Engine, send_ids: list[int], run_id: str) -> No
         session.execute(
             update(DigestSend)
             .where(
-                col(DigestSend.id).in_(send_ids), DigestSend.claimed_by == run_id, DigestSend.state == SendState.sending
+                col(DigestSend.id).in_(send_ids),
+                col(DigestSend.claimed_by) == run_id,
+                col(DigestSend.state) == SendState.sending,
             )
             .values(state=SendState.queued, claimed_by="")
         )
         session.commit()
 
 
-def _mark(engine: Engine, send_id: int, run_id: str, **values) -> None:
+def _mark(engine: Engine, send_id: int, run_id: str, **values: Any) -> None:
     """Record the outcome of one claimed send (a plain Core UPDATE: it runs once per mail)."""
     with engine.begin() as connection:
         connection.execute(
             update(DigestSend)
-            .where(DigestSend.id == send_id, DigestSend.claimed_by == run_id, DigestSend.state == SendState.sending)
+            .where(
+                col(DigestSend.id) == send_id,
+                col(DigestSend.claimed_by) == run_id,
+                col(DigestSend.state) == SendState.sending,
+            )
             .values(**values)
         )
 
 
-def _scope(periods: list[str], member_ids: list[int]):
+def _scope(periods: list[str], member_ids: list[int]) -> SelectOfScalar[int | None]:
     return (
-        select(DigestSend.id)
+        select(col(DigestSend.id))
         .join(Digest, col(Digest.id) == DigestSend.digest_id)
         .where(col(DigestSend.period).in_(periods), col(Digest.member_id).in_(member_ids))
     )
@@ -386,21 +395,21 @@ def _deliver(
             or_(col(DigestSend.next_attempt_at).is_(None), col(DigestSend.next_attempt_at) <= now),
         )
         # fewest attempts first: mails that failed before never stand in front of the others
-        queued = session.exec(due.order_by(DigestSend.attempts, DigestSend.id)).all()
+        queued = [i for i in session.exec(due.order_by(col(DigestSend.attempts), col(DigestSend.id))) if i is not None]
     contents = ContentCache(engine, config, today)
     backoff = RunBackoff()
     for start in range(0, len(queued), CLAIM_CHUNK):
         claimed = _claim(engine, queued[start : start + CLAIM_CHUNK], run_id)
         for position, (send, recipient) in enumerate(claimed):
             if backoff.server_down:
-                _release_unattempted(engine, [s.id for s, _ in claimed[position:]], run_id)
+                _release_unattempted(engine, [row_id(s) for s, _ in claimed[position:]], run_id)
                 return  # the mail server is down: the next run resumes
             blocked_until = backoff.domain_blocked_until(recipient.email)
             if blocked_until is not None:
                 report.postponed += 1
                 _mark(
                     engine,
-                    send.id,
+                    row_id(send),
                     run_id,
                     state=SendState.queued,
                     claimed_by="",
@@ -423,7 +432,7 @@ def _deliver_one(
     backoff: RunBackoff,
 ) -> None:
     """Render, push and mark one claimed send; a temporary failure is recorded in ``backoff``."""
-    send_id = send.id
+    send_id = row_id(send)
     if recipient.status not in SENDABLE:
         _mark(engine, send_id, run_id, state=SendState.failed, error=f"Empfänger {recipient.status}")
         return
@@ -431,7 +440,7 @@ def _deliver_one(
     message = build_message(
         render_digest(content, config),
         config,
-        recipient_id=recipient.id,
+        recipient_id=row_id(recipient),
         email=recipient.email,
         name=recipient.name,
         period=send.period,
@@ -503,7 +512,9 @@ class ContentCache:
         if key not in self._cache:
             with Session(self.engine, expire_on_commit=False) as session:
                 digest = session.get(Digest, digest_id)
-                member = session.get(Member, digest.member_id)
+                member = session.get(Member, digest.member_id) if digest is not None else None
+                if digest is None or member is None:
+                    raise LookupError(f"Digest {digest_id} oder sein Mitglied fehlt in der Datenbank")
                 selection = DigestSelection(
                     match_ids=digest.match_ids,
                     reminder_programme_ids=digest.reminder_programme_ids,

@@ -18,7 +18,7 @@ from mailer.periods import current_period, shift_period
 from mailer.send import SendReport, send_period
 from mailer.transports import Transport
 from store.curation import digest_is_frozen
-from store.models import Digest, DigestSend, Member
+from store.models import Digest, DigestSend, Member, row_id
 
 LOOKAHEAD_WEEKS = 8  # a digest sent early ("jetzt senden") moves the next one a week on each time
 
@@ -39,7 +39,7 @@ def upcoming_digest(session: Session, member: Member, *, today: date) -> Upcomin
     current = current_period(today)
     period = current
     for _ in range(LOOKAHEAD_WEEKS):
-        if not digest_is_frozen(session, member.id, period):
+        if not digest_is_frozen(session, row_id(member), period):
             break
         period = shift_period(period, 1)
     last_period, last_at = "", None

@@ -24,10 +24,20 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core.changes import URGENT_CHANGE_TYPES
-from mailer.assemble import DigestSelection, concerned_matches, new_changes
+from mailer.assemble import DigestSelection, concerned_matches, new_changes, stored_programme
 from mailer.config import MailConfig
 from mailer.periods import current_period, is_due, next_due_period, send_date
-from store.models import Digest, DigestSend, DigestState, Match, MatchState, Member, Programme, ProgrammeRevision
+from store.models import (
+    Digest,
+    DigestSend,
+    DigestState,
+    Match,
+    MatchState,
+    Member,
+    Programme,
+    ProgrammeRevision,
+    row_id,
+)
 
 URGENT_WAIT_DAYS = 2
 
@@ -74,17 +84,17 @@ def select_urgent(session: Session, member: Member, today: date, config: MailCon
     revisions = []
     for rid in new_changes(session, member, exclude_period=""):
         revision = session.get(ProgrammeRevision, rid)
-        if not any(t in URGENT_CHANGE_TYPES for t in revision.change_types):
+        if revision is None or not any(t in URGENT_CHANGE_TYPES for t in revision.change_types):
             break  # urgent changes come first
-        programme = session.get(Programme, revision.programme_id)
+        programme = stored_programme(session, revision.programme_id)
         if too_late(revision, programme, next_send, today):
             revisions.append(revision)
     programmes = {r.programme_id for r in revisions}
     unsent: list[Match] = [
         m for m in concerned_matches(session, member) if m.state == MatchState.approved and m.programme_id in programmes
     ]
-    items = [m.id for m in unsent if _still_open(session.get(Programme, m.programme_id), today)]
-    return DigestSelection(match_ids=items, change_revision_ids=[r.id for r in revisions])
+    items = [row_id(m) for m in unsent if _still_open(stored_programme(session, m.programme_id), today)]
+    return DigestSelection(match_ids=items, change_revision_ids=[row_id(r) for r in revisions])
 
 
 def _still_open(programme: Programme, today: date) -> bool:

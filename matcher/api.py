@@ -29,7 +29,7 @@ from profiles.facts import member_facts
 from store.curation import decided_programme_ids, open_match_count, replace_proposals
 from store.explanation import Explanation
 from store.links import link_groups
-from store.models import Member, Profile, Programme
+from store.models import Member, Profile, Programme, row_id
 from store.types import utcnow
 
 REASON_REMOVED = "entfernt"
@@ -62,7 +62,7 @@ class MatchReport:
 
 def open_programmes(session: Session) -> list[Programme]:
     """Programmes that can be matched: not removed and not closed (deadlines are judged per day)."""
-    rows = session.exec(select(Programme).where(col(Programme.removed_at).is_(None)).order_by(Programme.id)).all()
+    rows = session.exec(select(Programme).where(col(Programme.removed_at).is_(None)).order_by(col(Programme.id))).all()
     return [p for p in rows if not p.closed and p.status != "closed"]
 
 
@@ -91,7 +91,7 @@ class Matcher:
 
     def request(self, session: Session, member: Member, query: ProfileQuery) -> RankRequest:
         """A member's profile ready to rank, with what its curation and feedback taught."""
-        signals = collect_signals(session, member.id, self.today)
+        signals = collect_signals(session, row_id(member), self.today)
         return RankRequest(member.kind, query, self.learned(signals), member_facts(session, member))
 
     def rank(self, requests: list[RankRequest]) -> list[Ranking]:
@@ -174,7 +174,7 @@ def match_members(
         report.programmes = len(programmes)
         matcher = Matcher(programmes, today) if programmes else None
         groups = linked_groups(session)
-        signals = [collect_signals(session, member.id, today) for member, _ in members]
+        signals = [collect_signals(session, row_id(member), today) for member, _ in members]
         requests = [
             RankRequest(
                 member.kind,
@@ -194,11 +194,11 @@ def match_members(
             if matcher is not None:
                 request, ranking = requests[number], rankings[number]
                 chosen = matcher.proposals(
-                    request, ranking, decided=decided_programme_ids(session, member.id), groups=groups
+                    request, ranking, decided=decided_programme_ids(session, row_id(member)), groups=groups
                 )
                 proposals = {v.programme.id: (v.score, v.explanation) for v in chosen}
                 report.excluded[member.slug] = dict(sorted(ranking.excluded.items()))
-            replace_proposals(session, member.id, proposals)
+            replace_proposals(session, row_id(member), proposals)
             if matcher is not None:
                 inferred = [t.code for t in requests[number].query.inferred]
                 if inferred != list(profile.inferred_topics or []):
@@ -208,7 +208,7 @@ def match_members(
                 profile.learned = learned_summary(member_signals, today)
                 session.add(profile)
             session.commit()
-            report.per_member[member.slug] = open_match_count(session, member.id)
+            report.per_member[member.slug] = open_match_count(session, row_id(member))
             if progress:
                 progress(member.slug)
     return report

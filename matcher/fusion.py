@@ -43,7 +43,7 @@ def calibrated(fused: np.ndarray, absolute: np.ndarray, eligible: np.ndarray) ->
     """Passung 0–100: fused value relative to the best eligible programme, damped when that
     programme's absolute points stay below ``ABSOLUTE_REFERENCE``. Ties in ``fused`` are broken by
     the absolute points, so the order is that of (fused, absolute)."""
-    scores = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
+    scores: np.ndarray = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
     pool = np.flatnonzero(eligible & (fused > 0))
     if not len(pool):
         return scores

@@ -86,7 +86,7 @@ class WeightedChannel:
         self.tagged = tagged
         self.tfidf = TfidfTransformer(sublinear_tf=True)
 
-    def _documents(self, pairs: list[tuple[str, str]]) -> list:
+    def _documents(self, pairs: list[tuple[str, str]]) -> list[Any]:
         return pairs if self.tagged else [text for _, text in pairs]
 
     def field_counts(self, rows: list[dict[str, str]], fit: bool = False) -> sp.csr_matrix:
@@ -173,14 +173,16 @@ class ProgrammeIndex:
         cache = self.__dict__.setdefault("_transposed", {})
         if channel not in cache:
             cache[channel] = (self.word_matrix if channel == "word" else self.char_matrix).T.tocsr()
-        return (queries @ cache[channel]).toarray()
+        product: np.ndarray = (queries @ cache[channel]).toarray()
+        return product
 
     @property
     def features(self) -> np.ndarray:
         cached = getattr(self, "_features", None)
         if cached is None:
             cached = self._features = self.word.vectorizer.get_feature_names_out()
-        return cached
+        features: np.ndarray = cached
+        return features
 
     def set_inferred_topics(self, inferred: dict[int, list[str]]) -> None:
         """Inferred Förderbereich codes of rows without codes (``matcher.topics``); "topics_all" uses them."""
@@ -210,7 +212,8 @@ class ProgrammeIndex:
                 (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.programmes), max(len(columns), 1))
             )
             cache[name] = (columns, matrix)
-        return cache[name]
+        found: tuple[dict[str, int], sp.csc_matrix] = cache[name]
+        return found
 
     def code_hits(self, name: str, wanted: list[str]) -> np.ndarray:
         """How many of the ``wanted`` codes each programme carries."""

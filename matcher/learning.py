@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from matcher.index import ProgrammeIndex, field_texts
 from store.models import Feedback, Match, MatchState, Programme, RejectReason
 
 HALF_LIFE_DAYS = 180.0
 # How much a rejection says about the *topic*: "schon bekannt" says nothing against it.
-REJECT_WEIGHTS = {
+REJECT_WEIGHTS: dict[str, float] = {
     RejectReason.topic: 1.0,
     RejectReason.not_eligible: 0.5,
     RejectReason.own_share: 0.25,
@@ -40,7 +40,7 @@ class Signal:
 
 
 def decay(age_days: float) -> float:
-    return 0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS)
+    return float(0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS))
 
 
 def collect_signals(session: Session, member_id: int, today: date) -> list[Signal]:
@@ -48,11 +48,11 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
     signals: list[Signal] = []
     decided = session.exec(
         select(Match, Programme)
-        .join(Programme, Programme.id == Match.programme_id)
+        .join(Programme, col(Programme.id) == col(Match.programme_id))
         .where(Match.member_id == member_id, Match.state != MatchState.proposed)
     ).all()
     for match, programme in decided:
-        when = (match.decided_at or match.updated_at).date()
+        when = (match.decided_at or match.updated_at or match.created_at).date()
         if match.state == MatchState.rejected:
             weight = -REJECT_WEIGHTS.get(match.reason, 0.5)
         else:
@@ -61,7 +61,7 @@ def collect_signals(session: Session, member_id: int, today: date) -> list[Signa
             signals.append(Signal(programme, weight * decay((today - when).days)))
     feedback = session.exec(
         select(Feedback, Programme)
-        .join(Programme, Programme.id == Feedback.programme_id)
+        .join(Programme, col(Programme.id) == col(Feedback.programme_id))
         .where(Feedback.member_id == member_id)
     ).all()
     for row, programme in feedback:
@@ -95,7 +95,7 @@ def learned_values(index: ProgrammeIndex, signals: list[Signal]) -> np.ndarray |
     return np.clip(values, -1.0, 1.0)
 
 
-def learned_summary(signals: list[Signal], today: date) -> dict:
+def learned_summary(signals: list[Signal], today: date) -> dict[str, Any]:
     """What ``Profile.learned`` shows about the state of learning (the centroids are rebuilt per run)."""
     return {
         "positive": sum(1 for s in signals if s.weight > 0),

@@ -107,15 +107,15 @@ def judge_conditions(terms: ProgrammeTerms, facts: MemberFacts) -> tuple[str | N
             )
         )
     for task in terms.tasks:
-        verdict = judge_task(task, facts.kind)
-        if verdict.outcome == CONTRADICTED:
-            reason = reason or verdict.reason
+        task_verdict = judge_task(task, facts.kind)
+        if task_verdict.outcome == CONTRADICTED:
+            reason = reason or task_verdict.reason
         lines.append(
             ConditionLine(
-                outcome=verdict.outcome,
+                outcome=task_verdict.outcome,
                 label=task.label,
-                reason=verdict.reason,
-                detail=verdict.detail,
+                reason=task_verdict.reason,
+                detail=task_verdict.detail,
                 sentence=task.sentence,
             )
         )

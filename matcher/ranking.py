@@ -110,7 +110,7 @@ class Ranker:
         self._typed_rows = np.array([bool(p.funding_types) for p in index.programmes], dtype=bool)
         self._applicants: dict[str, np.ndarray] = {}
         self._terms: dict[int, ProgrammeTerms] = {}  # index row -> what its texts say, read when first needed
-        self._member_codes: dict[tuple, np.ndarray] = {}  # (facts, opt-in) -> codes of the member filters
+        self._member_codes: dict[tuple[object, ...], np.ndarray] = {}  # (facts, opt-in) -> codes of the member filters
 
     def terms(self, row: int) -> ProgrammeTerms:
         if row not in self._terms:

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.cookie_secure,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     from web import (
         routes_api,
@@ -91,14 +91,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def _login_required(request: Request, exc: LoginRequired) -> Response:
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": exc.login_path})
     return RedirectResponse(exc.login_path, status_code=303)
 
 
-async def _http_error(request: Request, exc: HTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     """Errors as a German page for people and as JSON for the API."""
+    assert isinstance(exc, HTTPException)
     headers = getattr(exc, "headers", None)
     if request.url.path.startswith("/api/") or request.headers.get("hx-request"):
         if request.headers.get("hx-request"):
@@ -117,8 +119,9 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     )
 
 
-async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+async def _invalid_request(request: Request, exc: Exception) -> Response:
     """A form or query value that does not fit: name the field instead of answering with raw JSON."""
+    assert isinstance(exc, RequestValidationError)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
     fields = ", ".join(sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")}))

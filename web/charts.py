@@ -7,6 +7,8 @@ numbers are also printed next to the bars so nobody has to read lengths.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from markupsafe import Markup, escape
 
 WIDTH = 640
@@ -15,7 +17,7 @@ ROW = 26
 BAR = 12
 
 
-def bar_chart(chart_id: str, title: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
+def bar_chart(chart_id: str, title: str, labels: list[str], series: Mapping[str, Sequence[float]]) -> Markup:
     """Horizontal bars: one row per label, one bar per series in that row."""
     names = list(series)
     top = max([v for values in series.values() for v in values] + [1])
@@ -57,7 +59,7 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe(labels: list[str], series: dict[str, list[float]]) -> str:
+def _describe(labels: list[str], series: Mapping[str, Sequence[float]]) -> str:
     rows = []
     for row, text in enumerate(labels):
         values = ", ".join(f"{name} {values[row]:g}" for name, values in series.items())

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from core.settings import Settings
-from store.models import Member, Recipient, RecipientStatus
+from store.models import Member, Recipient, RecipientStatus, row_id
 from web.plain_mail import PlainMail, deliver
 from web.tokens import make_magic_token
 
@@ -61,7 +61,7 @@ def send_login_links(settings: Settings, engine: Engine, address: str, onward: s
             member = session.get(Member, recipient.member_id)
             if member is None or recipient.id is None:
                 continue
-            token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
+            token = make_magic_token(settings.signing_key(), recipient_id=row_id(recipient), member_id=row_id(member))
             link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}{onward}"
             try:
                 send_login_mail(settings, member, recipient, link)

@@ -15,10 +15,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from mailer.assemble import stored_programme
 from mailer.items import DigestItem, build_item
 from mailer.records import RecordChooser
 from store.explanation import Explanation
-from store.models import Feedback, Match, MatchState, Member, Programme, Recipient
+from store.models import Feedback, Match, MatchState, Member, Programme, Recipient, row_id
 from store.types import utcnow
 
 VISIBLE_STATES = (MatchState.approved, MatchState.sent)
@@ -71,7 +72,9 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
         reverse=True,
     )
     best_first = sorted((m for m in matches if m.state != MatchState.sent), key=lambda m: -m.score)
-    released, sent, shown = [], [], set()
+    released: list[tuple[Match, Programme, Programme]] = []
+    sent: list[tuple[Match, Programme, Programme]] = []
+    shown: set[int | None] = set()
     for match in [*sent_first, *best_first]:  # two matches on linked records of one programme: shown once
         programme = programmes.get(match.programme_id)
         if programme is None:
@@ -91,7 +94,7 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
             item=build_item(record, match, today=today, max_chars=DESCRIPTION_CHARS),
             explanation=match.explanation,
             sent_at=match.sent_at,
-            verdict=verdicts.get(record.id, verdicts.get(programme.id)),
+            verdict=verdicts.get(row_id(record), verdicts.get(row_id(programme))),
         )
 
     return Proposals(
@@ -118,8 +121,7 @@ def record_verdict(session: Session, member: Member, match: Match, *, fits: bool
     the one the same person gave before, on the page or by mail, so that it does not weigh twice in
     the matcher's learning. The caller commits.
     """
-    programme = session.get(Programme, match.programme_id)
-    record = RecordChooser(session).for_member(programme, member)
+    record = RecordChooser(session).for_member(stored_programme(session, match.programme_id), member)
     recipient = session.exec(
         select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
     ).first()
@@ -133,7 +135,7 @@ def record_verdict(session: Session, member: Member, match: Match, *, fits: bool
         )
     ).first()
     if existing is None:
-        existing = Feedback(member_id=member.id, programme_id=record.id, recipient_id=recipient_id, fits=fits)
+        existing = Feedback(member_id=row_id(member), programme_id=row_id(record), recipient_id=recipient_id, fits=fits)
     existing.fits = fits
     existing.match_id = match.id
     existing.channel = WEB

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from core.labels import german_sort_key
 from core.settings import Settings
-from store.models import AuditLog, Member, Recipient, RecipientStatus, UsedToken
+from store.models import AuditLog, Member, Recipient, RecipientStatus, UsedToken, row_id
 from web.plain_mail import PlainMail, deliver
 from web.tokens import INVITATION, make_magic_token
 
@@ -136,7 +136,7 @@ def _mails_for(session: Session, settings: Settings, member: Member) -> list[Pla
             continue
         seen.add(recipient.email.casefold())
         token = make_magic_token(
-            settings.signing_key(), recipient_id=recipient.id, member_id=member.id, purpose=INVITATION
+            settings.signing_key(), recipient_id=row_id(recipient), member_id=row_id(member), purpose=INVITATION
         )
         body = BODY.format(
             name=f" {recipient.name}" if recipient.name else "",

@@ -18,14 +18,14 @@ from mailer.config import mail_config
 from mailer.render import RenderedDigest, render_digest
 from mailer.upcoming import upcoming_digest
 from store.curation import release_member_digest
-from store.models import Member
+from store.models import Member, row_id
 
 
 def render_member_digest(session: Session, member: Member, settings: Settings, *, today: date) -> RenderedDigest:
     config = mail_config(settings)
     period = upcoming_digest(session, member, today=today).period
     try:
-        release_member_digest(session, member.id, period=period, actor="preview")
+        release_member_digest(session, row_id(member), period=period, actor="preview")
         content = assemble_digest(session, member, period, today=today, config=config)
         return render_digest(content, config)
     finally:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.cooperation import joint_application_sentence
 from core.labels import GERMAN_FOLDS
-from store.models import Match, MatchState, Member, Programme
+from store.models import Match, MatchState, Member, Programme, row_id
 from store.peers import peers_by_programme, peers_since
 from web.deps import MAX_PAGE
 
@@ -171,7 +171,7 @@ def _joined(*columns):
 
 
 def count_queue(session: Session, filters: QueueFilters, *, today: date) -> int:
-    return session.exec(_filtered(_joined(func.count(Match.id)), filters, today)).one()
+    return session.exec(_filtered(_joined(func.count(col(Match.id))), filters, today)).one()
 
 
 def load_queue(session: Session, filters: QueueFilters, *, today: date) -> QueuePage:
@@ -180,6 +180,7 @@ def load_queue(session: Session, filters: QueueFilters, *, today: date) -> Queue
     Sorting only ids (instead of whole programme rows with their long texts) keeps deep pages cheap.
     """
     total = count_queue(session, filters, today=today)
+    order: tuple[Any, ...]
     if filters.group == "programme":
         order = (Programme.title, Programme.id, col(Match.score).desc(), Match.id)
     else:
@@ -201,9 +202,9 @@ def load_queue(session: Session, filters: QueueFilters, *, today: date) -> Queue
         else {}
     )
     rows = [loaded[i] for i in ids]
-    peers = peers_by_programme(session, {row.programme.id for row in rows}, since=peers_since(today))
+    peers = peers_by_programme(session, {row_id(row.programme) for row in rows}, since=peers_since(today))
     for row in rows:
-        row.peers = peers.get(row.programme.id, [])
+        row.peers = peers.get(row_id(row.programme), [])
     key = (lambda r: r.programme.title) if filters.group == "programme" else (lambda r: r.member.name)
     groups = [(name, list(items)) for name, items in groupby(rows, key=key)]
     return QueuePage(filters=filters, total=total, rows=rows, groups=groups)

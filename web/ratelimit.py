@@ -20,9 +20,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from fastapi import HTTPException, Request
-from sqlalchemy import case, delete, literal, select, update
+from sqlalchemy import Table, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -92,7 +93,7 @@ class RateLimits:
         """Count a request; the seconds to wait when it is over the limit, else 0."""
         now = self.clock()
         started = now - timedelta(seconds=window.seconds)
-        table = RateLimitState.__table__
+        table = _state_table()
         expired = table.c.window_started_at <= started
         now_value = literal(now, table.c.window_started_at.type)
         statement = (
@@ -109,7 +110,8 @@ class RateLimits:
             .returning(table.c.count, table.c.window_started_at)
         )
         with self.engine.begin() as connection:
-            count, window_started_at = connection.execute(statement).one()
+            row = connection.execute(statement).one()
+            count, window_started_at = int(row[0]), cast(datetime, row[1])
             connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
         if count <= window.limit:
             return 0
@@ -125,7 +127,7 @@ class RateLimits:
 
     def wait(self, backoff: Backoff, value: str) -> float:
         """Seconds before the next attempt is allowed (0: go ahead)."""
-        table = RateLimitState.__table__
+        table = _state_table()
         with self.engine.connect() as connection:
             blocked_until = connection.execute(
                 select(table.c.blocked_until).where(table.c.key == _key(backoff.name, value))
@@ -142,7 +144,7 @@ class RateLimits:
     def fail(self, backoff: Backoff, value: str) -> None:
         """Record a failure; beyond the free ones, the next attempt has to wait."""
         now = self.clock()
-        table = RateLimitState.__table__
+        table = _state_table()
         key = _key(backoff.name, value)
         forgotten = table.c.updated_at <= now - timedelta(seconds=backoff.forget_seconds)
         now_value = literal(now, table.c.window_started_at.type)
@@ -160,7 +162,7 @@ class RateLimits:
             .returning(table.c.count)
         )
         with self.engine.begin() as connection:
-            failures = connection.execute(statement).scalar_one()
+            failures = int(connection.execute(statement).scalar_one())
             delay = backoff.delay(failures)
             if delay:
                 connection.execute(
@@ -169,7 +171,7 @@ class RateLimits:
 
     def succeed(self, backoff: Backoff, value: str) -> None:
         """A success: earlier failures under this key no longer count."""
-        table = RateLimitState.__table__
+        table = _state_table()
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == _key(backoff.name, value)))
 
@@ -209,3 +211,8 @@ def client_ip(request: Request) -> str:
 def check_reactivation_allowed(request: Request, recipient_id: int) -> None:
     """Reactivation links for one address at most as often as login links for it."""
     request.app.state.rate_limits.check_hits((MAGIC_LINK_PER_EMAIL, f"reactivate:{recipient_id}"))
+
+
+def _state_table() -> Table:
+    """The rate-limit table as SQLAlchemy Core sees it: its statements run on every login request."""
+    return RateLimitState.metadata.tables[cast(str, RateLimitState.__tablename__)]

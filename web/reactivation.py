@@ -14,7 +14,7 @@ from sqlmodel import Session
 from core.settings import Settings
 from mailer.config import mail_config
 from mailer.tokens import ReactivationClaim, TokenError, make_reactivation_token, read_reactivation_token
-from store.models import AuditLog, Member, Recipient, RecipientStatus
+from store.models import AuditLog, Member, Recipient, RecipientStatus, row_id
 from store.types import utcnow
 from web.plain_mail import PlainMail, deliver
 
@@ -45,11 +45,11 @@ def send_reactivation_mail(session: Session, settings: Settings, recipient: Reci
         return False
     member = session.get(Member, recipient.member_id)
     config = mail_config(settings)
-    token = make_reactivation_token(config.secret_key, ReactivationClaim(recipient.id, _stamp(recipient)))
+    token = make_reactivation_token(config.secret_key, ReactivationClaim(row_id(recipient), _stamp(recipient)))
     body = BODY.format(
         name=f" {recipient.name}" if recipient.name else "",
         email=recipient.email,
-        member=member.name,
+        member=member.name if member else "",
         days=settings.reactivation_max_age_days,
         link=config.url(f"/m/wieder-anmelden/{token}"),
     )

@@ -113,7 +113,7 @@ def list_programmes(
     if not include_removed:
         statement = statement.where(col(Programme.removed_at).is_(None))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(Programme.id).offset(offset).limit(limit)).all()
+    rows = session.exec(statement.order_by(col(Programme.id)).offset(offset).limit(limit)).all()
     return {"total": total, "items": [programme_out(p) for p in rows]}
 
 
@@ -146,13 +146,13 @@ def list_matches(
     offset: RowOffset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> dict:
-    statement = select(Match, Member.slug).join(Member, Member.id == Match.member_id)
+    statement = select(Match, col(Member.slug)).join(Member, col(Member.id) == col(Match.member_id))
     if member:
         statement = statement.where(Member.slug == member)
     if state:
         statement = statement.where(Match.state == state)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(Match.id).offset(offset).limit(limit)).all()
+    rows = session.exec(statement.order_by(col(Match.id)).offset(offset).limit(limit)).all()
     items = [
         MatchOut(member_slug=slug, **match.model_dump(include=set(MatchOut.model_fields) - {"member_slug"}))
         for match, slug in rows
@@ -180,7 +180,7 @@ def _member_out(member: Member, profile: Profile | None) -> MemberOut:
 @router.get("/members", response_model=list[MemberOut], summary="Mitglieder mit Profil")
 def list_members(session: SessionDep, _: ApiStaffDep) -> list[MemberOut]:
     rows = session.exec(
-        select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id).order_by(Member.slug)
+        select(Member, Profile).outerjoin(Profile, col(Profile.member_id) == col(Member.id)).order_by(col(Member.slug))
     ).all()
     return [_member_out(m, p) for m, p in rows]
 
@@ -188,7 +188,9 @@ def list_members(session: SessionDep, _: ApiStaffDep) -> list[MemberOut]:
 @router.get("/members/{slug}", response_model=MemberOut, summary="Ein Mitglied mit Profil")
 def get_member(session: SessionDep, _: ApiStaffDep, slug: str) -> MemberOut:
     row = session.exec(
-        select(Member, Profile).outerjoin(Profile, Profile.member_id == Member.id).where(Member.slug == slug)
+        select(Member, Profile)
+        .outerjoin(Profile, col(Profile.member_id) == col(Member.id))
+        .where(col(Member.slug) == slug)
     ).first()
     if row is None:
         raise HTTPException(404, f"Mitglied {slug!r} gibt es nicht.")

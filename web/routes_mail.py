@@ -203,7 +203,7 @@ def feedback(token: str, verdict: str, session: SessionDep, settings: SettingsDe
         session.add(
             Feedback(
                 member_id=target.claim.member_id,
-                programme_id=target.programme.id,
+                programme_id=row_id(target.programme),
                 recipient_id=target.recipient.id,
                 match_id=target.claim.match_id,
                 fits=target.fits,

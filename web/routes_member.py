@@ -173,7 +173,7 @@ def _page(
             "keywords": join_terms(doc.keywords),
             "exclude": join_terms(doc.exclude),
             "recipients": recipients,
-            "facts": current_facts(session, member.id),
+            "facts": current_facts(session, row_id(member)),
             "fact_fields": FACT_FIELDS.values(),
             "confidences": CONFIDENCE_LABELS,
             "topic_labels": labels("foerderbereich"),

@@ -34,6 +34,7 @@ from store.models import (
     ProgrammeRevision,
     Source,
     StaffUser,
+    row_id,
 )
 from web.audit import describe
 from web.auth import authenticate, end_sessions
@@ -220,7 +221,7 @@ def _linked_programmes(session, programme: Programme) -> list[tuple[Programme, P
         reasons[link.other_id if link.programme_id == programme.id else link.programme_id] = link
     return [
         (other, reasons[other.id])
-        for other_id in linked_programme_ids(session, programme.id)
+        for other_id in linked_programme_ids(session, row_id(programme))
         if (other := session.get(Programme, other_id)) is not None
     ]
 
@@ -237,8 +238,8 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
     ).all()
     matches = session.exec(
         select(Match, Member, StaffUser)
-        .join(Member, Member.id == Match.member_id)
-        .outerjoin(StaffUser, StaffUser.id == Match.reviewer_id)
+        .join(Member, col(Member.id) == col(Match.member_id))
+        .outerjoin(StaffUser, col(StaffUser.id) == col(Match.reviewer_id))
         .where(Match.programme_id == programme_id)
         .order_by(col(Match.score).desc())
     ).all()
@@ -273,9 +274,9 @@ def _waiting_counts(session) -> dict[int, int]:
     """Member id -> approved matches not yet released (they wait for "Freigeben")."""
     return dict(
         session.exec(
-            select(Match.member_id, func.count(Match.id))
+            select(col(Match.member_id), func.count(col(Match.id)))
             .where(Match.state == MatchState.approved, col(Match.released_at).is_(None))
-            .group_by(Match.member_id)
+            .group_by(col(Match.member_id))
         ).all()
     )
 
@@ -285,9 +286,9 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
     counts = _waiting_counts(session)
     proposed = dict(
         session.exec(
-            select(Match.member_id, func.count(Match.id))
+            select(col(Match.member_id), func.count(col(Match.id)))
             .where(Match.state == MatchState.proposed)
-            .group_by(Match.member_id)
+            .group_by(col(Match.member_id))
         ).all()
     )
     today = date.today()
@@ -303,7 +304,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
             "released": released,
             "released_all": request.query_params.get("released_all"),
             "rows": [
-                (m, counts.get(m.id, 0), proposed.get(m.id, 0), upcoming_digest(session, m, today=today))
+                (m, counts.get(row_id(m), 0), proposed.get(row_id(m), 0), upcoming_digest(session, m, today=today))
                 for m in members
             ],
             "waiting_total": sum(counts.values()),
@@ -315,7 +316,7 @@ def digests(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
 def digest_preview(request: Request, session: SessionDep, staff: StaffDep, slug: str) -> HTMLResponse:
     member = _member(session, slug)
     today = date.today()
-    pending = _waiting_counts(session).get(member.id, 0)
+    pending = _waiting_counts(session).get(row_id(member), 0)
     upcoming = upcoming_digest(session, member, today=today)
     rendered = render_member_digest(session, member, request.app.state.settings, today=today)
     config = mail_config(request.app.state.settings)
@@ -348,7 +349,7 @@ def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse
     """Release into the digest that goes out next; a digest already sent is never touched."""
     member = _member(session, slug)
     period = upcoming_digest(session, member, today=date.today()).period
-    count = curation.release_member_digest(session, member.id, period=period, actor=staff.email)
+    count = curation.release_member_digest(session, row_id(member), period=period, actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released={member.slug}&count={count}", status_code=303)
 
@@ -357,7 +358,7 @@ def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse
 def release_all(session: SessionDep, staff: StaffDep) -> RedirectResponse:
     """ "Alle freigeben": every member's approved matches into that member's next digest."""
     today = date.today()
-    periods = {m.id: upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
+    periods = {row_id(m): upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
     members, matches = curation.release_digests(session, periods, actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released_all={members}&count={matches}", status_code=303)
@@ -381,13 +382,13 @@ def send_now(
         check_extra_period(period, today=today)
     except ExtraDigestError as exc:
         raise HTTPException(400, str(exc)) from None
-    if not curation.digest_is_frozen(session, member.id, period):
-        curation.release_member_digest(session, member.id, period=period, actor=staff.email)
+    if not curation.digest_is_frozen(session, row_id(member), period):
+        curation.release_member_digest(session, row_id(member), period=period, actor=staff.email)
         session.commit()
     config = mail_config(request.app.state.settings)
     report = send_digest_now(request.app.state.engine, config, member, period=period, today=today)
     if report.sent:
-        curation.record_digest_sent_now(session, member.id, period=period, actor=staff.email, mails=report.sent)
+        curation.record_digest_sent_now(session, row_id(member), period=period, actor=staff.email, mails=report.sent)
         session.commit()
     return RedirectResponse(f"/staff/members/{member.slug}/digest?sent_now={report.sent}", status_code=303)
 
@@ -412,7 +413,7 @@ def sources(request: Request, session: SessionDep, staff: StaffDep) -> HTMLRespo
         session.exec(
             select(CrawlResponse.crawl_run_id, func.count())
             .where(col(CrawlResponse.crawl_run_id).in_(run_ids))
-            .group_by(CrawlResponse.crawl_run_id)
+            .group_by(col(CrawlResponse.crawl_run_id))
         ).all()
     )
     return render(
