@@ -21,6 +21,7 @@ from foerderradar.context import (
     parse_stichtag,
     progress,
 )
+from foerderradar.exitcodes import ExitCode
 from store.models import Match, MatchState, Member, Profile, Programme
 
 match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
@@ -54,7 +55,7 @@ def match(
                 engine, member_slugs=member or None, today=day, progress=lambda _slug: bar.advance(task)
             )
         except ValueError as exc:
-            raise fail(str(exc)) from None
+            raise fail(str(exc), code=ExitCode.BAD_INPUT) from None
     if as_json:
         console.print_json(
             json.dumps({"programmes": report.programmes, "per_member": report.per_member, "excluded": report.excluded})
@@ -87,7 +88,7 @@ def explain(
     try:
         verdict = explain_programme(engine_from_settings(), member, programme, today=today)
     except LookupError as exc:
-        raise fail(str(exc.args[0])) from None
+        raise fail(str(exc.args[0]), code=ExitCode.BAD_INPUT) from None
     e = verdict.explanation
     status = deadline_status(verdict.programme, today)  # computed for the day shown, never stored
     if as_json:
@@ -197,12 +198,14 @@ def evaluate(
     paths = judgments or list(SHIPPED)
     for path in paths:
         if not path.is_file():
-            raise fail(f"Bewertungsdatei {path} nicht gefunden")
+            raise fail(f"Bewertungsdatei {path} nicht gefunden", code=ExitCode.BAD_INPUT)
     results = []
     for path in paths:
         try:
             results.append((path, evaluate_file(path, with_learning=learning)))
-        except (JudgmentsError, MissingBaselineError) as exc:
+        except JudgmentsError as exc:
+            raise fail(str(exc), code=ExitCode.BAD_INPUT) from None
+        except MissingBaselineError as exc:  # an install without the [eval] extra: not the user's input
             raise fail(str(exc)) from None
     if as_json:
         console.print_json(
@@ -248,7 +251,7 @@ def matches(
     with Session(engine) as session:
         found = session.exec(select(Member).where(Member.slug == member)).first()
         if found is None:
-            raise fail(f"Mitglied {member!r} nicht gefunden")
+            raise fail(f"Mitglied {member!r} nicht gefunden", code=ExitCode.BAD_INPUT)
         query = (
             select(Match, Programme)
             .join(Programme, col(Programme.id) == col(Match.programme_id))

@@ -109,7 +109,7 @@ def test_broken_judgments_file_is_named_with_its_problem(tmp_path):
     doc["profiles"][0]["relevance"] = {"https://example.org/unbekannt": 1}
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = CliRunner().invoke(app, ["match", "evaluate", "--judgments", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "judgments.json" in result.output and "unbekannte Programme" in result.output
     missing = CliRunner().invoke(app, ["match", "evaluate", "--judgments", str(tmp_path / "fehlt.json")])
-    assert missing.exit_code == 1 and "fehlt.json" in missing.output
+    assert missing.exit_code == 2 and "fehlt.json" in missing.output

@@ -270,13 +270,13 @@ def test_cli_match_for_one_member_leaves_the_others_alone(settings_env):
 def test_cli_errors_name_the_bad_input(settings_env):
     seeded_settings(settings_env)
     unknown = cli("match", "--member", "gibt-es-nicht")
-    assert unknown.exit_code == 1 and "gibt-es-nicht" in unknown.output
+    assert unknown.exit_code == 2 and "gibt-es-nicht" in unknown.output
     bad_day = cli("match", "--stichtag", "31.12.2024")
-    assert bad_day.exit_code == 1 and "31.12.2024" in bad_day.output
+    assert bad_day.exit_code == 2 and "31.12.2024" in bad_day.output
     missing = cli("matches", "--member", "nirgendwo")
-    assert missing.exit_code == 1 and "nirgendwo" in missing.output
+    assert missing.exit_code == 2 and "nirgendwo" in missing.output
     no_programme = cli("match", "explain", "--member", "schermbeck", "--programme", "9999")
-    assert no_programme.exit_code == 1 and "9999" in no_programme.output
+    assert no_programme.exit_code == 2 and "9999" in no_programme.output
 
 
 def test_cli_explain_shows_the_lines_people_read(settings_env):
