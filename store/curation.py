@@ -160,11 +160,6 @@ def reject(
     return match
 
 
-def bulk_approve(session: Session, match_ids: Iterable[int], *, actor: str, reviewer_id: int | None = None) -> int:
-    """Approve the given matches that are still proposed; returns how many were approved."""
-    return bulk_decide(session, match_ids, approve=True, actor=actor, reviewer_id=reviewer_id).count
-
-
 # ---------------------------------------------------------------------------------------------
 # Bulk decisions and their undo
 # ---------------------------------------------------------------------------------------------

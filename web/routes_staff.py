@@ -176,20 +176,6 @@ def reject(
     return _decided(request, session, match, back)
 
 
-@router.post("/matches/bulk-approve")
-def bulk_approve(
-    session: SessionDep,
-    staff: StaffDep,
-    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
-    back: Annotated[str, Form()] = "/staff/queue",
-) -> RedirectResponse:
-    if not match_ids:
-        raise HTTPException(400, "Bitte wählen Sie mindestens einen Treffer aus.")
-    curation.bulk_approve(session, match_ids, actor=staff.email, reviewer_id=staff.id)
-    session.commit()
-    return RedirectResponse(_back(back), status_code=303)
-
-
 # ---------------------------------------------------------------------------------- programme
 
 
