@@ -8,7 +8,10 @@ all change states through these functions, so the rules hold everywhere:
 - only a *proposed* match can be decided; a decided match keeps its state (the matcher and the
   mailer rely on that) and the caller gets a ``CurationError`` naming the match;
 - a proposal the matcher no longer makes disappears, unless feedback points at it;
-- every decision and every release writes an ``AuditLog`` entry naming who did it.
+- every decision and every release writes an ``AuditLog`` entry naming who did it; a bulk
+  decision (a programme for all its members) is one entry with the programme, the count and the
+  match ids, and ``undo_bulk`` puts those matches back to *proposed* unless they were released;
+- a digest already sent (or on its way) is never changed by a release.
 
 Callers commit; these functions only add to the session.
 """
