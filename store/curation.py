@@ -207,7 +207,7 @@ def bulk_decide(
     if not ids:
         return BulkResult(action, 0, None)
     matches = session.exec(
-        select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed).order_by(Match.id)
+        select(Match).where(col(Match.id).in_(ids), Match.state == MatchState.proposed).order_by(col(Match.id))
     ).all()
     if not matches:
         return BulkResult(action, 0, None)

@@ -42,7 +42,7 @@ class ProgrammeCard:
 
     @property
     def match_ids(self) -> list[int]:
-        return [p.match.id for p in self.proposals]
+        return [p.match.id for p in self.proposals if p.match.id is not None]
 
 
 @dataclass
@@ -73,10 +73,10 @@ def amount_line(programme: Programme) -> str:
 def proposed_counts(session: Session, q: str = "") -> dict[int, int]:
     """Programme id -> number of proposed matches (optionally only programmes whose title has ``q``)."""
     statement = (
-        select(Match.programme_id, func.count(Match.id))
+        select(col(Match.programme_id), func.count(col(Match.id)))
         .join(Programme, col(Programme.id) == Match.programme_id)
         .where(Match.state == MatchState.proposed)
-        .group_by(Match.programme_id)
+        .group_by(col(Match.programme_id))
     )
     if q:
         statement = statement.where(col(Programme.title).ilike(f"%{q}%"))
@@ -86,11 +86,10 @@ def proposed_counts(session: Session, q: str = "") -> dict[int, int]:
 def group_proposal_ids(session: Session, programme_id: int) -> list[int]:
     """Ids of the proposed matches of the programme and of every record linked to it."""
     group = link_groups(session).get(programme_id, frozenset({programme_id}))
-    return list(
-        session.exec(
-            select(Match.id).where(col(Match.programme_id).in_(sorted(group)), Match.state == MatchState.proposed)
-        ).all()
-    )
+    found = session.exec(
+        select(col(Match.id)).where(col(Match.programme_id).in_(sorted(group)), Match.state == MatchState.proposed)
+    ).all()
+    return [match_id for match_id in found if match_id is not None]
 
 
 def load_cards(session: Session, *, today: date, max_chars: int, page: int = 1, q: str = "") -> CardsPage:

@@ -328,7 +328,11 @@ def release(session: SessionDep, staff: StaffDep, slug: str) -> RedirectResponse
 def release_all(session: SessionDep, staff: StaffDep) -> RedirectResponse:
     """ "Alle freigeben": every member's approved matches into that member's next digest."""
     today = date.today()
-    periods = {m.id: upcoming_digest(session, m, today=today).period for m in session.exec(select(Member)).all()}
+    periods = {
+        m.id: upcoming_digest(session, m, today=today).period
+        for m in session.exec(select(Member)).all()
+        if m.id is not None
+    }
     members, matches = curation.release_digests(session, periods, actor=staff.email)
     session.commit()
     return RedirectResponse(f"/staff/digests?released_all={members}&count={matches}", status_code=303)
