@@ -36,6 +36,8 @@ class UpcomingDigest:
 
 
 def upcoming_digest(session: Session, member: Member, *, today: date) -> UpcomingDigest:
+    if member.id is None:
+        raise ValueError("Das Mitglied ist noch nicht gespeichert.")
     current = current_period(today)
     period = current
     for _ in range(LOOKAHEAD_WEEKS):

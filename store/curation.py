@@ -8,7 +8,10 @@ all change states through these functions, so the rules hold everywhere:
 - only a *proposed* match can be decided; a decided match keeps its state (the matcher and the
   mailer rely on that) and the caller gets a ``CurationError`` naming the match;
 - a proposal the matcher no longer makes disappears, unless feedback points at it;
-- every decision and every release writes an ``AuditLog`` entry naming who did it.
+- every decision and every release writes an ``AuditLog`` entry naming who did it; a bulk
+  decision (a programme for all its members) is one entry with the programme, the count and the
+  match ids, and ``undo_bulk`` puts those matches back to *proposed* unless they were released;
+- a digest already sent (or on its way) is never changed by a release.
 
 Callers commit; these functions only add to the session.
 """
@@ -158,11 +161,6 @@ def reject(
     session.add(match)
     _audit(session, actor, "match.reject", match, reason=reason, note=match.note)
     return match
-
-
-def bulk_approve(session: Session, match_ids: Iterable[int], *, actor: str, reviewer_id: int | None = None) -> int:
-    """Approve the given matches that are still proposed; returns how many were approved."""
-    return bulk_decide(session, match_ids, approve=True, actor=actor, reviewer_id=reviewer_id).count
 
 
 # ---------------------------------------------------------------------------------------------

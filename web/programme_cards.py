@@ -88,7 +88,7 @@ def group_proposal_ids(session: Session, programme_id: int) -> list[int]:
     group = link_groups(session).get(programme_id, frozenset({programme_id}))
     found = session.exec(
         select(col(Match.id)).where(col(Match.programme_id).in_(sorted(group)), Match.state == MatchState.proposed)
-    )
+    ).all()
     return [match_id for match_id in found if match_id is not None]
 
 

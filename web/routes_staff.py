@@ -44,7 +44,6 @@ from web.csrf import verify_csrf
 from web.dashboard import build_dashboard
 from web.deps import (
     AdminDep,
-    IdValue,
     PageNumber,
     RowId,
     SessionDep,
@@ -190,20 +189,6 @@ def reject(
         raise HTTPException(400 if match.state == MatchState.proposed else 409, str(exc)) from None
     session.commit()
     return _decided(request, session, match, back)
-
-
-@router.post("/matches/bulk-approve")
-def bulk_approve(
-    session: SessionDep,
-    staff: StaffDep,
-    match_ids: Annotated[list[IdValue], Form()] = [],  # noqa: B006
-    back: Annotated[str, Form()] = "/staff/queue",
-) -> RedirectResponse:
-    if not match_ids:
-        raise HTTPException(400, "Bitte wählen Sie mindestens einen Treffer aus.")
-    curation.bulk_approve(session, match_ids, actor=staff.email, reviewer_id=staff.id)
-    session.commit()
-    return RedirectResponse(_back(back), status_code=303)
 
 
 # ---------------------------------------------------------------------------------- programme

@@ -6,7 +6,11 @@ route. Member routes act on the session's member only, so member B gets 404 for 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+
+from mailer.periods import current_period
 
 LOGIN_STAFF, LOGIN_MEMBER, OK, FORBIDDEN, NOT_FOUND = "login:/staff/login", "login:/member/login", "ok", 403, 404
 STAFF_ONLY = {"anonymous": LOGIN_STAFF, "curator": OK, "admin": OK, "member_a": LOGIN_STAFF, "member_b": LOGIN_STAFF}
@@ -23,6 +27,7 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         ("GET", "/staff/queue?group=programme&level=bund&min_score=10&deadline=30&q=Rad", {}, STAFF_ONLY),
         ("GET", f"/staff/programmes/{p['radwege'].id}", {}, STAFF_ONLY),
         ("GET", "/staff/digests", {}, STAFF_ONLY),
+        ("GET", "/staff/programme", {}, STAFF_ONLY),
         ("GET", "/staff/members/schermbeck/digest", {}, STAFF_ONLY),
         ("GET", "/staff/members/schermbeck/digest.html", {}, STAFF_ONLY),
         ("GET", "/staff/sources", {}, STAFF_ONLY),
@@ -30,8 +35,11 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         ("GET", "/staff/users", {}, ADMIN_ONLY),
         ("POST", f"/staff/matches/{m['a_radwege'].id}/approve", {}, STAFF_ONLY),
         ("POST", f"/staff/matches/{m['a_waerme'].id}/reject", {"reason": "topic", "note": "passt nicht"}, STAFF_ONLY),
-        ("POST", "/staff/matches/bulk-approve", {"match_ids": [m["b_sport"].id]}, STAFF_ONLY),
+        ("POST", "/staff/matches/bulk", {"action": "approve", "match_ids": [m["b_sport"].id]}, STAFF_ONLY),
+        ("POST", f"/staff/programme/{m['b_sport'].programme_id}/decide", {"action": "approve_all"}, STAFF_ONLY),
         ("POST", "/staff/members/schermbeck/release", {}, STAFF_ONLY),
+        ("POST", "/staff/digests/release-all", {}, STAFF_ONLY),
+        ("POST", "/staff/members/selm/send-now", {"period": current_period(date.today()), "confirm": "ja"}, STAFF_ONLY),
         ("POST", f"/staff/users/{world.curator.id}/active", {"active": "true"}, ADMIN_ONLY),
         ("GET", "/member/", {}, MEMBERS),
         ("POST", "/member/preview", {"interests": "Radwege"}, MEMBERS),

@@ -92,12 +92,12 @@ def test_decisions_are_not_made_twice_and_other_needs_a_note(curator, world):
 def test_bulk_approve_only_touches_proposed(curator, world, engine):
     curator.page("/staff/queue")
     ids = [world.matches["a_radwege"].id, world.matches["b_sport"].id, world.matches["a_eu"].id]
-    assert curator.submit("/staff/matches/bulk-approve", {"match_ids": ids}).status_code == 303
+    assert curator.submit("/staff/matches/bulk", {"action": "approve", "match_ids": ids}).status_code == 303
     with Session(engine) as session:
         states = {m.id: (m.state, m.reviewer_id) for m in session.exec(select(Match))}
     assert states[ids[0]] == ("approved", world.curator.id) and states[ids[1]] == ("approved", world.curator.id)
     assert states[ids[2]] == ("approved", None)  # was approved before: left as it was
-    assert "Bitte wählen Sie" in curator.submit("/staff/matches/bulk-approve", {}).text
+    assert "Bitte wählen Sie" in curator.submit("/staff/matches/bulk", {"action": "approve"}).text
 
 
 def test_queue_is_paginated(curator, world, engine):
