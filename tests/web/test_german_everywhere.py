@@ -23,6 +23,7 @@ from mailer.config import mail_config
 from mailer.render import unsubscribe_url
 from mailer.tokens import VERDICT_DOES_NOT_FIT, VERDICT_FITS, FeedbackClaim, make_feedback_token
 from store.models import CrawlRun, Match, Member, Programme, ProgrammeRevision, Recipient, Source
+from tests.web.conftest import staff_login
 
 # Every key of the label tables, and English words a status could leak as.
 LABEL_TABLES = (
@@ -154,6 +155,7 @@ def test_every_page_and_mail_is_german(app, engine, world, curator, admin, membe
     admin.page("/staff/users")
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "false"})
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "true"})
+    staff_login(curator, world.curator.email)  # deactivation ended the curator's session
     member_a.submit("/member/feed-token")
     member_a.submit("/member/recipients", {"email": "neu@schermbeck.de", "name": "Neu"})
     anonymous.post("/member/login", data={"email": world.recipient_b.email, "csrf_token": anonymous.csrf})
