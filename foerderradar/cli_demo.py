@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
                         "digests_sent": summary.digests_sent,
                         "digests_already_sent": summary.digests_already_sent,
                         "outbox": summary.outbox,
+                        "digest_diversity": summary.diversity.as_dict(),
                     }
                 )
             )
@@ -74,6 +75,13 @@ def register(app: typer.Typer) -> None:
                 f"\n[bold]Ohne Treffer[/bold] ({len(summary.members_without_matches)}): "
                 + ", ".join(summary.members_without_matches)
             )
+        d = summary.diversity
+        console.print(
+            f"\n[bold]Vielfalt der Digests:[/bold] {d.distinct_digests} verschiedene bei {d.members_with_digest} "
+            f"Mitgliedern (größte gleiche Gruppe: {d.largest_identical_group}); von {d.usable_programmes} offenen, "
+            f"für Kommunen nutzbaren Programmen erreichen {d.usable_in_a_digest} einen Digest "
+            f"({d.share_in_a_digest:.0%}) und {d.usable_proposed} einen Vorschlag ({d.share_proposed:.0%})"
+        )
         console.print(
             f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
             + (

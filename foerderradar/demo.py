@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.settings import Settings
+from foerderradar.demo_diversity import DigestDiversity, digest_diversity
 from foerderradar.demo_server import SnapshotServer
 from store.models import CrawlRun, Match, MatchState, Member, Programme, Recipient
 
@@ -92,6 +93,7 @@ class DemoSummary:
     period: str = ""
     outbox: str = ""
     outbox_is_maildir: bool = True
+    diversity: DigestDiversity = field(default_factory=DigestDiversity)
 
 
 def seed_demo_members(session: Session) -> int:
@@ -186,6 +188,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
             select(func.count()).select_from(Match).where(Match.state == MatchState.proposed)
         ).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
+        summary.diversity = digest_diversity(session, today)
     summary.sources = sources_in_demo(summary.programmes_per_source)
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]

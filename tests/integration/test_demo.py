@@ -72,6 +72,12 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     assert with_matches and "schermbeck" in with_matches
     assert len(with_matches) + len(summary["members_without_matches"]) == 58
     assert summary["proposed_left"] > 0, "the review page has proposals to curate after the demo"
+    diversity = summary["digest_diversity"]
+    assert diversity["members_with_digest"] == len(with_matches)
+    assert 2 <= diversity["distinct_digests"] <= diversity["members_with_digest"]
+    assert diversity["usable_programmes"] > 0
+    # every open programme a town can use is proposed to somebody, or named as unreached
+    assert diversity["usable_proposed"] + len(diversity["unreached"]) == diversity["usable_programmes"]
     outbox = mailbox.Maildir(tmp_path / "data" / "outbox", create=False)
     recipients = sorted(parseaddr(str(message["To"]))[1] for message in outbox)
     assert summary["digests_sent"] == len(recipients) == len(with_matches)
