@@ -33,7 +33,7 @@ UPDATES, MIN_EPOCHS, MAX_EPOCHS = 30_000, 5, 20
 MIN_SUPPORT = 3  # a code needs this many coded programmes to be learned
 MAX_TRAINING = 6000  # coded programmes used for training, evenly spread (fit time stays flat)
 PROFILE_THRESHOLD = 0.5  # probability from which a profile text is said to be about a topic
-PROGRAMME_THRESHOLD = 0.5  # the same for a programme without codes (stored and routed: be surer)
+PROGRAMME_THRESHOLD = 0.6  # the same for a programme without codes (stored and routed: be surer)
 MAX_PROFILE_TOPICS = 4
 MAX_PROGRAMME_TOPICS = 3
 
