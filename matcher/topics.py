@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,7 +39,7 @@ MAX_PROFILE_TOPICS = 4
 MAX_PROGRAMME_TOPICS = 3
 
 
-def programme_codes(programme) -> set[str]:
+def programme_codes(programme: Any) -> set[str]:
     """The Förderbereich codes a programme carries: areas, sub-areas and the sub-areas' parents."""
     subareas = programme.funding_subareas or []
     return set(programme.funding_areas or []) | set(subareas) | {c.split(".", 1)[0] for c in subareas}
