@@ -112,6 +112,8 @@ def generate_programmes(count: int, seed: int = 7) -> list:
 
 
 def generate_profiles(count: int, seed: int = 11) -> list:
+    """Every second profile names Förderbereich codes; the others are plain words only, so their
+    topics are inferred by the classifier, as for most real members."""
     from matcher.ranking import RankRequest
     from matcher.scoring import ProfileQuery
 
@@ -124,10 +126,10 @@ def generate_profiles(count: int, seed: int = 11) -> list:
                 interests=", ".join(rng.sample(INTERESTS, 3)),
                 keywords=rng.sample(KEYWORDS, 3),
                 exclude=rng.sample(["Landwirtschaft", "Unternehmen", "Forschung", ""], 1),
-                topics=rng.sample(TOPICS, 2),
+                topics=rng.sample(TOPICS, 2) if number % 2 else [],
             ),
         )
-        for _ in range(count)
+        for number in range(count)
     ]
 
 
@@ -140,7 +142,7 @@ def run_one(n_programmes: int, n_profiles: int) -> dict:
     started, cpu_started = time.perf_counter(), time.process_time()
     index = ProgrammeIndex.fit(programmes)
     fitted, cpu_fitted = time.perf_counter(), time.process_time()
-    ranker = Ranker(index, TODAY)
+    ranker = Ranker(index, TODAY)  # trains the topic classifier, infers topics of uncoded programmes
     rankings = ranker.rank(requests)
     explained = 0
     for request, ranking in zip(requests, rankings, strict=False):

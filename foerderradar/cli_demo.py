@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
                         "digests_already_sent": summary.digests_already_sent,
                         "outbox": summary.outbox,
                         "member_fit": summary.member_fit,
+                        "digest_diversity": summary.diversity.as_dict(),
                     }
                 )
             )
@@ -81,9 +82,15 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"\n[bold]Merkmale der Mitglieder[/bold]: {fit['members_with_facts']} Mitglieder mit Merkmalen; "
                 f"ausgeschlossen: {escape(left_out)}; {fit['matches_with_checks']} Treffer mit „bitte prüfen“, "
-                f"{fit['matches_with_own_share']} mit Eigenanteil; {fit['distinct_digests']} verschiedene Digests "
-                f"bei {fit['members_with_digest']} Mitgliedern"
+                f"{fit['matches_with_own_share']} mit Eigenanteil"
             )
+        d = summary.diversity
+        console.print(
+            f"\n[bold]Vielfalt der Digests:[/bold] {d.distinct_digests} verschiedene bei {d.members_with_digest} "
+            f"Mitgliedern (größte gleiche Gruppe: {d.largest_identical_group}); von {d.usable_programmes} offenen, "
+            f"für Kommunen nutzbaren Programmen erreichen {d.usable_in_a_digest} einen Digest "
+            f"({d.share_in_a_digest:.0%}) und {d.usable_proposed} einen Vorschlag ({d.share_proposed:.0%})"
+        )
         console.print(
             f"\n[bold]Digests versendet:[/bold] {summary.digests_sent}"
             + (

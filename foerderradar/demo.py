@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.settings import Settings
+from foerderradar.demo_diversity import DigestDiversity, digest_diversity
 from foerderradar.demo_server import SnapshotServer
 from store.models import CrawlRun, Match, MatchState, Member, MemberFact, Programme, Recipient, row_id
 
@@ -92,13 +93,14 @@ class DemoSummary:
     period: str = ""
     outbox: str = ""
     outbox_is_maildir: bool = True
-    member_fit: dict = field(default_factory=dict)  # facts, conditions, own shares, distinct digests
+    member_fit: dict = field(default_factory=dict)  # facts, conditions, own shares
+    diversity: DigestDiversity = field(default_factory=DigestDiversity)
 
 
 def member_fit_figures(session: Session, excluded: dict[str, dict[str, int]]) -> dict:
     """How the member facts show in the demo: members with facts, programmes left out per reason of
     the member filters (scope, tasks, area and size conditions), matches flagged "bitte prüfen" or
-    with an own share, and how many different digests the members get."""
+    with an own share."""
     from matcher.filters import CONDITION_REASONS, SCOPE_REASONS
 
     with_facts = len(session.exec(select(MemberFact.member_id).distinct()).all())
@@ -106,10 +108,6 @@ def member_fit_figures(session: Session, excluded: dict[str, dict[str, int]]) ->
     for counts in excluded.values():
         reasons.update({reason: n for reason, n in counts.items() if reason in SCOPE_REASONS + CONDITION_REASONS})
     matches = session.exec(select(Match)).all()
-    digests: dict[int, set[int]] = {}
-    for match in matches:
-        if match.state in (MatchState.approved, MatchState.sent):
-            digests.setdefault(match.member_id, set()).add(match.programme_id)
     return {
         "members_with_facts": with_facts,
         "excluded_by_member_filters": dict(sorted(reasons.items())),
@@ -118,8 +116,6 @@ def member_fit_figures(session: Session, excluded: dict[str, dict[str, int]]) ->
         "digest_items_with_own_share": sum(
             m.explanation.own_share is not None for m in matches if m.state in (MatchState.approved, MatchState.sent)
         ),
-        "distinct_digests": len({frozenset(items) for items in digests.values()}),
-        "members_with_digest": len(digests),
     }
 
 
@@ -216,6 +212,7 @@ def run_demo(settings: Settings, today: date, progress=lambda message: None) -> 
         ).one()
         slugs = session.exec(select(Member.slug).order_by(Member.slug)).all()
         summary.member_fit = member_fit_figures(session, match_report.excluded)
+        summary.diversity = digest_diversity(session, today)
     summary.sources = sources_in_demo(summary.programmes_per_source)
     summary.matches_per_member = {slug: counts[slug] for slug in slugs if counts[slug]}
     summary.members_without_matches = [slug for slug in slugs if not counts[slug]]

@@ -39,7 +39,9 @@ def _readable_terms(
     if not len(common):
         return []
     features = index.features
-    written = np.array([features[c] in own for c in common], dtype=bool)
+    # A five-letter beginning ("~trans") finds related words but is no shared word ("Transformation" is
+    # not "transition"): only whole stems and bigrams the member wrote are named.
+    written = np.array([features[c] in own and not features[c].startswith(analysis.PREFIX_MARK) for c in common])
     common, in_query, in_programme = common[written], in_query[written], in_programme[written]
     contribution = query_vector.data[in_query] * vector.data[in_programme]
     order = np.argsort(-contribution)
@@ -57,7 +59,6 @@ def _readable_terms(
     surface: dict[str, str] = {}
     for stem, word in zip(analysis.stems(words), words, strict=False):
         surface.setdefault(stem, word)
-        surface.setdefault(analysis.PREFIX_MARK + analysis.transliterate(word)[: analysis.PREFIX_LETTERS], word)
     terms: list[str] = []
     for position in order:
         feature = features[common[position]]

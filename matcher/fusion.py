@@ -43,14 +43,13 @@ def calibrated(fused: np.ndarray, absolute: np.ndarray, eligible: np.ndarray) ->
     """Passung 0–100: fused value relative to the best eligible programme, damped when that
     programme's absolute points stay below ``ABSOLUTE_REFERENCE``. Ties in ``fused`` are broken by
     the absolute points, so the order is that of (fused, absolute)."""
-    scores: np.ndarray = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
+    # On no list: below every listed programme (< 0.01), still in the order of the absolute points.
+    unlisted_scores: np.ndarray = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
     pool = np.flatnonzero(eligible & (fused > 0))
     if not len(pool):
-        return scores
+        return unlisted_scores
     best = pool[np.argmax(fused[pool])]
     confidence = min(1.0, float(absolute[pool].max()) / ABSOLUTE_REFERENCE)
     relative = fused / fused[best] + 1e-4 * np.clip(absolute, 0.0, 100.0) / 100.0
-    scores[:] = np.clip(100.0 * confidence * relative / (1.0 + 1e-4), 0.0, 100.0)
-    unlisted = fused <= 0  # on no list: below every listed programme, still in absolute order
-    scores[unlisted] = 0.01 * np.clip(absolute[unlisted], 0.0, 100.0) / 100.0
-    return scores
+    scores: np.ndarray = np.clip(100.0 * confidence * relative / (1.0 + 1e-4), 0.0, 100.0).astype(np.float32)
+    return np.where(fused > 0, scores, unlisted_scores)

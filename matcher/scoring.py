@@ -39,6 +39,7 @@ PHRASE_CHUNK = 256
 PART_CHAR_SHARE = 0.1  # on a part's own list, shared letter sequences only order equal word matches
 WHOLE_PROFILE_WEIGHT = 3.0  # the whole-profile list counts like three parts' lists
 PART_WEIGHT = 1.0
+TOPIC_LIST_WEIGHT = 1.0  # the programmes of the profile's Förderbereiche count like one part's list
 PART_STRENGTH = 0.3  # word similarity at which a part's list counts fully
 INFERRED_TOPIC_SHARE = 0.5  # an inferred topic is a guess: half the points of a chosen code
 
@@ -299,7 +300,7 @@ def score_profiles(
         fusion.add_list(fused[i], absolute, eligible[i], WHOLE_PROFILE_WEIGHT)
         if "topic" in channels:
             # The topic list: programmes of the profile's topics, the best-fitting first.
-            fusion.add_list(fused[i], channels["topic"] * (1.0 + absolute / 100.0), eligible[i])
+            fusion.add_list(fused[i], channels["topic"] * (1.0 + absolute / 100.0), eligible[i], TOPIC_LIST_WEIGHT)
         passung = fusion.calibrated(fused[i], absolute, eligible[i])
         if "learned" in components:  # what curation taught moves the Passung itself, by up to ±20
             passung = np.clip(passung + components["learned"] * (passung > 0.01), 0.0, 100.0)

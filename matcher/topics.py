@@ -27,11 +27,14 @@ from sklearn.preprocessing import normalize
 
 from matcher.index import ProgrammeIndex
 
-ALPHA, EPOCHS = 1e-3, 20  # L2 strength and passes of stochastic gradient descent (fast on 20,000 rows)
+ALPHA = 1e-3  # L2 strength of the logistic regression
+# Passes of stochastic gradient descent: about UPDATES updates per class, between 5 and 20 passes
+# (a few dozen coded programmes need many passes, thousands converge in a few).
+UPDATES, MIN_EPOCHS, MAX_EPOCHS = 30_000, 5, 20
 MIN_SUPPORT = 3  # a code needs this many coded programmes to be learned
 MAX_TRAINING = 6000  # coded programmes used for training, evenly spread (fit time stays flat)
 PROFILE_THRESHOLD = 0.5  # probability from which a profile text is said to be about a topic
-PROGRAMME_THRESHOLD = 0.5  # the same for a programme without codes (stored and routed: be surer)
+PROGRAMME_THRESHOLD = 0.6  # the same for a programme without codes (stored and routed: be surer)
 MAX_PROFILE_TOPICS = 4
 MAX_PROGRAMME_TOPICS = 3
 
@@ -71,9 +74,10 @@ class TopicModel:
         for i, row in enumerate(coded):
             for code in programme_codes(index.programmes[row]) & position.keys():
                 labels[i, position[code]] = 1
+        epochs = min(MAX_EPOCHS, max(MIN_EPOCHS, UPDATES // len(coded)))
         model = OneVsRestClassifier(
             SGDClassifier(
-                loss="log_loss", alpha=ALPHA, class_weight="balanced", max_iter=EPOCHS, tol=None, random_state=0
+                loss="log_loss", alpha=ALPHA, class_weight="balanced", max_iter=epochs, tol=None, random_state=0
             )
         )
         model.fit(index.topic_matrix[coded], labels)

@@ -138,6 +138,8 @@ class ProfileDoc(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    # Förderbereiche the matcher must not infer from the plain words (staff or the member removed them).
+    excluded_topics: list[str] = Field(default_factory=list)
     funding_types: list[str] = Field(default_factory=list)
     min_score: float = Field(default=20.0, ge=0, le=100)
     max_items: int = Field(default=20, ge=1, le=100)
@@ -173,7 +175,7 @@ class ProfileDoc(BaseModel):
     def _terms(cls, value: list[str]) -> list[str]:
         return _clean_terms(value)
 
-    @field_validator("topics", "funding_types")
+    @field_validator("topics", "excluded_topics", "funding_types")
     @classmethod
     def _topic_codes(cls, value: list[str]) -> list[str]:
         return _codes(value)

@@ -77,6 +77,12 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     assert fit["members_with_facts"] == 58
     assert fit["excluded_by_member_filters"]["Vorhaben im Ausland"] == 58
     assert fit["matches_with_own_share"] > 0
+    diversity = summary["digest_diversity"]
+    assert diversity["members_with_digest"] == len(with_matches)
+    assert 2 <= diversity["distinct_digests"] <= diversity["members_with_digest"]
+    assert diversity["usable_programmes"] > 0
+    # every open programme a town can use is proposed to somebody, or named as unreached
+    assert diversity["usable_proposed"] + len(diversity["unreached"]) == diversity["usable_programmes"]
     outbox = mailbox.Maildir(tmp_path / "data" / "outbox", create=False)
     recipients = sorted(parseaddr(str(message["To"]))[1] for message in outbox)
     assert summary["digests_sent"] == len(recipients) == len(with_matches)

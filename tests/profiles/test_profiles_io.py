@@ -93,3 +93,22 @@ def test_import_export_round_trip_and_recipient_sync(engine):
         member = session.exec(select(Member).where(Member.slug == "schermbeck")).one()
         profile = session.exec(select(Profile).where(Profile.member_id == member.id)).one()
         assert profile.interests == "Radverkehr und Klimaschutz"
+
+
+def test_staff_can_exclude_inferred_topics_in_the_profile_file(engine):
+    """The honest way for staff to correct inferred topics: a list of Förderbereiche never to infer."""
+    corrected = GOOD.replace(
+        "  interests: Radverkehr und Klimaschutz\n",
+        "  interests: Radverkehr und Klimaschutz\n  excluded_topics: [kultur_medien_sport]\n",
+        1,
+    )
+    assert corrected != GOOD
+    with Session(engine) as session:
+        apply_profiles(session, parse_profiles(corrected))
+        session.commit()
+        member = session.exec(select(Member).where(Member.slug == "schermbeck")).one()
+        profile = session.exec(select(Profile).where(Profile.member_id == member.id)).one()
+        assert profile.excluded_topics == ["kultur_medien_sport"]
+        assert "excluded_topics:\n  - kultur_medien_sport" in export_profiles(session, ["schermbeck"])
+    with pytest.raises(ProfileFileError):
+        parse_profiles(corrected.replace("[kultur_medien_sport]", "['Kultur!']"))

@@ -39,10 +39,9 @@ def test_terms_occur_in_the_profile_and_in_the_programme():
         for term in explanation.terms:
             words = analysis.surface_words(term)
             assert words, term
-            # every word of the term is a stem the member wrote (or its five-letter beginning) ...
-            for stem, word in zip(analysis.stems(words), words, strict=True):
-                prefix = analysis.PREFIX_MARK + analysis.transliterate(word)[: analysis.PREFIX_LETTERS]
-                assert stem in own or prefix in own, (query.interests, term)
+            # every word of the term is a stem the member wrote (not merely the same five first letters) ...
+            for stem in analysis.stems(words):
+                assert stem in own, (query.interests, term)
             # ... and it is written in the programme
             assert set(analysis.stems(words)) <= programme_stems, (programme.title, term)
             checked += 1
@@ -87,3 +86,33 @@ def test_the_beg_loan_is_not_explained_to_the_rvr_by_a_category_it_does_not_carr
     labels = {topic_label(code) for code in rvr.topics}
     assert not (set(explanation.interests) & labels) - carried
     assert "Smart Cities & Regionen" not in explanation.interests
+
+
+def test_a_broad_profile_gets_proposals_for_each_of_its_interests():
+    """Recall first: a profile of four unrelated interests is proposed something for every one of them
+    that the real records answer, not only for the interest with the most words."""
+    from matcher.scoring import ProfileQuery, term_hits
+
+    judged = load_judged_set(SHIPPED[1])
+    programmes = [p for p in judged.programmes if not p.closed and p.status != "closed"]
+    index = ProgrammeIndex.fit(programmes)
+    ranker = Ranker(index, judged.today)
+    broad = ProfileQuery(
+        interests="Energetische Sanierung der Verwaltungsgebäude; Naturschutz; Familienzentren; "
+        "Neueinstellungen von Langzeitarbeitslosen",
+        min_score=20,
+    )
+    request = RankRequest("kreisfreie_stadt", broad)
+    ranking = ranker.rank([request])[0]
+    proposed = ranking.proposals(index, broad)
+    carried = [ranker.explain(ranking, request, row).interests for row in proposed]
+    assert len(broad.phrases()) == 4
+    eligible = ranking.rows
+    answered = [
+        phrase
+        for phrase in broad.phrases()
+        if term_hits(index, analysis.surface_words(phrase), index.presence)[eligible].any()
+    ]
+    assert len(answered) >= 3  # the real records answer most of them (Familienzentren: only in Hessen)
+    for phrase in answered:
+        assert any(phrase in interests for interests in carried), (phrase, carried)

@@ -1,0 +1,64 @@
+"""How different the demo's digests are, and how much of the usable supply reaches anybody.
+
+Two figures the matcher issue asks the demo to print: the number of distinct digests among the
+members (a digest = the set of programmes approved or sent to a member), and the share of open,
+Kommune-eligible programmes in the member's region (NRW or bundesweit; EU calls open to local
+authorities) that reach at least one member — as a digest item, and as a proposal at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from matcher.filters import eligibility_reason
+from store.models import Match, MatchState, Programme
+
+REFERENCE_KIND = "kreisfreie_stadt"  # applies as Kommune or öffentliche Einrichtung, like every town
+
+
+@dataclass
+class DigestDiversity:
+    members_with_digest: int = 0
+    distinct_digests: int = 0
+    largest_identical_group: int = 0  # members sharing the most common digest
+    usable_programmes: int = 0  # open, Kommune-eligible, NRW / bundesweit / EU
+    usable_in_a_digest: int = 0
+    usable_proposed: int = 0  # proposed, approved or sent to at least one member
+    share_in_a_digest: float = 0.0
+    share_proposed: float = 0.0
+    unreached: list[str] = field(default_factory=list)  # titles of usable programmes nobody was proposed
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def digest_diversity(session: Session, today: date) -> DigestDiversity:
+    rows = session.exec(select(Match.member_id, Match.programme_id, Match.state)).all()
+    digests: dict[int, set[int]] = {}
+    proposed: set[int] = set()
+    for member_id, programme_id, state in rows:
+        proposed.add(programme_id)
+        if state in (MatchState.approved, MatchState.sent):
+            digests.setdefault(member_id, set()).add(programme_id)
+    groups: dict[frozenset[int], int] = {}
+    for items in digests.values():
+        groups[frozenset(items)] = groups.get(frozenset(items), 0) + 1
+    in_digest = set().union(*digests.values()) if digests else set()
+    programmes = session.exec(select(Programme).where(col(Programme.removed_at).is_(None))).all()
+    usable = [p for p in programmes if not p.closed and eligibility_reason(p, REFERENCE_KIND, today) is None]
+    result = DigestDiversity(
+        members_with_digest=len(digests),
+        distinct_digests=len(groups),
+        largest_identical_group=max(groups.values(), default=0),
+        usable_programmes=len(usable),
+        usable_in_a_digest=sum(1 for p in usable if p.id in in_digest),
+        usable_proposed=sum(1 for p in usable if p.id in proposed),
+        unreached=sorted(p.title for p in usable if p.id not in proposed),
+    )
+    if usable:
+        result.share_in_a_digest = round(result.usable_in_a_digest / len(usable), 3)
+        result.share_proposed = round(result.usable_proposed / len(usable), 3)
+    return result
