@@ -71,7 +71,9 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
         reverse=True,
     )
     best_first = sorted((m for m in matches if m.state != MatchState.sent), key=lambda m: -m.score)
-    released, sent, shown = [], [], set()
+    released: list[tuple[Match, Programme, Programme]] = []
+    sent: list[tuple[Match, Programme, Programme]] = []
+    shown: set[int | None] = set()
     for match in [*sent_first, *best_first]:  # two matches on linked records of one programme: shown once
         programme = programmes.get(match.programme_id)
         if programme is None:
@@ -91,7 +93,7 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
             item=build_item(record, match, today=today, max_chars=DESCRIPTION_CHARS),
             explanation=match.explanation,
             sent_at=match.sent_at,
-            verdict=verdicts.get(record.id, verdicts.get(programme.id)),
+            verdict=_verdict(verdicts, record.id, programme.id),
         )
 
     return Proposals(
@@ -101,6 +103,11 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
         pages=pages,
         sent_total=len(sent),
     )
+
+
+def _verdict(verdicts: dict[int, bool], *programme_ids: int | None) -> bool | None:
+    """The verdict on the record shown, else on the programme the matcher chose."""
+    return next((verdicts[pid] for pid in programme_ids if pid is not None and pid in verdicts), None)
 
 
 def _verdicts(session: Session, member: Member) -> dict[int, bool]:
@@ -119,7 +126,11 @@ def record_verdict(session: Session, member: Member, match: Match, *, fits: bool
     the matcher's learning. The caller commits.
     """
     programme = session.get(Programme, match.programme_id)
+    if programme is None or member.id is None:
+        raise ValueError(f"Treffer {match.id}: Programm oder Mitglied fehlt.")
     record = RecordChooser(session).for_member(programme, member)
+    if record.id is None:
+        raise ValueError(f"Treffer {match.id}: Programm ohne Nummer.")
     recipient = session.exec(
         select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
     ).first()
