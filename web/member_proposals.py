@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from mailer.assemble import stored_programme
 from mailer.items import DigestItem, build_item
 from mailer.records import RecordChooser
 from store.explanation import Explanation
@@ -94,7 +93,7 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
             item=build_item(record, match, today=today, max_chars=DESCRIPTION_CHARS),
             explanation=match.explanation,
             sent_at=match.sent_at,
-            verdict=verdicts.get(row_id(record), verdicts.get(row_id(programme))),
+            verdict=_verdict(verdicts, record.id, programme.id),
         )
 
     return Proposals(
@@ -104,6 +103,11 @@ def member_proposals(session: Session, member: Member, *, today: date, page: int
         pages=pages,
         sent_total=len(sent),
     )
+
+
+def _verdict(verdicts: dict[int, bool], *programme_ids: int | None) -> bool | None:
+    """The verdict on the record shown, else on the programme the matcher chose."""
+    return next((verdicts[pid] for pid in programme_ids if pid is not None and pid in verdicts), None)
 
 
 def _verdicts(session: Session, member: Member) -> dict[int, bool]:
@@ -121,7 +125,12 @@ def record_verdict(session: Session, member: Member, match: Match, *, fits: bool
     the one the same person gave before, on the page or by mail, so that it does not weigh twice in
     the matcher's learning. The caller commits.
     """
-    record = RecordChooser(session).for_member(stored_programme(session, match.programme_id), member)
+    programme = session.get(Programme, match.programme_id)
+    if programme is None or member.id is None:
+        raise ValueError(f"Treffer {match.id}: Programm oder Mitglied fehlt.")
+    record = RecordChooser(session).for_member(programme, member)
+    if record.id is None:
+        raise ValueError(f"Treffer {match.id}: Programm ohne Nummer.")
     recipient = session.exec(
         select(Recipient).where(Recipient.member_id == member.id, Recipient.email == email)
     ).first()

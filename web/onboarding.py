@@ -100,7 +100,7 @@ def invite_members(session: Session, settings: Settings, *, scope: str, action_i
     progress = profile_progress(session)
     members = progress.unedited if scope == SCOPE_UNEDITED else session.exec(select(Member)).all()
     members = sorted(members, key=lambda m: german_sort_key(m.name))
-    result, mails = InvitationResult(), []
+    result, mails = InvitationResult(), list[PlainMail]()
     for member in members:
         member_mails = _mails_for(session, settings, member)
         if not member_mails:
@@ -130,9 +130,10 @@ def _mails_for(session: Session, settings: Settings, member: Member) -> list[Pla
         .order_by(col(Recipient.id))
     ).all()
     base = settings.public_base_url.rstrip("/")
-    mails, seen = [], set()
+    mails: list[PlainMail] = []
+    seen: set[str] = set()
     for recipient in recipients:
-        if recipient.email.casefold() in seen:
+        if recipient.id is None or member.id is None or recipient.email.casefold() in seen:
             continue
         seen.add(recipient.email.casefold())
         token = make_magic_token(

@@ -41,9 +41,9 @@ def _stamp(recipient: Recipient) -> str:
 
 def send_reactivation_mail(session: Session, settings: Settings, recipient: Recipient, *, actor: str) -> bool:
     """Mail the confirmation link to an unsubscribed address; False (nothing sent) for any other status."""
-    if recipient.status != RecipientStatus.unsubscribed:
-        return False
     member = session.get(Member, recipient.member_id)
+    if recipient.status != RecipientStatus.unsubscribed or recipient.id is None or member is None:
+        return False
     config = mail_config(settings)
     token = make_reactivation_token(config.secret_key, ReactivationClaim(row_id(recipient), _stamp(recipient)))
     body = BODY.format(
