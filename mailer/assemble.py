@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from core.changes import URGENT_CHANGE_TYPES
@@ -206,6 +206,11 @@ def _due_reminders(
 
 
 def new_changes(session: Session, member: Member, *, exclude_period: str) -> list[int]:
+    """The ids of ``new_change_revisions``."""
+    return [r.id for r in new_change_revisions(session, member, exclude_period=exclude_period) if r.id is not None]
+
+
+def new_change_revisions(session: Session, member: Member, *, exclude_period: str) -> list[ProgrammeRevision]:
     """Typed revisions the member must hear of and has not yet: urgent ones first (``urgency_rank``).
 
     Every typed change of a programme the member received (revisions after the mail). For a
@@ -227,26 +232,22 @@ def new_changes(session: Session, member: Member, *, exclude_period: str) -> lis
         since = (match.sent_at if match.state == MatchState.sent else match.decided_at) or match.created_at
         revisions = session.exec(
             select(ProgrammeRevision)
-            .where(ProgrammeRevision.programme_id == match.programme_id, ProgrammeRevision.created_at > since)
+            .where(ProgrammeRevision.programme_id == match.programme_id, col(ProgrammeRevision.created_at) > since)
             .order_by(col(ProgrammeRevision.id))
         ).all()
         wanted = is_urgent_revision if match.state == MatchState.approved else _typed
         found += [r for r in revisions if r.id not in reported and wanted(r)]
-    found.sort(key=lambda r: (urgency_rank(r), r.id))
-    return [row_id(r) for r in found]
+    found.sort(key=lambda r: (urgency_rank(r), r.id or 0))
+    return found
 
 
 def concerned_matches(session: Session, member: Member) -> list[Match]:
     """The member's matches whose programme changes it must hear of: sent, or approved and unsent."""
+    received = col(Match.state) == MatchState.sent
+    coming = and_(col(Match.state) == MatchState.approved, col(Match.sent_at).is_(None))
     return list(
         session.exec(
-            select(Match)
-            .where(
-                Match.member_id == member.id,
-                (col(Match.state) == MatchState.sent)
-                | ((col(Match.state) == MatchState.approved) & col(Match.sent_at).is_(None)),
-            )
-            .order_by(col(Match.id))
+            select(Match).where(Match.member_id == member.id, or_(received, coming)).order_by(col(Match.id))
         ).all()
     )
 

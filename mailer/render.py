@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from mjml import mjml2html
 
 from core.labels import week_label
-from mailer.assemble import DigestContent
+from mailer.assemble import Change, DigestContent
 from mailer.config import MailConfig
 from mailer.items import TITLE_CHARS, DigestItem, days_label, german_date, shorten
 from mailer.periods import parse_period, urgent_day
@@ -102,7 +102,7 @@ def digest_context(content: DigestContent, config: MailConfig) -> dict[str, Any]
     }
 
 
-def _change_context(change: Any) -> dict[str, Any]:
+def _change_context(change: Change) -> dict[str, object]:
     title = shorten(change.title, TITLE_CHARS)
     return {"title": title, "url": change.url, "labels": change.labels, "detail": change.detail}
 

@@ -136,15 +136,16 @@ def send_urgent_alerts(
     for member in members:
         _prepare_with_retry(engine, config, member, period, today, report)
     periods = [urgent_period(today - timedelta(days=n)) for n in range(7, -1, -1)]
+    member_ids = [m.id for m in members if m.id is not None]
     own_transport = transport is None
     transport = transport or make_transport(config)
     try:
-        _deliver(engine, config, periods, [row_id(m) for m in members], transport, today, report)
+        _deliver(engine, config, periods, member_ids, transport, today, report)
         transport.flush()
     finally:
         if own_transport:
             transport.close()
-    finish_digests(engine, periods, [row_id(m) for m in members])
+    finish_digests(engine, periods, member_ids)
     return report
 
 

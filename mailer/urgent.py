@@ -23,21 +23,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.changes import URGENT_CHANGE_TYPES
-from mailer.assemble import DigestSelection, concerned_matches, new_changes, stored_programme
+from mailer.assemble import DigestSelection, concerned_matches, is_urgent_revision, new_change_revisions
 from mailer.config import MailConfig
 from mailer.periods import current_period, is_due, next_due_period, send_date
-from store.models import (
-    Digest,
-    DigestSend,
-    DigestState,
-    Match,
-    MatchState,
-    Member,
-    Programme,
-    ProgrammeRevision,
-    row_id,
-)
+from store.models import Digest, DigestSend, DigestState, MatchState, Member, Programme, ProgrammeRevision
 
 URGENT_WAIT_DAYS = 2
 
@@ -82,19 +71,21 @@ def select_urgent(session: Session, member: Member, today: date, config: MailCon
         return DigestSelection()
     next_send = next_regular_send(session, member, today, config)
     revisions = []
-    for rid in new_changes(session, member, exclude_period=""):
-        revision = session.get(ProgrammeRevision, rid)
-        if revision is None or not any(t in URGENT_CHANGE_TYPES for t in revision.change_types):
+    for revision in new_change_revisions(session, member, exclude_period=""):
+        if not is_urgent_revision(revision):
             break  # urgent changes come first
-        programme = stored_programme(session, revision.programme_id)
-        if too_late(revision, programme, next_send, today):
+        programme = session.get(Programme, revision.programme_id)
+        if programme is not None and too_late(revision, programme, next_send, today):
             revisions.append(revision)
     programmes = {r.programme_id for r in revisions}
-    unsent: list[Match] = [
-        m for m in concerned_matches(session, member) if m.state == MatchState.approved and m.programme_id in programmes
-    ]
-    items = [row_id(m) for m in unsent if _still_open(stored_programme(session, m.programme_id), today)]
-    return DigestSelection(match_ids=items, change_revision_ids=[row_id(r) for r in revisions])
+    items = []
+    for match in concerned_matches(session, member):
+        if match.id is None or match.state != MatchState.approved or match.programme_id not in programmes:
+            continue
+        programme = session.get(Programme, match.programme_id)
+        if programme is not None and _still_open(programme, today):
+            items.append(match.id)
+    return DigestSelection(match_ids=items, change_revision_ids=[r.id for r in revisions if r.id is not None])
 
 
 def _still_open(programme: Programme, today: date) -> bool:

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from foerderradar.cli import app
 from store.db import init_database, make_engine
-from store.models import CrawlRun, Member, Profile, Recipient
+from store.models import CrawlRun, DigestSend, Member, Profile, Recipient
 
 runner = CliRunner()
 COMMANDS = (
@@ -57,3 +57,23 @@ def test_preview_and_send_use_the_week_of_the_stichtag(settings_env, database_ur
     assert sent.exit_code == 0 and "Versendet: 1" in sent.output
     again = runner.invoke(app, ["digest", "send", "--period", "2027-W02"])  # the week the stichtag chose
     assert again.exit_code == 0 and "Versendet: 0; schon früher versendet: 1" in again.output
+
+
+def test_run_weekly_replays_the_week_of_the_stichtag(settings_env, database_url):
+    init_database(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        member = Member(slug="herne", name="Stadt Herne", kind="kreisfreie_stadt", send_nothing_new=True)
+        session.add(member)
+        session.flush()
+        session.add(Profile(member_id=member.id, interests="Radverkehr"))
+        session.add(Recipient(member_id=member.id, email="a@herne.example"))
+        session.commit()
+
+    result = runner.invoke(app, ["run-weekly", "--no-crawl", "--stichtag", "2027-03-02"])
+
+    assert result.exit_code == 0, result.output
+    assert "Versendet: 1" in result.output
+    with Session(engine) as session:
+        assert [send.period for send in session.exec(select(DigestSend)).all()] == ["2027-W09"]
+    engine.dispose()

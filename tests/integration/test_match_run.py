@@ -272,7 +272,7 @@ def test_cli_errors_name_the_bad_input(settings_env):
     unknown = cli("match", "--member", "gibt-es-nicht")
     assert unknown.exit_code == 2 and "gibt-es-nicht" in unknown.output
     bad_day = cli("match", "--stichtag", "31.12.2024")
-    assert bad_day.exit_code == 2 and "31.12.2024" in bad_day.output
+    assert bad_day.exit_code == 2 and "31.12.2024" in bad_day.output  # bad input, like every --stichtag
     missing = cli("matches", "--member", "nirgendwo")
     assert missing.exit_code == 2 and "nirgendwo" in missing.output
     no_programme = cli("match", "explain", "--member", "schermbeck", "--programme", "9999")
