@@ -72,7 +72,8 @@ def member(engine, slug: str, kind: str = "kreisangehoerige_gemeinde", **profile
 
 def test_a_programme_without_codes_gets_inferred_topics_and_reaches_the_matching_department(engine, tmp_path):
     uncoded = seed(engine)
-    town = member(engine, "kamp-lintfort", interests="Naturschutz und Landschaftspflege", min_score=0)
+    # The record names Kreise and kreisfreie Städte as applicants, so a Kreis receives it.
+    town = member(engine, "kreis-wesel", kind="kreis", interests="Naturschutz und Landschaftspflege", min_score=0)
     match_members(engine, today=TODAY)
     with Session(engine) as session:
         programme = session.get(Programme, uncoded)
@@ -80,8 +81,8 @@ def test_a_programme_without_codes_gets_inferred_topics_and_reaches_the_matching
         coded = session.exec(select(Programme).where(Programme.title.startswith(NATURE))).first()
         assert coded.inferred_topics == []  # the source's own codes are never overwritten or doubled
         for email, topics in (
-            ("umwelt@kamp-lintfort.example", ["umwelt_naturschutz"]),
-            ("kaemmerei@kamp-lintfort.example", ["unternehmensfinanzierung"]),
+            ("umwelt@kreis-wesel.example", ["umwelt_naturschutz"]),
+            ("kaemmerei@kreis-wesel.example", ["unternehmensfinanzierung"]),
         ):
             session.add(Recipient(member_id=town, email=email, topics=topics))
         proposed = session.exec(select(Match).where(Match.member_id == town, Match.programme_id == uncoded)).one()
@@ -95,8 +96,8 @@ def test_a_programme_without_codes_gets_inferred_topics_and_reaches_the_matching
                 session, session.get(Member, town), "2022-W09", today=TODAY, recipient=recipient, config=config
             )
             seen[recipient.email] = [item.title for item in content.items]
-    assert seen["umwelt@kamp-lintfort.example"] == [programme.title]
-    assert seen["kaemmerei@kamp-lintfort.example"] == []
+    assert seen["umwelt@kreis-wesel.example"] == [programme.title]
+    assert seen["kaemmerei@kreis-wesel.example"] == []
 
 
 def test_a_free_text_profile_gets_topics_it_can_remove_and_explain_names_them(engine):
