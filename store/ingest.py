@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.changes import classify_changes
+from store.limits import column_limit, fit_key, limit_problems
 from store.models import CrawlRun, Programme, ProgrammeRevision, RunStatus, Source
 from store.types import utcnow
 
@@ -155,7 +156,11 @@ def _as_yearly_day(value: Any, key: str) -> str:
 
 
 def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
-    """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem."""
+    """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem.
+
+    Every value is checked against its column's limits (``store.limits``), so SQLite and PostgreSQL
+    treat a too-long value alike: the item is skipped and reported. A too-long natural key is
+    shortened with a hash suffix instead (a source's own key may be that long)."""
     key = str(item.get("natural_key") or "").strip()
     if not key:
         raise ItemError(f"item without natural_key (title {item.get('title')!r})")
@@ -166,7 +171,7 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     if not title:
         raise ItemError(f"{key}: no title (stub document)")
     clean = dict(item)
-    clean["natural_key"] = key
+    clean["natural_key"] = fit_key(key, column_limit(Programme, "natural_key"))
     clean["title"] = title
     for name in ("opens_on", "next_deadline", "last_deadline"):
         if name in clean:
@@ -185,6 +190,9 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     ):
         if name in clean:
             clean[name] = sorted({str(v) for v in clean[name] or [] if v})
+    problems = limit_problems(Programme, clean)
+    if problems:
+        raise ItemError(f"{key[:200]}: {'; '.join(problems)}")
     return clean
 
 
