@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.changes import classify_changes
@@ -226,6 +227,27 @@ def _upsert_programmes(dialect: str, sample: dict[str, Any]):
     ).returning(Programme.id, Programme.natural_key)
 
 
+def _ensure_source(engine: Engine, key: str, name: str, level: str, url: str, attribution: str) -> None:
+    """Create or update the source row; a second run creating it at the same moment is no error."""
+    for attempt in range(2):
+        with Session(engine) as session:
+            source = session.get(Source, key)
+            if source is None:
+                source = Source(key=key, name=name or key, level=level, url=url, attribution=attribution)
+            else:
+                source.name = name or source.name
+                source.url = url or source.url
+                source.attribution = attribution or source.attribution
+            session.add(source)
+            try:
+                session.commit()
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
+                session.rollback()  # the other run created it: update that row instead
+
+
 class Ingest:
     """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
 
@@ -248,18 +270,8 @@ class Ingest:
         self._seen_ids: set[int] = set()
         self._unchanged_ids: list[int] = []
         self._seen_keys: set[str] = set()
+        _ensure_source(engine, source_key, source_name, level, source_url, attribution)
         with Session(engine) as session:
-            source = session.get(Source, source_key)
-            if source is None:
-                source = Source(
-                    key=source_key, name=source_name or source_key, level=level, url=source_url, attribution=attribution
-                )
-            else:
-                source.name = source_name or source.name
-                source.url = source_url or source.url
-                source.attribution = attribution or source.attribution
-            session.add(source)
-            session.flush()
             run = CrawlRun(source_key=source_key)
             session.add(run)
             session.commit()
