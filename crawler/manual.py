@@ -9,6 +9,10 @@ Columns (CSV header or JSON keys; lists separated by ``;`` in CSV):
     (programme|call|event), regions, eligible_applicants, funding_types, funding_areas, keywords,
     deadline (31.12.2026 or 2026-12-31), opens_on, deadline_text, funding_rate, status_note
 (* required)
+
+Every row is checked against the schema's limits before anything is stored (``store.limits``), so
+SQLite and PostgreSQL import the same rows; a row with a too-long value, a CSV field longer than
+``MAX_FIELD_CHARS`` or a URL already given in an earlier row is reported and skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -27,6 +33,9 @@ from core.deadlines import parse_deadlines, parse_german_date
 from core.rates import funding_columns
 
 SOURCE_KEY = "manual"
+# The longest CSV field read (a long programme description is a few 10,000 characters); Python's
+# csv module stops at 131,072 by default and then cannot go on with the rest of the file.
+MAX_FIELD_CHARS = 1_000_000
 COLUMNS = {
     "title",
     "url",
@@ -150,15 +159,52 @@ def read_manual_file(path: Path, today: date) -> ManualRows:
             raise ValueError(f"{path}: erwartet wird eine JSON-Liste von Programmen")
         numbered = [(f"Eintrag {i}", row) for i, row in enumerate(rows, start=1)]
     elif path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") else ",")
-        numbered = [(f"Zeile {reader.line_num}", row) for row in reader]
+        with _csv_fields_of_any_size():
+            reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") else ",")
+            numbered = [(f"Zeile {reader.line_num}", row) for row in reader]
     else:
         raise ValueError(f"{path}: unbekanntes Format (erwartet .json oder .csv)")
+    first_row_of: dict[str, str] = {}
     for where, row in numbered:
         try:
             if not isinstance(row, dict):
                 raise ValueError("kein Objekt")
-            result.items.append(row_to_item({k: v for k, v in row.items() if k is not None}, today))
+            _refuse_huge_fields(row)
+            item = _checked(row_to_item({k: v for k, v in row.items() if k is not None}, today))
         except ValueError as exc:
             result.errors.append(f"{path.name}, {where}: {exc}")
+            continue
+        key = item["natural_key"]
+        if key in first_row_of:
+            result.errors.append(f"{path.name}, {where}: URL schon in {first_row_of[key]} angegeben (doppelt)")
+            continue
+        first_row_of[key] = where
+        result.items.append(item)
     return result
+
+
+def _refuse_huge_fields(row: dict) -> None:
+    too_long = [str(name) for name, value in row.items() if isinstance(value, str) and len(value) > MAX_FIELD_CHARS]
+    if too_long:
+        limit = f"{MAX_FIELD_CHARS:_}".replace("_", ".")
+        raise ValueError(f"Spalte {', '.join(too_long)} länger als {limit} Zeichen")
+
+
+def _checked(item: dict) -> dict:
+    """The item in the shape the store keeps, or ValueError naming every value that does not fit."""
+    from store.ingest import ItemError, normalise_item
+
+    try:
+        return normalise_item(item)
+    except ItemError as exc:
+        raise ValueError(str(exc).split(": ", 1)[-1]) from None
+
+
+@contextmanager
+def _csv_fields_of_any_size():
+    """Let the csv module read long fields (they are checked against ``MAX_FIELD_CHARS`` per row)."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)

@@ -70,6 +70,7 @@ def log_to_stderr(level: str) -> None:
     from foerderradar.log_format import GermanLevelFormatter
 
     handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)  # Scrapy sets the root logger's level itself when a crawl starts
     handler.setFormatter(GermanLevelFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h.formatter, GermanLevelFormatter)]

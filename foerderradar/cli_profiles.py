@@ -95,9 +95,13 @@ def import_programmes(file: Path = typer.Argument(..., help="JSON- oder CSV-Date
     if not rows.items:
         raise fail(f"{file}: keine gültigen Programme gefunden.", code=2)
     ingest = Ingest(_ready_engine(), SOURCE_KEY, source_name=source_name(SOURCE_KEY))
-    for item in rows.items:
-        ingest.add(item)
-    run = ingest.finish(complete=True, partial_source=True, stats={"skipped_rows": len(rows.errors)})
+    try:
+        for item in rows.items:
+            ingest.add(item)
+        run = ingest.finish(complete=True, partial_source=True, stats={"skipped_rows": len(rows.errors)})
+    except Exception as exc:  # the run must not stay "running"; the database error is shown as one line
+        ingest.fail(f"Import fehlgeschlagen: {str(getattr(exc, 'orig', None) or exc).splitlines()[0][:500]}")
+        raise
     console.print(
         f"{run.seen} Programme übernommen: {run.new} neu, {run.changed} geändert, "
         f"{run.unchanged} unverändert; {len(rows.errors)} Zeilen übersprungen."

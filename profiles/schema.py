@@ -15,6 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS, check_value
+from store.limits import column_limit
+from store.models import Member, Profile
 
 MEMBER_KINDS = ("kreisangehoerige_gemeinde", "kreisfreie_stadt", "kreis", "verband")
 DIGEST_FREQUENCIES = ("weekly", "biweekly", "monthly", "paused")
@@ -148,6 +150,16 @@ class ProfileDoc(BaseModel):
     auto_approve_score: float | None = Field(default=None, ge=0, le=100)
     recipients: list[RecipientDoc] = Field(default_factory=list)
     facts: FactsDoc = Field(default_factory=FactsDoc)
+
+    @field_validator("slug", "ags", "preset")
+    @classmethod
+    def _fits_its_column(cls, value: str, info) -> str:
+        """Checked here so that SQLite (which would store it) and PostgreSQL (which would refuse it) agree."""
+        model = Profile if info.field_name == "preset" else Member
+        limit = column_limit(model, info.field_name)
+        if len(value) > limit:
+            raise ValueError(f"{len(value)} Zeichen, höchstens {limit} erlaubt")
+        return value
 
     @field_validator("slug")
     @classmethod

@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, col, select
 
 from core.changes import classify_changes
+from store.limits import column_limit, fit_key, limit_problems
 from store.models import CrawlRun, Programme, ProgrammeRevision, RunStatus, Source
 from store.types import utcnow
 
@@ -164,7 +166,11 @@ def _as_yearly_day(value: Any, key: str) -> str:
 
 
 def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
-    """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem."""
+    """Check an item and bring it into storable shape, or raise ``ItemError`` naming the problem.
+
+    Every value is checked against its column's limits (``store.limits``), so SQLite and PostgreSQL
+    treat a too-long value alike: the item is skipped and reported. A too-long natural key is
+    shortened with a hash suffix instead (a source's own key may be that long)."""
     key = str(item.get("natural_key") or "").strip()
     if not key:
         raise ItemError(f"item without natural_key (title {item.get('title')!r})")
@@ -175,7 +181,7 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     if not title:
         raise ItemError(f"{key}: no title (stub document)")
     clean = dict(item)
-    clean["natural_key"] = key
+    clean["natural_key"] = fit_key(key, column_limit(Programme, "natural_key"))
     clean["title"] = title
     for name in ("opens_on", "next_deadline", "last_deadline"):
         if name in clean:
@@ -194,6 +200,9 @@ def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     ):
         if name in clean:
             clean[name] = sorted({str(v) for v in clean[name] or [] if v})
+    problems = limit_problems(Programme, clean)
+    if problems:
+        raise ItemError(f"{key[:200]}: {'; '.join(problems)}")
     return clean
 
 
@@ -236,6 +245,27 @@ def _upsert_programmes(dialect: str, sample: dict[str, Any]) -> ReturningInsert[
     ).returning(col(Programme.id), col(Programme.natural_key))
 
 
+def _ensure_source(engine: Engine, key: str, name: str, level: str, url: str, attribution: str) -> None:
+    """Create or update the source row; a second run creating it at the same moment is no error."""
+    for attempt in range(2):
+        with Session(engine) as session:
+            source = session.get(Source, key)
+            if source is None:
+                source = Source(key=key, name=name or key, level=level, url=url, attribution=attribution)
+            else:
+                source.name = name or source.name
+                source.url = url or source.url
+                source.attribution = attribution or source.attribution
+            session.add(source)
+            try:
+                session.commit()
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
+                session.rollback()  # the other run created it: update that row instead
+
+
 class Ingest:
     """One crawl run of one source. Use ``add`` for each item, then ``finish`` or ``fail``."""
 
@@ -258,18 +288,8 @@ class Ingest:
         self._seen_ids: set[int] = set()
         self._unchanged_ids: list[int] = []
         self._seen_keys: set[str] = set()
+        _ensure_source(engine, source_key, source_name, level, source_url, attribution)
         with Session(engine) as session:
-            source = session.get(Source, source_key)
-            if source is None:
-                source = Source(
-                    key=source_key, name=source_name or source_key, level=level, url=source_url, attribution=attribution
-                )
-            else:
-                source.name = source_name or source.name
-                source.url = source_url or source.url
-                source.attribution = attribution or source.attribution
-            session.add(source)
-            session.flush()
             run = CrawlRun(source_key=source_key)
             session.add(run)
             session.commit()

@@ -162,3 +162,31 @@ def test_a_second_crawl_of_the_same_source_is_refused_and_nothing_is_lost(settin
     with Session(engine) as session:
         assert len(session.exec(select(Programme)).all()) == 3
     engine.dispose()
+
+
+def test_a_600_character_document_name_is_stored_under_a_stable_shortened_key(settings_env):
+    """Formerly `value too long for type character varying(512)` on PostgreSQL left the run `running`."""
+    init_database(settings_env.database_url)
+    folder = EXPORT_XML / "BMWI/FDB/Content/DE/Foerderprogramm/Bund/BMAS"
+    long_name = "einstiegsgeld-" + "mit-sehr-langem-namen-" * 28  # over 600 characters
+    writer = ExportWriter()
+    writer.add_tree(EXPORT_XML)
+    writer.add_raw(
+        f"BMWI/FDB/Content/DE/Foerderprogramm/Bund/BMAS/{long_name}.xml",
+        (folder / "einstiegsgeld.xml").read_bytes().replace(b'name="einstiegsgeld"', f'name="{long_name}"'.encode()),
+    )
+    with SnapshotServer() as server:
+        server.add_static("GET", "/FDB/WS/export", writer.to_zip(), "application/zip")
+        first = run_cli("crawl", "foerderdatenbank", "--url", server.url("/FDB/WS/export"))
+        second = run_cli("crawl", "foerderdatenbank", "--url", server.url("/FDB/WS/export"))
+
+    assert first.returncode == 0, first.stderr
+    assert "gelesen 4, neu 4" in first.stdout
+    assert second.returncode == 0 and "unverändert 4" in second.stdout  # the shortened key is the same each run
+    engine = make_engine(settings_env.database_url)
+    with Session(engine) as session:
+        keys = [p.natural_key for p in session.exec(select(Programme)).all()]
+    engine.dispose()
+    [shortened] = [key for key in keys if "mit-sehr-langem-namen" in key]
+    assert len(shortened) == 512 and long_name not in shortened
+    assert [run.status for run in runs(settings_env.database_url)] == ["success", "success"]

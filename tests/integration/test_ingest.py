@@ -150,3 +150,12 @@ def test_two_runs_of_one_source_at_once_lose_no_programme(engine):
     assert sorted(programmes) == sorted(f"k{n}" for n in range(50))
     assert programmes["k25"].description_text == "neuer Text"  # the later write wins, row by row
     assert programmes["k5"].description_text == "Förderung von Radwegen"
+
+
+def test_an_item_with_a_too_long_value_is_skipped_and_reported_on_every_database(engine):
+    run = _crawl(engine, [_item("a"), _item("b", url="https://example.org/" + "u" * 2100), _item("c")])
+
+    assert (run.status, run.seen, run.invalid) == ("success", 2, 1)
+    assert "Feld url: 2120 Zeichen, höchstens 2048 erlaubt" in run.stats["invalid_items"][0]
+    with Session(engine) as session:
+        assert sorted(p.natural_key for p in session.exec(select(Programme)).all()) == ["a", "c"]
