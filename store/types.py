@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.types import TypeDecorator
 
+MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys: 32 bits in PostgreSQL
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
