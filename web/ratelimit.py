@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from fastapi import HTTPException, Request
 from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from store.models import RateLimitState
 from store.types import utcnow
@@ -110,7 +110,7 @@ class RateLimits:
         )
         with self.engine.begin() as connection:
             count, window_started_at = connection.execute(statement).one()
-            connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
+            _forget_old(connection, now)
         if count <= window.limit:
             return 0
         return (window_started_at + timedelta(seconds=window.seconds) - now).total_seconds()
@@ -161,6 +161,7 @@ class RateLimits:
         )
         with self.engine.begin() as connection:
             failures = connection.execute(statement).scalar_one()
+            _forget_old(connection, now)
             delay = backoff.delay(failures)
             if delay:
                 connection.execute(
@@ -172,6 +173,12 @@ class RateLimits:
         table = RateLimitState.__table__
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == _key(backoff.name, value)))
+
+
+def _forget_old(connection: Connection, now: datetime) -> None:
+    """Rows untouched for a day hold nothing that still limits anyone."""
+    table = RateLimitState.__table__
+    connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
 
 
 def check_login_allowed(request: Request, email: str) -> None:
