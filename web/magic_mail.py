@@ -76,6 +76,8 @@ def send_login_links(settings: Settings, engine: Engine, address: str) -> None:
         ).all()
         for recipient in recipients:  # an address may serve several members; each gets its own link
             member = session.get(Member, recipient.member_id)
+            if member is None or member.id is None or recipient.id is None:
+                continue  # not possible with the foreign key; keeps the types honest
             token = make_magic_token(settings.signing_key(), recipient_id=recipient.id, member_id=member.id)
             link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}"
             try:

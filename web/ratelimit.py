@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import HTTPException, Request
-from sqlalchemy import case, delete, literal, select, update
+from sqlalchemy import Table, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -30,6 +30,7 @@ from store.models import RateLimitState
 from store.types import utcnow
 
 FORGET_AFTER = timedelta(days=1)  # rows untouched this long are deleted
+STATE: Table = RateLimitState.__table__  # type: ignore[attr-defined]  # SQLModel declares it at runtime
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class RateLimits:
         """Count a request; the seconds to wait when it is over the limit, else 0."""
         now = self.clock()
         started = now - timedelta(seconds=window.seconds)
-        table = RateLimitState.__table__
+        table = STATE
         expired = table.c.window_started_at <= started
         now_value = literal(now, table.c.window_started_at.type)
         statement = (
@@ -109,7 +110,9 @@ class RateLimits:
             .returning(table.c.count, table.c.window_started_at)
         )
         with self.engine.begin() as connection:
-            count, window_started_at = connection.execute(statement).one()
+            row = connection.execute(statement).one()
+            count: int = row[0]
+            window_started_at: datetime = row[1]
             _forget_old(connection, now)
         if count <= window.limit:
             return 0
@@ -125,7 +128,7 @@ class RateLimits:
 
     def wait(self, backoff: Backoff, value: str) -> float:
         """Seconds before the next attempt is allowed (0: go ahead)."""
-        table = RateLimitState.__table__
+        table = STATE
         with self.engine.connect() as connection:
             blocked_until = connection.execute(
                 select(table.c.blocked_until).where(table.c.key == _key(backoff.name, value))
@@ -142,7 +145,7 @@ class RateLimits:
     def fail(self, backoff: Backoff, value: str) -> None:
         """Record a failure; beyond the free ones, the next attempt has to wait."""
         now = self.clock()
-        table = RateLimitState.__table__
+        table = STATE
         key = _key(backoff.name, value)
         forgotten = table.c.updated_at <= now - timedelta(seconds=backoff.forget_seconds)
         now_value = literal(now, table.c.window_started_at.type)
@@ -160,7 +163,7 @@ class RateLimits:
             .returning(table.c.count)
         )
         with self.engine.begin() as connection:
-            failures = connection.execute(statement).scalar_one()
+            failures: int = connection.execute(statement).scalar_one()
             _forget_old(connection, now)
             delay = backoff.delay(failures)
             if delay:
@@ -170,14 +173,14 @@ class RateLimits:
 
     def succeed(self, backoff: Backoff, value: str) -> None:
         """A success: earlier failures under this key no longer count."""
-        table = RateLimitState.__table__
+        table = STATE
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == _key(backoff.name, value)))
 
 
 def _forget_old(connection: Connection, now: datetime) -> None:
     """Rows untouched for a day hold nothing that still limits anyone."""
-    table = RateLimitState.__table__
+    table = STATE
     connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
 
 

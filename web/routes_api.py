@@ -7,7 +7,7 @@ endpoints as a plain page (the Swagger UI would need inline scripts and a CDN).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -32,7 +32,7 @@ router = APIRouter(
         403: {"model": ApiError, "description": "Das Konto zum API-Token ist gesperrt"},
     },
 )
-NOT_FOUND = {404: {"model": ApiError, "description": "Gibt es nicht"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError, "description": "Gibt es nicht"}}
 MAX_LIMIT = 500
 
 

@@ -154,6 +154,8 @@ def test_every_page_and_mail_is_german(app, engine, world, curator, admin, membe
     admin.page("/staff/users")
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "false"})
     admin.submit(f"/staff/users/{world.curator.id}/active", {"active": "true"})
+    curator.page("/staff/login")  # locking and unlocking ended the curator's sessions: log in again
+    curator.submit("/staff/login", {"email": world.curator.email, "password": "ein-langes-testpasswort"})
     member_a.submit("/member/feed-token")
     member_a.submit("/member/recipients", {"email": "neu@schermbeck.de", "name": "Neu"})
     anonymous.post("/member/login", data={"email": world.recipient_b.email, "csrf_token": anonymous.csrf})
