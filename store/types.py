@@ -12,6 +12,8 @@ from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+MAX_ROW_ID = 2**31 - 1  # INTEGER primary keys: 32 bits in PostgreSQL
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

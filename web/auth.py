@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from store.models import StaffRole, StaffUser
-from store.types import utcnow
+from store.types import MAX_ROW_ID, utcnow
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time for unknown e-mail addresses close to known ones.
@@ -93,11 +93,13 @@ def issue_api_token(session: Session, user: StaffUser) -> str:
 
 
 def user_for_api_token(session: Session, token: str) -> StaffUser | None:
+    """The staff user (active or not: the caller decides) whose API token this is, or None."""
     staff_id, _, secret = token.partition(".")
-    if not staff_id.isdigit() or not secret:
-        return None
-    user = session.get(StaffUser, int(staff_id))
-    if user is None or not user.active or not user.api_token_hash:
+    known_id = (
+        secret and staff_id.isascii() and staff_id.isdigit() and len(staff_id) <= 10 and 0 < int(staff_id) <= MAX_ROW_ID
+    )
+    user = session.get(StaffUser, int(staff_id)) if known_id else None
+    if user is None or not user.api_token_hash:
         _verify(_DUMMY_HASH, token)
         return None
     return user if _verify(user.api_token_hash, token) else None

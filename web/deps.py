@@ -18,12 +18,12 @@ from sqlmodel import Session
 
 from core.settings import Settings
 from store.models import Member, StaffRole, StaffUser
+from store.types import MAX_ROW_ID
 from web.auth import end_sessions, user_for_api_token
 
 # Ids, pages and offsets from URLs. Row ids are INTEGER columns (32 bits in PostgreSQL), offsets
 # 64-bit; a number beyond that (or below the first) would end in an OverflowError or a DataError
 # (HTTP 500) instead of a clear answer (422).
-MAX_ROW_ID = 2**31 - 1
 MAX_OFFSET = 2**63 - 1
 MAX_PAGE = 1_000_000  # (page - 1) * rows per page stays far inside 64 bits
 
@@ -141,6 +141,8 @@ def api_staff(
         raise HTTPException(
             401, "Gültiges API-Token erforderlich (Authorization: Bearer ...).", headers={"WWW-Authenticate": "Bearer"}
         )
+    if not user.active:
+        raise HTTPException(403, "Das Konto zu diesem API-Token ist gesperrt.")
     return user
 
 

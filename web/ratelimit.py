@@ -20,17 +20,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Table, case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from store.models import RateLimitState
 from store.types import utcnow
 
 FORGET_AFTER = timedelta(days=1)  # rows untouched this long are deleted
+STATE: Table = RateLimitState.__table__  # type: ignore[attr-defined]  # SQLModel declares it at runtime
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class RateLimits:
         """Count a request; the seconds to wait when it is over the limit, else 0."""
         now = self.clock()
         started = now - timedelta(seconds=window.seconds)
-        table = _state_table()
+        table = STATE
         expired = table.c.window_started_at <= started
         now_value = literal(now, table.c.window_started_at.type)
         statement = (
@@ -111,8 +111,9 @@ class RateLimits:
         )
         with self.engine.begin() as connection:
             row = connection.execute(statement).one()
-            count, window_started_at = int(row[0]), cast(datetime, row[1])
-            connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
+            count: int = row[0]
+            window_started_at: datetime = row[1]
+            _forget_old(connection, now)
         if count <= window.limit:
             return 0
         return (window_started_at + timedelta(seconds=window.seconds) - now).total_seconds()
@@ -127,7 +128,7 @@ class RateLimits:
 
     def wait(self, backoff: Backoff, value: str) -> float:
         """Seconds before the next attempt is allowed (0: go ahead)."""
-        table = _state_table()
+        table = STATE
         with self.engine.connect() as connection:
             blocked_until = connection.execute(
                 select(table.c.blocked_until).where(table.c.key == _key(backoff.name, value))
@@ -144,7 +145,7 @@ class RateLimits:
     def fail(self, backoff: Backoff, value: str) -> None:
         """Record a failure; beyond the free ones, the next attempt has to wait."""
         now = self.clock()
-        table = _state_table()
+        table = STATE
         key = _key(backoff.name, value)
         forgotten = table.c.updated_at <= now - timedelta(seconds=backoff.forget_seconds)
         now_value = literal(now, table.c.window_started_at.type)
@@ -162,7 +163,8 @@ class RateLimits:
             .returning(table.c.count)
         )
         with self.engine.begin() as connection:
-            failures = int(connection.execute(statement).scalar_one())
+            failures: int = connection.execute(statement).scalar_one()
+            _forget_old(connection, now)
             delay = backoff.delay(failures)
             if delay:
                 connection.execute(
@@ -171,9 +173,15 @@ class RateLimits:
 
     def succeed(self, backoff: Backoff, value: str) -> None:
         """A success: earlier failures under this key no longer count."""
-        table = _state_table()
+        table = STATE
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == _key(backoff.name, value)))
+
+
+def _forget_old(connection: Connection, now: datetime) -> None:
+    """Rows untouched for a day hold nothing that still limits anyone."""
+    table = STATE
+    connection.execute(delete(table).where(table.c.updated_at < now - FORGET_AFTER))
 
 
 def check_login_allowed(request: Request, email: str) -> None:
@@ -211,8 +219,3 @@ def client_ip(request: Request) -> str:
 def check_reactivation_allowed(request: Request, recipient_id: int) -> None:
     """Reactivation links for one address at most as often as login links for it."""
     request.app.state.rate_limits.check_hits((MAGIC_LINK_PER_EMAIL, f"reactivate:{recipient_id}"))
-
-
-def _state_table() -> Table:
-    """The rate-limit table as SQLAlchemy Core sees it: its statements run on every login request."""
-    return RateLimitState.metadata.tables[cast(str, RateLimitState.__tablename__)]

@@ -7,7 +7,7 @@ endpoints as a plain page (the Swagger UI would need inline scripts and a CDN).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -19,7 +19,20 @@ from store.explanation import Explanation
 from store.models import Match, Member, Profile, Programme
 from web.deps import ApiStaffDep, RowId, RowOffset, SessionDep
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class ApiError(BaseModel):
+    detail: str  # a German sentence naming the problem
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        401: {"model": ApiError, "description": "Kein oder ungültiges API-Token"},
+        403: {"model": ApiError, "description": "Das Konto zum API-Token ist gesperrt"},
+    },
+)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError, "description": "Gibt es nicht"}}
 MAX_LIMIT = 500
 
 
@@ -117,7 +130,7 @@ def list_programmes(
     return {"total": total, "items": [programme_out(p) for p in rows]}
 
 
-@router.get("/programmes/{programme_id}", response_model=ProgrammeOut, summary="Ein Programm")
+@router.get("/programmes/{programme_id}", response_model=ProgrammeOut, summary="Ein Programm", responses=NOT_FOUND)
 def get_programme(session: SessionDep, _: ApiStaffDep, programme_id: RowId) -> ProgrammeOut:
     programme = session.get(Programme, programme_id)
     if programme is None:
@@ -185,7 +198,7 @@ def list_members(session: SessionDep, _: ApiStaffDep) -> list[MemberOut]:
     return [_member_out(m, p) for m, p in rows]
 
 
-@router.get("/members/{slug}", response_model=MemberOut, summary="Ein Mitglied mit Profil")
+@router.get("/members/{slug}", response_model=MemberOut, summary="Ein Mitglied mit Profil", responses=NOT_FOUND)
 def get_member(session: SessionDep, _: ApiStaffDep, slug: str) -> MemberOut:
     row = session.exec(
         select(Member, Profile)

@@ -65,3 +65,9 @@ def test_member_recipient_id_out_of_range(member_a):
     response = member_a.submit(f"/member/recipients/{HUGE}/delete")
     assert response.status_code == 422 and "recipient_id" in response.text
     assert member_a.submit(f"/member/recipients/{LARGEST_ID}/delete").status_code == 404
+
+
+@pytest.mark.parametrize("staff_id", [HUGE, "9" * 5000, "0", "-1"])
+def test_api_token_with_an_impossible_account_id_is_refused(anonymous, staff_id):
+    response = anonymous.get("/api/programmes", headers={"Authorization": f"Bearer {staff_id}.geheim"})
+    assert response.status_code == 401 and response.json()["detail"].startswith("Gültiges API-Token")

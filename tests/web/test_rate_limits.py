@@ -125,3 +125,12 @@ def test_two_app_instances_share_the_limits(app, settings_env, engine, browser_a
     with Session(engine) as session:
         keys = session.exec(select(RateLimitState.key)).all()
     assert keys and not any("@" in key or "192.0.2" in key for key in keys)  # only hashes are stored
+
+
+def test_old_rows_are_forgotten(app, clock, engine):
+    limits = app.state.rate_limits
+    limits.fail(LOGIN_PER_ACCOUNT, "alt@rvr.ruhr")
+    clock.advance(2 * 24 * 3600)
+    limits.fail(LOGIN_PER_ACCOUNT, "neu@rvr.ruhr")
+    with Session(engine) as session:
+        assert len(session.exec(select(RateLimitState)).all()) == 1
