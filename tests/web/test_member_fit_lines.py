@@ -53,3 +53,9 @@ def test_queue_row_shows_checks_own_share_and_peers(curator, world, engine):
     assert "Diese Woche auch erhalten: Stadt Selm" in row
     waerme = html[html.index('id="match-' + str(world.matches["a_waerme"].id)) :]
     assert "Bitte prüfen" not in waerme[: waerme.index("</li>")]
+
+
+def test_the_profile_page_says_how_to_opt_in_to_projects_abroad(member_a):
+    html = member_a.page("/member/").text
+    assert 'aria-describedby="abroad-hint"' in html
+    assert "nur vor, wenn Sie hier Entwicklungszusammenarbeit oder Städtepartnerschaften nennen" in html
