@@ -127,3 +127,9 @@ HOUSEHOLDS = ["Antragsberechtigt sind Privatpersonen, die selbst genutztes Wohne
 def test_households_only(sentence):
     finding = read_scope(SimpleNamespace(title="x", teaser_text="", description_text="", eligibility_text=sentence))
     assert finding is not None and finding.reason == "nur für Privatpersonen"
+
+
+def test_land_managers_may_be_towns_so_vertragsnaturschutz_is_not_companies_only():
+    """ "Landwirtinnen und Landwirte sowie andere Landbewirtschafter": a town or the RVR manages land too."""
+    vertragsnaturschutz = record(corpus() + export(), "Rahmenrichtlinien Vertragsnaturschutz")
+    assert read_scope(vertragsnaturschutz) is None
