@@ -59,3 +59,21 @@ def test_the_profile_page_says_how_to_opt_in_to_projects_abroad(member_a):
     html = member_a.page("/member/").text
     assert 'aria-describedby="abroad-hint"' in html
     assert "nur vor, wenn Sie hier Entwicklungszusammenarbeit oder Städtepartnerschaften nennen" in html
+
+
+def test_the_live_preview_says_bitte_pruefen_instead_of_a_silent_pass(member_a, engine, world):
+    """A member whose facts do not settle a programme's area condition sees what to check, and the own
+    share the stated rate leaves (the preview runs the real matcher)."""
+    with Session(engine) as session:
+        sport = session.get(Programme, world.programmes["sport"].id)
+        sport.eligibility_text = "Antragsberechtigt sind Gemeinden. Die Sportstätten müssen im ländlichen Raum liegen."
+        sport.description_text = "Die Zuwendung beträgt bis zu 80 Prozent der zuwendungsfähigen Ausgaben."
+        session.add(sport)
+        session.commit()
+    member_a.page("/member/")
+    html = member_a.submit(
+        "/member/preview",
+        {"interests": "Sanierung kommunaler Sportstätten", "keywords": "Sportstätten", "digest_frequency": "weekly"},
+    ).text
+    assert "Bitte prüfen: ländlicher Raum" in html
+    assert "Eigenanteil für Sie: Förderquote bis zu 80 % → Eigenanteil mindestens 20 %" in html
