@@ -34,6 +34,7 @@ from store.models import (
     Source,
     StaffUser,
 )
+from store.peers import peers_by_programme, peers_since
 from web.audit import describe
 from web.auth import authenticate
 from web.charts import bar_chart
@@ -224,6 +225,11 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
         .where(Match.programme_id == programme_id)
         .order_by(col(Match.score).desc())
     ).all()
+    item = build_item(
+        programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
+    )
+    # Who received it this week: towns that could apply together (shown for joint-application programmes).
+    item.peers = peers_by_programme(session, [programme.id], since=peers_since(date.today())).get(programme.id, [])
     return render(
         request,
         "staff_programme.html",
@@ -231,9 +237,7 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
             "staff": staff,
             "active": "queue",
             "programme": programme,
-            "item": build_item(
-                programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
-            ),
+            "item": item,
             "linked": _linked_programmes(session, programme),
             "revisions": [(r, revision_diff(r)) for r in revisions],
             "matches": matches,

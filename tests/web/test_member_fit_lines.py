@@ -77,3 +77,17 @@ def test_the_live_preview_says_bitte_pruefen_instead_of_a_silent_pass(member_a, 
     ).text
     assert "Bitte prüfen: ländlicher Raum" in html
     assert "Eigenanteil für Sie: Förderquote bis zu 80 % → Eigenanteil mindestens 20 %" in html
+
+
+def test_the_programme_page_names_the_members_that_received_a_joint_programme(curator, world, engine):
+    with Session(engine) as session:
+        eu = session.get(Programme, world.programmes["eu_call"].id)
+        eu.teaser_text = "Unterstützt werden interkommunale Kooperationsvorhaben zur Klimaanpassung."
+        session.add(eu)
+        for key in ("a_eu", "b_eu"):
+            match = session.get(Match, world.matches[key].id)
+            match.released_at = utcnow()
+            session.add(match)
+        session.commit()
+    html = curator.page(f"/staff/programmes/{world.programmes['eu_call'].id}").text
+    assert "Diese Woche auch erhalten: Gemeinde Schermbeck, Stadt Selm" in html
