@@ -37,8 +37,6 @@ FILTER_REASON_LABELS = {
 }
 # What a member should check itself because a fact is not known ("bitte prüfen: GRW-Fördergebiet").
 CHECK_PREFIX = "bitte prüfen"
-# How one condition of a programme fits a member (``core.conditions`` outcomes), for pages and mails.
-CONDITION_OUTCOME_LABELS = {"pass": "erfüllt", "contradicted": "nicht erfüllt", "unknown": "bitte prüfen"}
 PROGRAMME_KIND_LABELS = {
     "programme": "Förderprogramm",
     "call": "Förderaufruf",

@@ -52,7 +52,9 @@ _PUBLIC = re.compile(
     r"Kommun\w*|Gemeinde\w*|\bStädte\b|\bStadt\b|Kreis\w*|Gebietskörperschaft\w*|öffentlich\w*|Körperschaft\w*"
     r"|Anstalt\w*|Zweckverb\w*|Träger\w*|Einrichtung(?!en\s+der\s+Forschung)\w*|Verein\w*|Verb(?:a|ä)nd\w*"
     r"|Stiftung\w*|juristische\w*\s+Person\w*|Organisation\w*|Schule\w*|Kindertages\w*|Behörde\w*"
-    r"|Gebiet\w*|municipal\w*|local\s+authorit\w*|public\s+bod\w*",
+    r"|Gebiet\w*|municipal\w*|local\s+authorit\w*|public\s+bod\w*"
+    # Who manages or owns land or forest may be a town too ("andere Landbewirtschafter", Waldbesitzer).
+    r"|\w*[Bb]ewirtschafter\w*|Flächeneigentümer\w*|Waldbesitz\w*|Grundstückseigentümer\w*",
     _I,
 )
 _GROUPS = {

@@ -36,6 +36,7 @@ from store.models import (
     StaffUser,
     row_id,
 )
+from store.peers import peers_by_programme, peers_since
 from web.audit import describe
 from web.auth import authenticate, end_sessions
 from web.bulk_notice import last_action_notice
@@ -228,6 +229,11 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
         .where(Match.programme_id == programme_id)
         .order_by(col(Match.score).desc())
     ).all()
+    item = build_item(
+        programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
+    )
+    # Who received it this week: towns that could apply together (shown for joint-application programmes).
+    item.peers = peers_by_programme(session, [programme.id], since=peers_since(date.today())).get(programme.id, [])
     return render(
         request,
         "staff_programme.html",
@@ -235,9 +241,7 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
             "staff": staff,
             "active": "queue",
             "programme": programme,
-            "item": build_item(
-                programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
-            ),
+            "item": item,
             "linked": _linked_programmes(session, programme),
             "revisions": [(r, revision_diff(r)) for r in revisions],
             "matches": matches,

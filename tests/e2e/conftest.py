@@ -46,7 +46,9 @@ PROGRAMMES = [
         "radverkehr",
         "Förderung kommunaler Radverkehrsinfrastruktur",
         "mobilitaet",
-        "Zuschüsse für Radwege, Fahrradstraßen und Abstellanlagen in Städten und Gemeinden.",
+        "Zuschüsse für Radwege, Fahrradstraßen und Abstellanlagen in Städten und Gemeinden. Gefördert werden "
+        "interkommunale Kooperationsvorhaben. Die Zuwendung beträgt bis zu 90 Prozent der zuwendungsfähigen "
+        "Ausgaben. Die Radwege müssen im ländlichen Raum liegen.",
         25,
     ),
     (

@@ -90,6 +90,8 @@ def test_every_page_type_fits_a_phone_under_the_csp(browse, site, shot):
         ]:
             check(name, path)
         page.goto("/staff/queue")
+        fit = page.locator(".queue-row .member-fit").first  # the member's own lines fit the phone too
+        assert "Bitte prüfen" in fit.inner_text() and "Eigenanteil" in fit.inner_text()
         check("programme", page.locator(".queue-row a.title").first.get_attribute("href"))
         page.goto("/staff/")
         page.get_by_role("button", name="Abmelden").click()

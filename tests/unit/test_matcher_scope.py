@@ -127,3 +127,26 @@ HOUSEHOLDS = ["Antragsberechtigt sind Privatpersonen, die selbst genutztes Wohne
 def test_households_only(sentence):
     finding = read_scope(SimpleNamespace(title="x", teaser_text="", description_text="", eligibility_text=sentence))
     assert finding is not None and finding.reason == "nur für Privatpersonen"
+
+
+def test_land_managers_may_be_towns_so_vertragsnaturschutz_is_not_companies_only():
+    """ "Landwirtinnen und Landwirte sowie andere Landbewirtschafter": a town or the RVR manages land too."""
+    vertragsnaturschutz = record(corpus() + export(), "Rahmenrichtlinien Vertragsnaturschutz")
+    assert read_scope(vertragsnaturschutz) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [  # written after the ÖPNVG NRW and the Schulgesetz NRW (no real record of these in the corpus)
+        ("Antragsberechtigt sind die Aufgabenträger des öffentlichen Personennahverkehrs.", "oepnv"),
+        ("Zuwendungsempfänger sind die Träger von Berufskollegs.", "berufskolleg"),
+    ],
+)
+def test_county_tasks_pass_kreise_and_ask_kreisangehoerige_to_check(sentence, code):
+    programme = SimpleNamespace(title="x", teaser_text="", description_text="", eligibility_text=sentence)
+    assert [t.code for t in read_tasks(programme)] == [code]
+    terms = ProgrammeTerms.read(programme)
+    assert [line.outcome for line in fit(terms, MemberFacts("kreisfreie_stadt")).conditions] == ["pass"]
+    assert [line.outcome for line in fit(terms, MemberFacts("kreis")).conditions] == ["pass"]
+    gemeinde = fit(terms, MemberFacts("kreisangehoerige_gemeinde"))
+    assert gemeinde.reason is None and [line.outcome for line in gemeinde.conditions] == ["unknown"]
