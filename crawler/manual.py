@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -183,14 +184,14 @@ def read_manual_file(path: Path, today: date) -> ManualRows:
     return result
 
 
-def _refuse_huge_fields(row: dict) -> None:
+def _refuse_huge_fields(row: dict[str, Any]) -> None:
     too_long = [str(name) for name, value in row.items() if isinstance(value, str) and len(value) > MAX_FIELD_CHARS]
     if too_long:
         limit = f"{MAX_FIELD_CHARS:_}".replace("_", ".")
         raise ValueError(f"Spalte {', '.join(too_long)} länger als {limit} Zeichen")
 
 
-def _checked(item: dict) -> dict:
+def _checked(item: dict[str, Any]) -> dict[str, Any]:
     """The item in the shape the store keeps, or ValueError naming every value that does not fit."""
     from store.ingest import ItemError, normalise_item
 
@@ -201,7 +202,7 @@ def _checked(item: dict) -> dict:
 
 
 @contextmanager
-def _csv_fields_of_any_size():
+def _csv_fields_of_any_size() -> Iterator[None]:
     """Let the csv module read long fields (they are checked against ``MAX_FIELD_CHARS`` per row)."""
     previous = csv.field_size_limit(sys.maxsize)
     try:

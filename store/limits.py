@@ -26,9 +26,9 @@ def string_limits(model: type[SQLModel]) -> dict[str, int]:
     """Column name → the most characters it holds, for every length-limited string column
     (SQLModel's ``AutoString`` is a type decorator around ``String``, so its length is read directly)."""
     return {
-        column.name: column.type.length
-        for column in model.__table__.columns
-        if getattr(column.type, "length", None) and not isinstance(column.type, sa.LargeBinary)
+        column.name: length
+        for column in _table(model).columns
+        if (length := getattr(column.type, "length", None)) and not isinstance(column.type, sa.LargeBinary)
     }
 
 
@@ -36,7 +36,7 @@ def string_limits(model: type[SQLModel]) -> dict[str, int]:
 def integer_limits(model: type[SQLModel]) -> dict[str, int]:
     """Column name → the bound (exclusive, by absolute value) of every integer column."""
     limits = {}
-    for column in model.__table__.columns:
+    for column in _table(model).columns:
         for kind, bound in INTEGER_RANGE.items():  # BigInteger and SmallInteger subclass Integer: first match wins
             if isinstance(column.type, kind):
                 limits[column.name] = bound
@@ -68,3 +68,9 @@ def fit_key(key: str, limit: int) -> str:
         return key
     suffix = "~" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return key[: limit - len(suffix)] + suffix
+
+
+def _table(model: type[SQLModel]) -> sa.Table:
+    """The table SQLModel builds for a ``table=True`` class (set at runtime, unknown to mypy)."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table

@@ -233,7 +233,9 @@ def programme_detail(request: Request, session: SessionDep, staff: StaffDep, pro
         programme, None, today=date.today(), max_chars=mail_config(request.app.state.settings).max_text_chars
     )
     # Who received it this week: towns that could apply together (shown for joint-application programmes).
-    item.peers = peers_by_programme(session, [programme.id], since=peers_since(date.today())).get(programme.id, [])
+    item.peers = peers_by_programme(session, [row_id(programme)], since=peers_since(date.today())).get(
+        row_id(programme), []
+    )
     return render(
         request,
         "staff_programme.html",
