@@ -38,8 +38,10 @@ ITEM_PIPELINES = {"crawler.health.HealthPipeline": 400, "crawler.pipelines.Store
 # wire (still compressed, redirects and retried errors included).
 DOWNLOADER_MIDDLEWARES = {"crawler.archive.ResponseArchiveMiddleware": 950}
 
-# Set by the runner: where the pipeline stores items.
+# Set by the runner: where the pipeline stores items. Left empty (`scrapy crawl NAME` from the
+# repository root), the add-on below takes it and the rest from the application settings.
 FOERDERRADAR_DATABASE_URL = ""
+ADDONS = {"crawler.app_settings.ApplicationDefaults": 0}
 # Set by the application shell (core.settings archive_*): the response archive; empty = off.
 FOERDERRADAR_ARCHIVE_DIR = ""
 FOERDERRADAR_ARCHIVE_WEEKS = 8

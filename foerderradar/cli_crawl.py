@@ -8,24 +8,9 @@ from typing import Any
 import typer
 
 from core.settings import Settings
+from crawler.app_settings import application_settings
 from foerderradar.context import STICHTAG_HELP, console, err_console, fail, parse_stichtag, settings_or_exit
 from foerderradar.exitcodes import ExitCode
-
-
-def spider_overrides(settings: Settings) -> dict[str, Any]:
-    """Scrapy settings taken from the application settings (politeness, identity, timeouts, archive)."""
-    return {
-        "USER_AGENT": settings.crawl_user_agent,
-        "DOWNLOAD_DELAY": settings.crawl_download_delay,
-        "AUTOTHROTTLE_ENABLED": settings.crawl_autothrottle,
-        "ROBOTSTXT_OBEY": settings.crawl_robots_obey,
-        "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
-        "RETRY_TIMES": settings.crawl_retry_times,
-        "LOG_LEVEL": settings.crawl_log_level,
-        "FOERDERRADAR_ARCHIVE_DIR": str(settings.archive_dir),
-        "FOERDERRADAR_ARCHIVE_WEEKS": settings.archive_weeks,
-        "FOERDERRADAR_ARCHIVE_MAX_BYTES": settings.archive_max_mb * 1024 * 1024,
-    }
 
 
 def crawl_sources(
@@ -53,7 +38,7 @@ def crawl_sources(
         if today is not None:
             kwargs["today"] = today.isoformat()
         requests.append(CrawlRequest(entry.spider_cls(), kwargs))
-    runs = run_crawls(settings.database_url, requests, spider_overrides(settings) | (overrides or {}))
+    runs = run_crawls(settings.database_url, requests, application_settings(settings) | (overrides or {}))
     engine = make_engine(settings.database_url)
     try:
         link_programmes(engine)
