@@ -21,7 +21,7 @@ from store import curation
 from store.models import Programme
 from web.bulk_notice import last_action_notice
 from web.csrf import verify_csrf
-from web.deps import SessionDep, StaffDep
+from web.deps import IdValue, PageNumber, RowId, SessionDep, StaffDep
 from web.programme_cards import group_proposal_ids, load_cards
 from web.templating import render
 
@@ -49,7 +49,9 @@ def _with(url: str, **params: object) -> str:
 
 
 @router.get("/programme")
-def programme_cards(request: Request, session: SessionDep, staff: StaffDep, page: int = 1, q: str = "") -> HTMLResponse:
+def programme_cards(
+    request: Request, session: SessionDep, staff: StaffDep, page: PageNumber = 1, q: str = ""
+) -> HTMLResponse:
     cards = load_cards(
         session,
         today=date.today(),
@@ -75,11 +77,11 @@ def programme_cards(request: Request, session: SessionDep, staff: StaffDep, page
 def decide_programme(
     session: SessionDep,
     staff: StaffDep,
-    programme_id: int,
+    programme_id: RowId,
     action: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
-    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    match_ids: Annotated[list[IdValue], Form()] = [],  # noqa: B006
     back: Annotated[str, Form()] = "/staff/programme",
 ) -> Response:
     if session.get(Programme, programme_id) is None:
@@ -120,7 +122,7 @@ def bulk_matches(
     action: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
-    match_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    match_ids: Annotated[list[IdValue], Form()] = [],  # noqa: B006
     back: Annotated[str, Form()] = "/staff/queue",
 ) -> Response:
     """The member view's selection: approve or reject every ticked row in one action."""
@@ -146,7 +148,7 @@ def bulk_matches(
 
 @router.post("/bulk/{audit_id}/undo")
 def undo_bulk(
-    session: SessionDep, staff: StaffDep, audit_id: int, back: Annotated[str, Form()] = "/staff/programme"
+    session: SessionDep, staff: StaffDep, audit_id: RowId, back: Annotated[str, Form()] = "/staff/programme"
 ) -> Response:
     last = curation.last_bulk_action(session, staff.email)
     if last is None or last.id != audit_id:

@@ -55,7 +55,9 @@ def test_staff_pages_with_ids_and_pages_out_of_range(curator, admin, value):
     for path, data in [
         (f"/staff/matches/{value}/approve", {}),
         (f"/staff/matches/{value}/reject", {"reason": "other", "note": "x"}),
-        ("/staff/matches/bulk-approve", {"match_ids": [value]}),
+        ("/staff/matches/bulk", {"action": "approve", "match_ids": [value]}),
+        (f"/staff/programme/{value}/decide", {"action": "approve"}),
+        (f"/staff/bulk/{value}/undo", {}),
     ]:
         assert curator.submit(path, data).status_code == 422, path
     assert admin.submit(f"/staff/users/{value}/active", {"active": "false"}).status_code == 422
