@@ -113,6 +113,8 @@ def test_a_broad_profile_gets_proposals_for_each_of_its_interests():
         for phrase in broad.phrases()
         if term_hits(index, analysis.surface_words(phrase), index.presence)[eligible].any()
     ]
-    assert len(answered) >= 3  # the real records answer most of them (Familienzentren: only in Hessen)
+    # The real records answer two of them in NRW or Germany-wide: Familienzentren are funded only in
+    # Hessen, and Naturschutz only by the IKI, whose projects lie abroad (filtered for towns).
+    assert len(answered) >= 2
     for phrase in answered:
         assert any(phrase in interests for interests in carried), (phrase, carried)
