@@ -44,6 +44,7 @@ def crawler_settings(database_url: str, overrides: dict[str, Any] | None = None)
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.set("FOERDERRADAR_DATABASE_URL", database_url, priority="project")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="project")  # the shell configures logging
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -78,7 +79,7 @@ def _crawl(
 ) -> list[Crawler]:
     from twisted.internet import defer
 
-    process = CrawlerProcess(crawler_settings(database_url, overrides), install_root_handler=False)
+    process = CrawlerProcess(crawler_settings(database_url, overrides))
     crawlers: list[Crawler] = []
     beats: list[LoopingCall] = []
 
