@@ -158,11 +158,39 @@ def build_item(programme: Programme, match: Match | None, *, today: date, max_ch
 
 
 def description_of(programme: Programme, max_chars: int) -> str:
-    """The source's short text (Kurztext, else the description): up to three whole sentences within
-    ``max_chars``. Only a first sentence longer than twice that (no real record has one) is cut at a
-    word, with an ellipsis, so that one odd record cannot make the mail too big."""
-    text = shown_text(plain(programme.teaser_text or programme.description_text), programme.source_key)
+    """The source's short text (Kurztext, else the description, else the opening of the legal text):
+    up to three whole sentences within ``max_chars``. Only a first sentence longer than twice that (no
+    real record has one) is cut at a word, with an ellipsis, so that one odd record cannot make the
+    mail too big."""
+    source = programme.teaser_text or programme.description_text or body_opening(programme.legal_text)
+    text = shown_text(plain(source), programme.source_key)
     return shorten(leading_sentences(text, count=DESCRIPTION_SENTENCES, max_chars=max_chars), 2 * max_chars)
+
+
+def body_opening(text: str) -> str:
+    """What a text written under headings says first about the programme's aim.
+
+    About a third of the Förderdatenbank's records leave Kurztext and description empty and state
+    their aim only in the legal text: under "Ziel und Gegenstand" (sometimes run together into one
+    paragraph), or as the first prose paragraphs, where a heading is a paragraph that does not end
+    like a sentence. Records that hold only their legal basis get nothing: no description is invented."""
+    text = text or ""
+    aim = _AIM_SECTION.search(text)
+    if aim:
+        return _NEXT_HEADING.split(aim.group(1), maxsplit=1)[0].strip()
+    opening: list[str] = []
+    for paragraph in (part.strip() for part in text.split("\n\n")):
+        if paragraph and paragraph[-1] in ".!?" and not paragraph.startswith("Rechtsgrundlage"):
+            opening.append(paragraph)
+        elif paragraph and opening:
+            break
+    return "\n\n".join(opening)
+
+
+_AIM_SECTION = re.compile(r"\bZiel und Gegenstand\s+(.+)", re.S)
+_NEXT_HEADING = re.compile(
+    r"\s(?:Antragsberechtigte|Voraussetzungen|Art und Höhe der Förderung|Rechtsgrundlage|Antragsverfahren)\s"
+)
 
 
 def applicants_line(programme: Programme) -> str:

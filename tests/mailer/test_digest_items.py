@@ -149,3 +149,28 @@ def test_each_member_sees_one_record_of_a_programme_at_its_own_bezirksregierung(
         )
     ]
     assert "Jährliche Frist" not in selm_mail.text and "bezreg-muenster" not in selm_mail.text
+
+
+def test_every_real_export_record_gets_a_description_from_the_source():
+    """Records whose Kurztext and description are empty (a third of the export) are described by the
+    opening of their legal text, in the source's own words; the rest keep their Kurztext."""
+    from pathlib import Path
+
+    from crawler.spiders.foerderdatenbank.export_parser import parse_export
+    from mailer.items import description_of
+    from store.models import Programme
+
+    export = Path(__file__).resolve().parents[2] / "foerderradar" / "demo_data" / "foerderdatenbank-export.zip"
+    items = parse_export(export.read_bytes(), today=dt.date(2026, 12, 3)).items
+    fields = set(Programme.model_fields)
+    programmes = [Programme(**{k: v for k, v in item.items() if k in fields}) for item in items]
+    without_short_text = [p for p in programmes if not (p.teaser_text or p.description_text)]
+    assert len(without_short_text) >= 10  # the real export leaves them empty
+    described = {p.title: description_of(p, 500) for p in without_short_text}
+    # Some state their aim under "Ziel und Gegenstand" in the legal text; the others hold only their
+    # legal basis and a date, and get no description rather than an invented one.
+    assert sum(bool(text) for text in described.values()) >= 4
+    assert not any(text.split()[0] in ("Ziel", "Rechtsgrundlage") for text in described.values() if text)
+    assert all(description_of(p, 500) for p in programmes if p.teaser_text or p.description_text)
+    einstiegsgeld = next(p for p in programmes if p.title == "Einstiegsgeld")
+    assert description_of(einstiegsgeld, 500).startswith("Das Einstiegsgeld dient der Unterstützung von Menschen")
