@@ -82,15 +82,19 @@ def recipient_to_reactivate(session: Session, settings: Settings, token: str) ->
 
 def reactivate(session: Session, recipient: Recipient) -> None:
     """Make the confirmed address active again (an already active one stays as it is)."""
-    if recipient.status != RecipientStatus.unsubscribed:
-        return
-    recipient.status = RecipientStatus.active
+    if recipient.status == RecipientStatus.unsubscribed:
+        change_status(session, recipient, RecipientStatus.active, "recipient.reactivate")
+
+
+def change_status(session: Session, recipient: Recipient, status: RecipientStatus, action: str) -> None:
+    """An address's own decision (unsubscribe, reactivate): the new status and its audit entry, committed."""
+    recipient.status = status
     recipient.status_changed_at = utcnow()
     session.add(recipient)
     session.add(
         AuditLog(
             actor=f"recipient:{recipient.id}",
-            action="recipient.reactivate",
+            action=action,
             object_type="recipient",
             object_id=str(recipient.id),
             details={"email": recipient.email, "member_id": recipient.member_id},

@@ -29,11 +29,11 @@ from mailer.tokens import (
     read_feedback_token,
     read_unsubscribe_token,
 )
-from store.models import AuditLog, Feedback, Programme, Recipient, RecipientStatus, row_id
+from store.models import Feedback, Programme, Recipient, RecipientStatus, row_id
 from store.types import utcnow
 from web.deps import SessionDep, SettingsDep
 from web.ratelimit import check_reactivation_allowed
-from web.reactivation import reactivate, recipient_to_reactivate, send_reactivation_mail
+from web.reactivation import change_status, reactivate, recipient_to_reactivate, send_reactivation_mail
 
 router = APIRouter(include_in_schema=False)  # pages for people opening a mail link, not API
 
@@ -84,19 +84,7 @@ def unsubscribe(token: str, session: SessionDep, settings: SettingsDep):
     if isinstance(found, HTMLResponse):
         return found
     if found.status != RecipientStatus.unsubscribed:
-        found.status = RecipientStatus.unsubscribed
-        found.status_changed_at = utcnow()
-        session.add(found)
-        session.add(
-            AuditLog(
-                actor=f"recipient:{found.id}",
-                action="recipient.unsubscribe",
-                object_type="recipient",
-                object_id=str(found.id),
-                details={"email": found.email, "member_id": found.member_id},
-            )
-        )
-        session.commit()
+        change_status(session, found, RecipientStatus.unsubscribed, "recipient.unsubscribe")
     return _page("unsubscribe_done.html", email=found.email, token=token)
 
 
