@@ -21,7 +21,7 @@ DEFAULT_OUT = Path("/tmp/fdb-bench-export.zip")
 
 
 def _records_from_snapshot() -> list[dict]:
-    """The snapshot's programmes back in corpus-record shape (so the benchmark needs no ../shared)."""
+    """The snapshot's programmes back in corpus-record shape (so the benchmark needs nothing outside the repository)."""
     records = []
     for item in parse_export(SNAPSHOT.read_bytes(), today=date(2026, 1, 1)).items:
         contact = item["contact"]

@@ -1,9 +1,9 @@
 """Build the bundled Förderdatenbank demo snapshot ``foerderdatenbank-export.zip``.
 
 The demo crawls this ZIP with the real export spider, so it is written in the real export format:
-the 50 real programme records of ``../shared/corpus/fdb_programmes.json`` (via
+the 50 real programme records of the research collection's ``corpus/fdb_programmes.json`` (via
 ``crawler.spiders.foerderdatenbank.export_writer``) plus the 3 real programme documents saved from a
-2026 export and every document they link to (``../shared/sources/foerderdatenbank/export_xml``,
+2026 export and every document they link to (the collection's ``sources/foerderdatenbank/export_xml``,
 copied byte for byte, including the real ``\\x02`` defect). Texts are not edited (CC BY-ND 4.0).
 
 Beside the ZIP it writes ``foerderdatenbank-export.records.json``: every programme the ZIP holds,
@@ -13,9 +13,10 @@ see that the demo carries real records only.
 The output is reproducible (sorted entries, fixed timestamps), so re-running it on unchanged input
 gives identical bytes. Run from the repository root:
 
-    python foerderradar/demo_data/build_fdb_snapshot.py [--shared ../shared] [--out PATH]
+    python foerderradar/demo_data/build_fdb_snapshot.py --shared RESEARCH_FOLDER [--out PATH]
 
-The ZIP is committed; the demo itself never needs ``../shared``.
+``RESEARCH_FOLDER`` is the project's collection of saved source responses and corpus records, kept
+outside the repository. The ZIP is committed; the demo itself never needs that folder.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from crawler.spiders.foerderdatenbank.export_writer import ExportWriter
 HERE = Path(__file__).resolve().parent
 SNAPSHOT = HERE / "foerderdatenbank-export.zip"
 RECORDS = HERE / "foerderdatenbank-export.records.json"
-DEFAULT_SHARED = HERE.parents[2] / "shared"
 CORPUS_ORIGIN = "CorrelAid-Export der Förderdatenbank (foederierter-datenpool/funding-directory-builder @ 3117e897)"
 EXPORT_ORIGIN = "Programmdokument eines Exports der Förderdatenbank von 2026"
 
@@ -68,7 +68,7 @@ def record_list(snapshot: bytes, shared: Path) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the ../shared folder")
+    parser.add_argument("--shared", type=Path, required=True, help="the research folder (corpus/, sources/)")
     parser.add_argument("--out", type=Path, default=SNAPSHOT, help="where to write the ZIP")
     args = parser.parse_args()
     data = build_snapshot(args.shared)

@@ -1,6 +1,6 @@
 """The Förderdatenbank bulk export (ZIP of GSB XML documents) → programme items.
 
-Follows ../shared/sources/foerderdatenbank/NOTES.md §3: one XML document per CMS object; programmes
+Follows the export's structure as `docs/sources.md` describes it: one XML document per CMS object; programmes
 are ``gsb:ServiceOffer`` documents whose contact, address, external-link and funding-body data live
 in other documents of the same ZIP, linked as ``target:/BMWI/<path>``. RichText values are escaped
 pseudo-CDATA holding XHTML; some files carry forbidden control bytes. Everything is indexed first
