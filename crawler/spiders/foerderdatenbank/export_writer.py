@@ -2,8 +2,9 @@
 
 Used to build the demo snapshot and the benchmark export from real corpus records (the shape of
 ``tests/fixtures/foerderdatenbank/corpus_sample.json``): the spider then reads them exactly as it
-reads the live export. The format copies the saved real documents (described in ``docs/sources.md``): alphabetically ordered
-``<property name="gsb:…">`` elements, RichText as escaped pseudo-CDATA around an XHTML ``<div>``,
+reads the live export. The format copies the saved real documents (see ``docs/sources.md``): the
+``<property name="gsb:…">`` elements in alphabetical order, RichText as escaped pseudo-CDATA around
+an XHTML ``<div>``,
 categories as ``classifiedLinkList`` blocks, contact/address/link/funding-body as documents of
 their own linked by ``target:/BMWI/…``.
 
@@ -210,7 +211,8 @@ class ExportWriter:
     # -- programmes --------------------------------------------------------------------------------
 
     def programme(self, record: dict[str, Any], *, key: str | None = None, title: str | None = None) -> str:
-        """Write one corpus record (keys as in ``tests/fixtures/foerderdatenbank/corpus_sample.json``) as a programme document.
+        """Write one corpus record (keys as in ``tests/fixtures/foerderdatenbank/corpus_sample.json``)
+        as a programme document.
 
         ``key`` (``/BMWI/FDB/Content/DE/Foerderprogramm/…/slug``) defaults to the record's URL path;
         ``title`` overrides the title (benchmark variants only).
