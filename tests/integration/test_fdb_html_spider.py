@@ -79,3 +79,10 @@ async def test_walk_to_the_last_page_with_every_detail_read_is_complete(engine, 
             server.add_static("GET", "/" + path, mbg, "text/html; charset=UTF-8")  # every card answers
         _spider, run = await crawl(database_url, server)
     assert (run.status, run.complete) == ("success", True)
+
+
+def test_a_filtered_search_is_a_partial_run_that_removes_nothing():
+    """Only the full search can show that a programme is gone; a filtered walk sees a part."""
+    assert FdbHtmlSpider().crawl_partial is False
+    filtered = FdbHtmlSpider(search="SiteGlobals/FDB/Forms/Suche/Expertensuche_Formular.html?filter=zuschuss")
+    assert filtered.crawl_partial is True

@@ -53,6 +53,7 @@ class FdbHtmlSpider(SourceSpider):
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         self.search_url = urljoin(self.base_url, search)
+        self.crawl_partial = search != SEARCH_PATH  # a filtered walk sees part of the source: removes nothing
         self.max_pages = int(max_pages)
         self.today = date.fromisoformat(today) if isinstance(today, str) else today or date.today()
         self.pages_seen: set[int] = set()
