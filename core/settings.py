@@ -68,7 +68,6 @@ class Settings(BaseSettings):
     fdb_export_url: str = "https://www.foerderdatenbank.de/FDB/WS/export"
     fdb_base_url: str = "https://www.foerderdatenbank.de/"
     eu_search_url: str = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
-    eu_facet_url: str = "https://api.tech.ec.europa.eu/search-api/prod/rest/facet"
     nrwbank_base_url: str = "https://www.nrwbank.de/"
     nrw_base_url: str = "https://www.mhkbd.nrw/"
     brms_base_url: str = "https://www.bezreg-muenster.de/"
