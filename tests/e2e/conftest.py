@@ -96,8 +96,15 @@ class Site:
         page.get_by_role("button", name="Anmelden").click()
         page.wait_for_url("**/staff/queue")
 
-    def mails(self) -> list:
-        return sorted(mailbox.Maildir(self.outbox, create=True), key=lambda m: m.get_date() or 0)
+    def mails(self, at_least: int = 0, timeout: float = 10.0) -> list:
+        """The outbox, oldest first. Waits until it holds ``at_least`` mails: a login link is mailed by a
+        background task after the page has answered, so it may arrive a moment after the notice."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = sorted(mailbox.Maildir(self.outbox, create=True), key=lambda m: m.get_date() or 0)
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
 
 def _seed(engine) -> None:
