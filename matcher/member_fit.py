@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from core.conditions import CONTRADICTED, Condition, judge, read_conditions
+from core.conditions import CONTRADICTED, Condition, Verdict, judge, read_conditions
 from core.member_facts import MemberFacts
 from core.rates import FundingTerms, own_share, read_funding_terms
-from matcher.scope import ScopeFinding, Task, judge_task, read_scope, read_tasks
+from matcher.scope import ScopeFinding, Task, TaskVerdict, judge_task, read_scope, read_tasks
 from store.explanation import ConditionLine, OwnShareLine
 
 RATE_TEXTS = ("teaser_text", "description_text", "eligibility_text")
@@ -91,32 +91,19 @@ def fit(terms: ProgrammeTerms, facts: MemberFacts) -> Fit:
 
 def judge_conditions(terms: ProgrammeTerms, facts: MemberFacts) -> tuple[str | None, tuple[ConditionLine, ...]]:
     """The first reason a condition rules the member out (or None), and a line per condition."""
-    lines: list[ConditionLine] = []
-    reason: str | None = None
-    for condition in terms.conditions:
-        verdict = judge(condition, facts)
-        if verdict.outcome == CONTRADICTED:
-            reason = reason or verdict.reason
-        lines.append(
-            ConditionLine(
-                outcome=verdict.outcome,
-                label=condition.label,
-                reason=verdict.reason,
-                detail=verdict.detail,
-                sentence=condition.sentence,
-            )
+    judged: list[tuple[Condition | Task, Verdict | TaskVerdict]] = [
+        (condition, judge(condition, facts)) for condition in terms.conditions
+    ]
+    judged += [(task, judge_task(task, facts.kind)) for task in terms.tasks]
+    lines = tuple(
+        ConditionLine(
+            outcome=verdict.outcome,
+            label=stated.label,
+            reason=verdict.reason,
+            detail=verdict.detail,
+            sentence=stated.sentence,
         )
-    for task in terms.tasks:
-        task_verdict = judge_task(task, facts.kind)
-        if task_verdict.outcome == CONTRADICTED:
-            reason = reason or task_verdict.reason
-        lines.append(
-            ConditionLine(
-                outcome=task_verdict.outcome,
-                label=task.label,
-                reason=task_verdict.reason,
-                detail=task_verdict.detail,
-                sentence=task.sentence,
-            )
-        )
-    return reason, tuple(lines)
+        for stated, verdict in judged
+    )
+    reason = next((line.reason for line in lines if line.outcome == CONTRADICTED), None)
+    return reason, lines
