@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlmodel import Session, col, select
 
+from core.settings import Settings
 from core.text_repair import shown_text
 from mailer.config import mail_config
 from mailer.tokens import (
@@ -103,25 +104,30 @@ def request_reactivation(token: str, request: Request, session: SessionDep, sett
 
 @router.get("/m/wieder-anmelden/{token}", response_class=HTMLResponse)
 def reactivation_confirm(token: str, session: SessionDep, settings: SettingsDep):
-    try:
-        recipient = recipient_to_reactivate(session, settings, token)
-    except TokenError as exc:
-        return _token_error(exc)
-    if recipient.status != RecipientStatus.unsubscribed:
-        return _not_unsubscribed(recipient)
+    recipient = _to_reactivate(session, settings, token)
+    if isinstance(recipient, HTMLResponse):
+        return recipient
     return _page("reactivate_confirm.html", email=recipient.email)
 
 
 @router.post("/m/wieder-anmelden/{token}", response_class=HTMLResponse)
 def reactivation(token: str, session: SessionDep, settings: SettingsDep):
+    recipient = _to_reactivate(session, settings, token)
+    if isinstance(recipient, HTMLResponse):
+        return recipient
+    reactivate(session, recipient)
+    return _page("reactivate_done.html", email=recipient.email, already=False)
+
+
+def _to_reactivate(session: Session, settings: Settings, token: str) -> Recipient | HTMLResponse:
+    """The unsubscribed address a confirmation link is for, or the page that says why not."""
     try:
         recipient = recipient_to_reactivate(session, settings, token)
     except TokenError as exc:
         return _token_error(exc)
     if recipient.status != RecipientStatus.unsubscribed:
         return _not_unsubscribed(recipient)
-    reactivate(session, recipient)
-    return _page("reactivate_done.html", email=recipient.email, already=False)
+    return recipient
 
 
 def _not_unsubscribed(recipient: Recipient) -> HTMLResponse:

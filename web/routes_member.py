@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.labels import FREQUENCY_LABELS
 from core.member_facts import CONFIDENCE_LABELS, FACT_FIELDS
@@ -203,21 +203,19 @@ async def save_profile(request: Request, session: SessionDep, member: MemberDep)
     except ProfileFormError as exc:
         return _page(request, session, member, errors=exc.errors, status_code=400)
     apply_profiles(session, [doc])
-    session.add(
-        AuditLog(
-            actor=request.session.get("member_email", f"member:{member.slug}"),
-            action="profile.update",
-            object_type="member",
-            object_id=str(member.id),
-            details={
-                "interests": doc.interests[:200],
-                "keywords": doc.keywords,
-                "exclude": doc.exclude,
-                "topics": doc.topics,
-                "funding_types": doc.funding_types,
-                "digest_frequency": doc.digest_frequency,
-            },
-        )
+    _audit(
+        request,
+        session,
+        member,
+        "profile.update",
+        {
+            "interests": doc.interests[:200],
+            "keywords": doc.keywords,
+            "exclude": doc.exclude,
+            "topics": doc.topics,
+            "funding_types": doc.funding_types,
+            "digest_frequency": doc.digest_frequency,
+        },
     )
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
@@ -249,15 +247,7 @@ async def correct_inferred_topics(request: Request, session: SessionDep, member:
         profile.inferred_topics = [c for c in profile.inferred_topics or [] if c != code and c.split(".")[0] != code]
     profile.excluded_topics = excluded
     session.add(profile)
-    session.add(
-        AuditLog(
-            actor=request.session.get("member_email", f"member:{member.slug}"),
-            action="profile.topics",
-            object_type="member",
-            object_id=str(member.id),
-            details={"action": action, "code": code},
-        )
-    )
+    _audit(request, session, member, "profile.topics", {"action": action, "code": code})
     session.commit()
     return RedirectResponse("/member/?gespeichert=1#erkannte-themen", status_code=303)
 
@@ -281,15 +271,7 @@ async def add_recipient(request: Request, session: SessionDep, member: MemberDep
     except ValueError as exc:
         return _page(request, session, member, errors=[f"Empfänger: {_first_error(exc)}"], status_code=400)
     apply_profiles(session, [doc])
-    session.add(
-        AuditLog(
-            actor=request.session.get("member_email", f"member:{member.slug}"),
-            action="recipient.add",
-            object_type="member",
-            object_id=str(member.id),
-            details={"email": new.email},
-        )
-    )
+    _audit(request, session, member, "recipient.add", {"email": new.email})
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
 
@@ -322,15 +304,7 @@ def remove_recipient(request: Request, session: SessionDep, member: MemberDep, r
             errors=["Empfänger: Mindestens eine Adresse muss eingetragen bleiben."],
         )
     apply_profiles(session, [validated(doc, recipients=[r.model_dump() for r in remaining])])
-    session.add(
-        AuditLog(
-            actor=request.session.get("member_email", f"member:{member.slug}"),
-            action="recipient.remove",
-            object_type="member",
-            object_id=str(member.id),
-            details={"email": recipient.email},
-        )
-    )
+    _audit(request, session, member, "recipient.remove", {"email": recipient.email})
     session.commit()
     return RedirectResponse("/member/?gespeichert=1", status_code=303)
 
@@ -344,7 +318,7 @@ def reactivate_recipient(
     if recipient.status != RecipientStatus.unsubscribed:
         return _page(request, session, member, status_code=400, errors=[f"{recipient.email} ist nicht abgemeldet."])
     check_reactivation_allowed(request, row_id(recipient))
-    actor = request.session.get("member_email", f"member:{member.slug}")
+    actor = _actor(request, member)
     if not send_reactivation_mail(session, settings, recipient, actor=actor):
         return _page(
             request,
@@ -362,13 +336,26 @@ def new_feed_token(request: Request, session: SessionDep, member: MemberDep) -> 
     member.feed_token = secrets.token_urlsafe(32)
     member.updated_at = utcnow()
     session.add(member)
-    session.add(
-        AuditLog(
-            actor=request.session.get("member_email", f"member:{member.slug}"),
-            action="feed.token",
-            object_type="member",
-            object_id=str(member.id),
-        )
-    )
+    _audit(request, session, member, "feed.token")
     session.commit()
     return RedirectResponse("/member/#feeds", status_code=303)
+
+
+def _actor(request: Request, member: Member) -> str:
+    """Who acted on the member's pages: the logged-in address, else the member itself."""
+    return str(request.session.get("member_email", f"member:{member.slug}"))
+
+
+def _audit(
+    request: Request, session: Session, member: Member, action: str, details: dict[str, Any] | None = None
+) -> None:
+    """The audit entry of a change a member made on its own pages (the caller commits)."""
+    session.add(
+        AuditLog(
+            actor=_actor(request, member),
+            action=action,
+            object_type="member",
+            object_id=str(member.id),
+            details=details or {},
+        )
+    )
