@@ -59,7 +59,7 @@ def send_login_links(settings: Settings, engine: Engine, address: str, onward: s
         ).all()
         for recipient in recipients:  # an address may serve several members; each gets its own link
             member = session.get(Member, recipient.member_id)
-            if member is None or recipient.id is None:
+            if member is None:  # not possible with the foreign key
                 continue
             token = make_magic_token(settings.signing_key(), recipient_id=row_id(recipient), member_id=row_id(member))
             link = f"{settings.public_base_url.rstrip('/')}/member/login/{token}{onward}"
