@@ -81,11 +81,26 @@ DOMAIN_STOP_WORDS = frozenset(
         "interessiert",
     ]
 )
+# How clerks write about money and about their wishes, in the forms they use: "Wir suchen Zuschüsse",
+# "Dafür fehlt uns das Geld", "bessere Daten", "einen langen Stromausfall". Such words occur in
+# nearly every programme text too, so a short interest phrase would meet programmes through them
+# alone ("langen" met a programme for long-term unemployed people).
+GENERIC_WORDS = frozenset(
+    f"{stem}{ending}"
+    for word_stems, endings in (
+        (("zuschüss", "fördergeld", "fördermittel", "geld", "mittel"), ("", "e", "en", "er", "ern", "es", "s")),
+        (("lang", "neu", "alt", "gut", "groß", "klein", "viel", "ganz", "best"), ("", "e", "em", "en", "er", "es")),
+        (("besser", "größer", "kleiner", "mehrer"), ("", "e", "em", "en", "er", "es")),
+        (("finanzierung", "unterstützung", "hilfe", "möglichkeit"), ("", "en")),
+    )
+    for stem in word_stems
+    for ending in endings
+) | frozenset(["zuschusses", "außerdem", "dafür", "dabei", "dazu", "deshalb", "mehr", "weniger", "fehlt", "fehlen"])
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    return frozenset(w.casefold() for w in get_stop_words("german")) | DOMAIN_STOP_WORDS
+    return frozenset(w.casefold() for w in get_stop_words("german")) | DOMAIN_STOP_WORDS | GENERIC_WORDS
 
 
 @lru_cache(maxsize=1)

@@ -39,12 +39,18 @@ def add_list(
     fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1, dtype=np.float32))
 
 
+def unlisted(absolute: np.ndarray) -> np.ndarray:
+    """The Passung of a programme with no evidence: below every listed one (< 0.01), so never
+    proposed, still in the order of the absolute points."""
+    scores: np.ndarray = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
+    return scores
+
+
 def calibrated(fused: np.ndarray, absolute: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Passung 0–100: fused value relative to the best eligible programme, damped when that
     programme's absolute points stay below ``ABSOLUTE_REFERENCE``. Ties in ``fused`` are broken by
     the absolute points, so the order is that of (fused, absolute)."""
-    # On no list: below every listed programme (< 0.01), still in the order of the absolute points.
-    unlisted_scores: np.ndarray = (0.01 * np.clip(absolute, 0.0, 100.0) / 100.0).astype(np.float32)
+    unlisted_scores = unlisted(absolute)
     pool = np.flatnonzero(eligible & (fused > 0))
     if not len(pool):
         return unlisted_scores

@@ -42,6 +42,14 @@ PART_WEIGHT = 1.0
 TOPIC_LIST_WEIGHT = 1.0  # the programmes of the profile's Förderbereiche count like one part's list
 PART_STRENGTH = 0.3  # word similarity at which a part's list counts fully
 INFERRED_TOPIC_SHARE = 0.5  # an inferred topic is a guess: half the points of a chosen code
+# Evidence a programme needs to be proposed at all: an interest phrase with at least this word
+# similarity, a keyword it contains, a Förderbereich of the profile, or this many learned points.
+MIN_PHRASE_SIMILARITY = 0.05  # below it, a phrase shares only incidental words
+LEARNED_EVIDENCE = 5.0
+# Points that count as evidence on their own: outside the character channel (translated words of an
+# English call, word beginnings), and in it (compounds: "Busverkehr" ~ "Verkehr"), where a few points
+# are only the letter sequences all German texts share.
+EVIDENCE_POINTS, CHAR_EVIDENCE_POINTS = 1.0, 5.0
 
 
 _PHRASE_SPLIT = re.compile(r"[,;:.()\n]+|\s+(?:und|oder|sowie|bzw)\s+")
@@ -304,5 +312,13 @@ def score_profiles(
         passung = fusion.calibrated(fused[i], absolute, eligible[i])
         if "learned" in components:  # what curation taught moves the Passung itself, by up to ±20
             passung = np.clip(passung + components["learned"] * (passung > 0.01), 0.0, 100.0)
+        evidence = (np.maximum(phrase_word[i], word_sim[i]) >= MIN_PHRASE_SIMILARITY) | hits.any(axis=1)
+        if "topic" in channels:
+            evidence |= channels["topic"] > 0
+        if "learned" in components:
+            evidence |= components["learned"] >= LEARNED_EVIDENCE
+        char_points = components["char"]
+        evidence |= (absolute - char_points >= EVIDENCE_POINTS) | (char_points >= CHAR_EVIDENCE_POINTS)
+        passung = np.where(evidence, passung, fusion.unlisted(absolute)).astype(np.float32)
         tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i], passung))
     return tables

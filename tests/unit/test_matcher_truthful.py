@@ -13,6 +13,7 @@ from matcher.evaluation import SHIPPED, load_judged_set
 from matcher.explain import profile_features
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.ranking import Ranker, RankRequest
+from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
 
 
@@ -118,3 +119,23 @@ def test_a_broad_profile_gets_proposals_for_each_of_its_interests():
     assert len(answered) >= 2
     for phrase in answered:
         assert any(phrase in interests for interests in carried), (phrase, carried)
+
+
+def test_a_programme_that_shares_nothing_with_the_profile_is_not_proposed_from_a_small_pool():
+    """The Passung is relative to the member's best programme; with few eligible programmes that made
+    every one of them look like a fit. A programme with no shared word, keyword, Förderbereich or
+    learned preference stays below every threshold however small the pool."""
+    judged = load_judged_set(SHIPPED[1])
+    wanted = ("Bundesförderung für effiziente Gebäude (BEG) für Kommunen", "ESF-Plus", "NeueWege.IN.NRW")
+    programmes = [p for p in judged.programmes if p.title.startswith(wanted) or wanted[1] in p.title]
+    assert len(programmes) == 3
+    index = ProgrammeIndex.fit(programmes)
+    query = ProfileQuery(
+        interests="Aufgaben des Kreises: Berufskollegs als Schulträger, Jugendhilfe, Gesundheitsamt und Rettungsdienst",
+        keywords=["Berufskolleg", "Rettungsdienst"],
+    )
+    request = RankRequest("kreis", query)
+    ranking = Ranker(index, judged.today).rank([request])[0]
+    proposed = {index.programmes[row].title for row in ranking.proposals(index, query)}
+    assert any("ESF-Plus" in title for title in proposed)  # vocational schools and youth: a real fit
+    assert not any(title.startswith(wanted[0]) for title in proposed)  # a building loan shares nothing
