@@ -143,6 +143,66 @@ def stems(words: list[str]) -> list[str]:
     return stemmed
 
 
+# Last parts of German compounds that carry their own topic: "Gebäudesanierung" is a Sanierung,
+# "Sportstätten" are Stätten. A compound that ends in one of them also gets that part's beginning,
+# so "Sportanlagen sanieren" meets "Gebäudesanierung" and "Hochwasserschutz" meets "Schutz".
+COMPOUND_HEADS = (
+    "sanierung",
+    "modernisierung",
+    "erneuerung",
+    "entwicklung",
+    "planung",
+    "anpassung",
+    "schutz",
+    "anlage",
+    "anlagen",
+    "stätte",
+    "stätten",
+    "gebäude",
+    "verkehr",
+    "infrastruktur",
+    "versorgung",
+    "beleuchtung",
+    "konzept",
+    "strategie",
+    "management",
+    "bildung",
+    "betreuung",
+    "beratung",
+    "wärme",
+    "energie",
+    "mobilität",
+    "sicherheit",
+    "pflege",
+    "kultur",
+    "wirtschaft",
+    "forschung",
+    "technik",
+    "technologie",
+    "ausstattung",
+    "fläche",
+    "flächen",
+    "wasser",
+    "gewässer",
+    "zentrum",
+    "halle",
+    "hallen",
+    "schule",
+    "schulen",
+    "plätze",
+)
+MIN_MODIFIER_LETTERS = 3  # "Ortskernsanierung" is a compound, "Ansanierung" is no word worth splitting
+
+
+@lru_cache(maxsize=200_000)
+def compound_head(word: str) -> str | None:
+    """The topic-bearing last part of a compound ("schulsanierung" → "sanierung"), or None."""
+    if not word.endswith(COMPOUND_HEADS):
+        return None
+    heads = [h for h in COMPOUND_HEADS if word.endswith(h) and len(word) >= len(h) + MIN_MODIFIER_LETTERS]
+    return max(heads, key=len, default=None)
+
+
 def word_features(text: str, bigrams: bool = True) -> list[str]:
     """The word channel's analyzer: stemmed unigrams, bigrams (joined by a space) and word beginnings.
 
@@ -156,6 +216,7 @@ def word_features(text: str, bigrams: bool = True) -> list[str]:
     if not bigrams:
         return unigrams
     beginnings = [PREFIX_MARK + transliterate(w)[:PREFIX_LETTERS] for w in words if len(w) > PREFIX_LETTERS]
+    beginnings += [PREFIX_MARK + transliterate(head)[:PREFIX_LETTERS] for head in map(compound_head, words) if head]
     return unigrams + [f"{a} {b}" for a, b in zip(unigrams, unigrams[1:], strict=False)] + beginnings
 
 

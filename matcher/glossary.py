@@ -15,43 +15,72 @@ import re
 from matcher.analysis import char_text
 
 GLOSSARY: dict[str, str] = {
+    # climate: the impacts a town names lead to the adaptation and resilience calls that address them
     "klimaanpassung": "climate adaptation resilience",
     "klimaresilien": "climate resilience adaptation",
+    "klimafolge": "climate change impacts adaptation",
+    "klimaanalyse": "climate risk assessment",
     "resilienz": "resilience",
     "klimaschutz": "climate mitigation climate neutrality emissions",
     "klimaneutral": "climate neutrality",
     "treibhausgas": "greenhouse gas emissions",
-    "hitze": "heat heatwaves",
-    "starkregen": "heavy rainfall flooding",
-    "hochwasser": "flood flooding",
+    "hitze": "heat heatwaves climate adaptation",
+    "kuehl": "cooling heat",
+    "starkregen": "heavy rainfall flooding extreme weather climate adaptation",
+    "hochwasser": "flood flooding climate adaptation",
+    "unwetter": "extreme weather",
     "duerre": "drought",
+    "trockenheit": "drought",
     "naturbasiert": "nature-based solutions",
     "stadtgruen": "urban green spaces",
     "gruene infrastruktur": "green infrastructure",
+    "gruenflaeche": "green spaces",
+    "stadtbaeume": "urban trees",
     "biodiversitaet": "biodiversity",
+    "artenvielfalt": "biodiversity",
+    "artenschutz": "species protection biodiversity",
     "naturschutz": "nature protection conservation biodiversity",
-    "renaturierung": "restoration",
+    "landschaft": "landscape",
+    "renaturierung": "restoration ecosystems",
+    "naturnah": "nature-based restoration",
     "gewaesser": "water bodies rivers",
+    "feuchtgebiet": "wetlands",
     "wald": "forest forestry",
     "boden": "soil",
+    "flaechenverbrauch": "land take land use",
+    "flaechen": "land use",
     "wasser": "water",
     "abwasser": "wastewater",
     "kreislaufwirtschaft": "circular economy",
     "abfall": "waste",
     "luftreinhaltung": "air quality",
+    "frischluft": "air quality ventilation",
     "laerm": "noise",
+    # energy and buildings
     "energieeffizien": "energy efficiency",
+    "energetisch": "energy efficiency renovation",
     "erneuerbare energie": "renewable energy",
+    "solar": "solar photovoltaics",
+    "photovoltaik": "photovoltaics solar",
     "waerme": "heating heat",
+    "fernwaerme": "district heating",
     "wasserstoff": "hydrogen",
+    "strom": "electricity power",
+    "beleuchtung": "lighting",
     "gebaeude": "buildings",
     "sanierung": "renovation retrofitting",
+    # mobility
     "mobilitaet": "mobility transport",
     "verkehr": "transport mobility",
     "radverkehr": "cycling",
+    "radweg": "cycling cycle paths",
     "fahrrad": "cycling bicycle",
     "oepnv": "public transport",
+    "nahverkehr": "public transport",
+    "elektromobil": "electric vehicles electromobility charging",
+    "ladeinfrastruktur": "charging points",
     "logistik": "logistics",
+    # digital and administration
     "digitalisierung": "digitalisation digital",
     "digital": "digital",
     "smart city": "smart cities",
@@ -59,6 +88,8 @@ GLOSSARY: dict[str, str] = {
     "kuenstliche intelligenz": "artificial intelligence",
     "breitband": "broadband",
     "verwaltung": "public administration",
+    "planung": "planning",
+    # people
     "schule": "schools education",
     "bildung": "education training",
     "weiterbildung": "training skills",
@@ -67,11 +98,15 @@ GLOSSARY: dict[str, str] = {
     "kinder": "children",
     "familie": "families",
     "senioren": "older people",
+    "aeltere menschen": "older people elderly",
     "gesundheit": "health",
     "pflege": "care",
     "inklusion": "inclusion disability",
+    "barrierefrei": "accessibility disability",
     "integration": "integration migrants",
     "migration": "migration migrants",
+    "zuwanderung": "migrants migration",
+    "gefluechtete": "refugees",
     "armut": "poverty social inclusion",
     "arbeitsmarkt": "labour market employment",
     "beschaeftigung": "employment jobs",
@@ -86,16 +121,25 @@ GLOSSARY: dict[str, str] = {
     "denkmal": "cultural heritage",
     "sport": "sport",
     "tourismus": "tourism",
+    # places and economy
     "stadtentwicklung": "urban development",
     "stadterneuerung": "urban regeneration",
     "quartier": "neighbourhoods",
+    "innenstadt": "city centre",
     "strukturwandel": "just transition",
     "wirtschaft": "economy business",
     "innovation": "innovation",
     "forschung": "research",
     "infrastruktur": "infrastructure",
     "kritische infrastruktur": "critical infrastructure",
+    # safety
     "katastrophenschutz": "disaster risk reduction civil protection",
+    "bevoelkerungsschutz": "civil protection disaster risk reduction preparedness",
+    "feuerwehr": "firefighting emergency services civil protection",
+    "rettungsdienst": "emergency services",
+    "notfall": "emergency preparedness",
+    "stromausfall": "power outage blackout critical infrastructure",
+    "warnung": "early warning",
     "sicherheit": "security",
     "landwirtschaft": "agriculture",
     "laendlich": "rural areas",
@@ -103,10 +147,16 @@ GLOSSARY: dict[str, str] = {
     "partnerschaft": "partnership cooperation",
 }
 
-_KEYS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)) + r")")
+# Keys start a word ("Hochwasserschutz" hits "hochwasser"); a key of at least ``INFIX_LETTERS`` letters
+# also ends a compound ("Schulsanierung" hits "sanierung").
+INFIX_LETTERS = 7
+_BY_LENGTH = sorted(map(re.escape, GLOSSARY), key=len, reverse=True)
+_WORD_START = re.compile(r"\b(" + "|".join(_BY_LENGTH) + r")")
+_INSIDE = re.compile(r"\B(" + "|".join(k for k in _BY_LENGTH if len(k) >= INFIX_LETTERS) + r")")
 
 
 def english_terms(text: str) -> str:
     """English terms for the German topics a text names (empty when it names none)."""
-    found = dict.fromkeys(GLOSSARY[key] for key in _KEYS.findall(char_text(text)))
+    text = char_text(text)
+    found = dict.fromkeys(GLOSSARY[key] for key in _WORD_START.findall(text) + _INSIDE.findall(text))
     return " ".join(found)

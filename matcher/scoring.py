@@ -30,7 +30,7 @@ WORD_REFERENCE = 0.30
 CHAR_FLOOR, CHAR_REFERENCE = 0.08, 0.40  # character n-grams of unrelated German texts overlap a little
 KEYWORD_WEIGHT_IN_QUERY = 2.0
 TOPIC_WEIGHT_IN_QUERY = 1.0
-GLOSSARY_WEIGHT_IN_QUERY = 0.5
+GLOSSARY_WEIGHT_IN_QUERY = 0.75
 # A single interest phrase is short, so its similarities run higher; it counts a little less than
 # the whole profile would at the same strength.
 PHRASE_WEIGHT = 0.85

@@ -83,3 +83,21 @@ def test_interest_phrases_drop_the_wish_and_keep_the_topic():
         "Radwege bauen",
         "Innenstadt beleben",
     ]
+
+
+def test_a_compound_meets_its_last_part_so_a_verb_profile_finds_a_noun_compound():
+    """ "Gebäudesanierung" is a Sanierung: the programme's compound and the clerk's "sanieren" share a
+    feature, while the compound's own stem (shown in explanations) stays whole."""
+    programme = set(analysis.word_features("Gebäudesanierung und Hochwasserschutz"))
+    profile = set(analysis.word_features("Wir wollen unsere Sportanlagen sanieren, zum Schutz der Bäche"))
+    assert "~sanie" in programme & profile
+    assert "~schut" in programme & profile
+    assert "gebaudesanier" in programme  # the compound itself is still a word of its own
+    assert analysis.compound_head("sanierung") is None  # a head alone is no compound
+    assert analysis.compound_head("schulsanierung") == "sanierung"
+
+
+def test_generic_words_of_a_clerks_wish_are_stop_words():
+    features = analysis.word_features("Dafür suchen wir Zuschüsse und Fördergeld für einen langen Stromausfall")
+    assert not {"zuschuss", "fordergeld", "lang", "dafur"} & set(features)
+    assert "stromausfall" in features
