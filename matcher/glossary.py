@@ -155,6 +155,92 @@ _WORD_START = re.compile(r"\b(" + "|".join(_BY_LENGTH) + r")")
 _INSIDE = re.compile(r"\B(" + "|".join(k for k in _BY_LENGTH if len(k) >= INFIX_LETTERS) + r")")
 
 
+# German words of a clerk's everyday request → the words funding texts use for that topic. A town
+# writes "Solaranlagen aufs Rathausdach", the programme "erneuerbare Energien in Nichtwohngebäuden".
+RELATED: dict[str, str] = {
+    "solar": "erneuerbare Energien Photovoltaik",
+    "photovoltaik": "erneuerbare Energien Solar",
+    "led": "Energieeffizienz Beleuchtung",
+    "beleuchtung": "Energieeffizienz",
+    "heizung": "Energieeffizienz Wärme Gebäude",
+    "daemmung": "energetische Sanierung Gebäude Energieeffizienz",
+    "gedaemmt": "energetische Sanierung Gebäude Energieeffizienz",
+    "waermeplanung": "Wärmenetze kommunale Wärmeplanung Klimaschutz",
+    "fernwaerme": "Wärmenetze",
+    "nahwaerme": "Wärmenetze",
+    "rathaus": "Nichtwohngebäude öffentliche Gebäude",
+    "verwaltungsgebaeude": "Nichtwohngebäude öffentliche Gebäude",
+    "turnhalle": "Sportstätten Nichtwohngebäude",
+    "sporthalle": "Sportstätten Nichtwohngebäude",
+    "sportplatz": "Sportstätten",
+    "kunstrasen": "Sportstätten",
+    "vereinsheim": "Sportstätten Vereine",
+    "schwimmbad": "Sportstätten Bäder",
+    "museum": "Kultur Museen",
+    "bibliothek": "Kultur Bildung",
+    "grundschule": "Schulen Bildung",
+    "kita": "Kindertagesbetreuung Kinder",
+    "jugendzentrum": "Jugendarbeit Kinder- und Jugendhilfe",
+    "jugendamt": "Kinder- und Jugendhilfe",
+    "besucher": "Tourismus",
+    "tagesgaeste": "Tourismus Naherholung",
+    "wanderweg": "Tourismus Naherholung",
+    "bus": "ÖPNV Nahverkehr Mobilität",
+    "bahnhof": "ÖPNV Mobilität",
+    "sirene": "Bevölkerungsschutz Katastrophenschutz",
+    "feuerwehr": "Brandschutz Katastrophenschutz",
+    "baeche": "Gewässer",
+    "kanal": "Gewässer",
+    "bluehwiese": "Biodiversität Artenvielfalt",
+    "baeume": "Stadtgrün",
+    "zeche": "Strukturwandel Brachflächen",
+    "brache": "Brachflächen Flächenrecycling",
+    "gewerbegebiet": "Gewerbeflächen Wirtschaftsförderung",
+    "firmen": "Unternehmen Ansiedlung",
+    "sprachkurs": "Integration Sprachförderung",
+    "zugewandert": "Integration Zuwanderung",
+    "hausaerzte": "ärztliche Versorgung Gesundheit",
+    "pflegedienst": "Pflege",
+    "senioren": "ältere Menschen",
+    "spielplatz": "Kinder Freiflächen",
+    "obdachlos": "Wohnungslosigkeit",
+    "wohnungslos": "Wohnungslosigkeit",
+    "leerstand": "Innenstadt Stadterneuerung",
+    "marktplatz": "Ortskern Stadterneuerung",
+    "dorfgemeinschaftshaus": "Dorfentwicklung ländlicher Raum",
+    "glasfaser": "Breitband",
+    "wlan": "Digitalisierung",
+    "onlinezugang": "Digitalisierung Verwaltung",
+    "ladesaeule": "Ladeinfrastruktur Elektromobilität",
+    "dienstwagen": "Elektromobilität Fuhrpark",
+    "carsharing": "Mobilität",
+    "lastenrad": "Radverkehr",
+    "radstation": "Radverkehr",
+    "regenwasser": "Klimaanpassung Starkregen",
+    "versickerung": "Klimaanpassung Starkregen",
+    "entsiegelung": "Klimaanpassung Stadtgrün",
+    "dachbegruenung": "Stadtgrün Klimaanpassung",
+    "fassadenbegruenung": "Stadtgrün Klimaanpassung",
+    "theater": "Kultur",
+    "musikschule": "Kultur Bildung",
+    "vereine": "Engagement Ehrenamt",
+    "arbeitslos": "Arbeitsmarkt Beschäftigung",
+    "azubi": "Ausbildung Fachkräfte",
+    "pflegeheim": "Pflege",
+    "aerzte": "ärztliche Versorgung Gesundheit",
+    "klaeranlage": "Abwasser",
+    "muell": "Abfall Kreislaufwirtschaft",
+    "strassen": "Verkehrsinfrastruktur",
+    "bruecke": "Verkehrsinfrastruktur",
+}
+_RELATED_START = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATED), key=len, reverse=True)) + r")")
+
+
+def related_terms(text: str) -> str:
+    """The funding texts' own words for the everyday topics a German text names (empty when none)."""
+    return " ".join(dict.fromkeys(RELATED[key] for key in _RELATED_START.findall(char_text(text))))
+
+
 def english_terms(text: str) -> str:
     """English terms for the German topics a text names (empty when it names none)."""
     text = char_text(text)

@@ -19,7 +19,7 @@ from sklearn.preprocessing import normalize
 from core.vocab import topic_label
 from matcher import fusion
 from matcher.analysis import stem_of, surface_words, trim_stop_words
-from matcher.glossary import english_terms
+from matcher.glossary import english_terms, related_terms
 from matcher.index import ProgrammeIndex
 from matcher.topics import InferredTopic
 
@@ -31,6 +31,7 @@ CHAR_FLOOR, CHAR_REFERENCE = 0.08, 0.40  # character n-grams of unrelated German
 KEYWORD_WEIGHT_IN_QUERY = 2.0
 TOPIC_WEIGHT_IN_QUERY = 1.0
 GLOSSARY_WEIGHT_IN_QUERY = 0.75
+RELATED_WEIGHT_IN_QUERY = 0.5
 # A single interest phrase is short, so its similarities run higher; it counts a little less than
 # the whole profile would at the same strength.
 PHRASE_WEIGHT = 0.85
@@ -121,8 +122,8 @@ class ProfileQuery:
 
 
 def _with_english(fields: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    english = english_terms(" ".join(text for text, _ in fields))
-    return fields + [(english, GLOSSARY_WEIGHT_IN_QUERY)]
+    text = " ".join(text for text, _ in fields)
+    return fields + [(english_terms(text), GLOSSARY_WEIGHT_IN_QUERY), (related_terms(text), RELATED_WEIGHT_IN_QUERY)]
 
 
 def _vectorise(index: ProgrammeIndex, queries: list[list[tuple[str, float]]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matcher.glossary import english_terms
+from matcher.glossary import english_terms, related_terms
 
 
 def test_a_topic_word_and_its_compounds_are_translated():
@@ -23,3 +23,9 @@ def test_climate_impacts_lead_to_adaptation_calls():
 
 def test_a_text_without_topic_words_has_no_translation():
     assert english_terms("Wir suchen Geld für unser Rathaus") == ""
+
+
+def test_everyday_words_lead_to_the_words_funding_texts_use():
+    assert "erneuerbare Energien" in related_terms("Solaranlagen auf dem Rathausdach")
+    assert "Sportstätten" in related_terms("Die Turnhalle der Grundschule")
+    assert related_terms("Wir suchen Geld") == ""
