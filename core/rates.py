@@ -698,7 +698,8 @@ def own_share(terms: FundingTerms, facts: dict[str, Any] | None = None) -> OwnSh
         lows = [r.low for r in chosen if r.low is not None]
         low = min(lows) if len(lows) == len(chosen) else None
         high = max((r.high for r in chosen if r.high is not None), default=None)
-        sentence = chosen[0].sentence
+        # Every sentence the span is read from: "bis zu 70 %" must not quote only the 50 % sentence.
+        sentence = " ".join(dict.fromkeys(r.sentence for r in chosen))
         rate = rate_span(low, high)
         if not grants:
             return OwnShare(

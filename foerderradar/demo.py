@@ -22,7 +22,8 @@ from foerderradar.demo_server import SnapshotServer
 from store.models import CrawlRun, Match, MatchState, Member, MemberFact, Programme, Recipient, row_id
 
 DEMO_ACTOR = "demo@foerderradar.invalid"
-# The demo's curator approves each member's best proposals and leaves the rest proposed, so the
+# The demo's curator approves each member's best proposals that say why they fit (an interest, a
+# shared word), as a curator reading the review page would, and leaves the rest proposed, so the
 # review page (`foerderradar serve`) has real work to show after the demo.
 APPROVE_PER_MEMBER = 3
 FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 30}
@@ -135,7 +136,8 @@ def seed_demo_members(session: Session) -> int:
 
 
 def approve_and_release(session: Session, period: str) -> int:
-    """Approve each member's best proposals (as the demo's curator) and release their digests."""
+    """Approve each member's best proposals with a stated reason (as the demo's curator) and release
+    their digests. A proposal that can only say "Schwache Übereinstimmung" stays for a person to judge."""
     from store.curation import approve, release_member_digest
 
     proposed = session.exec(
@@ -144,6 +146,8 @@ def approve_and_release(session: Session, period: str) -> int:
     approved_per_member: Counter[int] = Counter()
     for match in proposed:
         if approved_per_member[match.member_id] >= APPROVE_PER_MEMBER:
+            continue
+        if not (match.explanation.interests or match.explanation.terms):
             continue
         approved_per_member[match.member_id] += 1
         approve(session, match, actor=DEMO_ACTOR, note="Im Demo-Lauf automatisch freigegeben")

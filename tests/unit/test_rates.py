@@ -236,3 +236,19 @@ def test_display_helpers():
     assert format_euros(15000) == "15.000 Euro"
     assert format_euros(1_500_000) == "1,5 Mio. Euro"
     assert format_euros(1500000.5) == "1.500.000,50 Euro"
+
+
+def test_a_span_over_several_rates_quotes_every_sentence_it_is_read_from():
+    """The Eingliederungszuschuss (real text) states 50 % and, for disabled people, 70 %: the mail says
+    "bis zu 70 %" and so must show the 70 % sentence, not only the first one."""
+    general = (
+        "Die Höhe des Zuschusses beträgt bis zu 50 Prozent des berücksichtigungsfähigen Arbeitsentgelts "
+        "für maximal 12 Monate."
+    )
+    special = (
+        "Für schwerbehinderte oder sonstige behinderte Menschen beträgt der Zuschuss bis zu 70 Prozent "
+        "des berücksichtigungsfähigen Arbeitsentgelts und die Förderdauer bis zu 24 Monate."
+    )
+    share = own_share(read_funding_terms(f"{general} {special}"))
+    assert share is not None and share.rate_high == 70
+    assert general in share.sentence and special in share.sentence
