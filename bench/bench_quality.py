@@ -1,9 +1,10 @@
 """Matcher quality on the shipped judged sets, against plain word TF-IDF and BM25 behind the same filters.
 
-Prints, for each judged set (the project's own ``judgments.json`` and the clerk-written
-``clerk_judgments.json``, or the files given), the same table as ``foerderradar match evaluate``
-plus nDCG@10, recall@20 and the matcher's proposals per profile with the number of relevant
-programmes, so a change of the matcher can be judged profile by profile.
+Prints, for each judged set (the project's own ``judgments.json``, the clerk-written
+``clerk_judgments.json`` and the blind ``blind_judgments.json``, or the files given), the same
+table as ``foerderradar match evaluate`` plus nDCG@10, recall@20 and the matcher's proposals per
+profile with the number of relevant programmes, so a change of the matcher can be judged profile by
+profile.
 
     python bench/bench_quality.py [JUDGMENTS.json ...]
 """

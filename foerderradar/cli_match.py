@@ -177,7 +177,7 @@ def evaluate(
         None,
         "--judgments",
         "-j",
-        help="Bewertungsdatei (JSON); mehrfach möglich. Ohne Angabe: beide mitgelieferten Bewertungssätze.",
+        help="Bewertungsdatei (JSON); mehrfach möglich. Ohne Angabe: alle drei mitgelieferten Bewertungssätze.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Als JSON ausgeben."),
     learning: bool = typer.Option(

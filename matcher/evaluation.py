@@ -40,7 +40,8 @@ from store.models import Programme
 SYSTEMS = ("matcher", "tfidf", "bm25")
 METRICS = ("nDCG@10", "P@10", "recall@20", "P@5", "MAP", "proposals", "recall@proposals", "ineligible@10")
 SHIPPED = tuple(
-    Path(__file__).with_name("evaluation_data") / name for name in ("judgments.json", "clerk_judgments.json")
+    Path(__file__).with_name("evaluation_data") / name
+    for name in ("judgments.json", "clerk_judgments.json", "blind_judgments.json")
 )
 _TOKEN = re.compile(r"\w+")
 

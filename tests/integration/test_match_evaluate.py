@@ -76,12 +76,12 @@ def test_evaluate_json_gives_hand_computed_metrics_for_all_three_systems(tmp_pat
     assert judged["systems"]["tfidf"]["proposals"] is None
 
 
-def test_default_run_measures_both_shipped_sets_and_prints_all_three_systems():
+def test_default_run_measures_all_shipped_sets_and_prints_all_three_systems():
     result = CliRunner().invoke(app, ["match", "evaluate", "--no-learning"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    for name in ("judgments.json", "clerk_judgments.json"):
+    for name in ("judgments.json", "clerk_judgments.json", "blind_judgments.json"):
         assert name in result.output
-    assert result.output.count("Relevante Programme je Profil") == 2
+    assert result.output.count("Relevante Programme je Profil") == 3
     for word in (*SYSTEMS, "nDCG@10", "P@10", "recall@20", "Vorschläge", "Unpassend in Top 10"):
         assert word in result.output
 

@@ -17,6 +17,7 @@ from matcher.grading import GradingError, dump, grade_file, grade_profile, topic
 
 DATA = Path(__file__).resolve().parents[2] / "matcher" / "evaluation_data"
 CLERK = DATA / "clerk_judgments.json"
+BLIND = DATA / "blind_judgments.json"
 TODAY = date(2022, 3, 1)
 KINDS = ("kreisangehoerige_gemeinde", "kreisfreie_stadt", "kreis", "verband")
 
@@ -39,10 +40,11 @@ BEG_KOMMUNEN = "bundesfoerderung-effiziente-gebaeude-komm-kredit"
 SPEC = {"slug": "essen", "kind": "kreisfreie_stadt", "grading": {"fits": ["energieeffizienz_erneuerbare_energien"]}}
 
 
-def test_shipped_relevance_is_exactly_what_the_grading_rules_derive(clerk):
-    derived = grade_file(CLERK)
-    assert derived == clerk, "clerk_judgments.json is stale: run python -m matcher.grading on it"
-    assert dump(grade_file(CLERK)) == CLERK.read_text("utf-8")  # same input, same bytes
+@pytest.mark.parametrize("path", [CLERK, BLIND], ids=lambda path: path.name)
+def test_shipped_relevance_is_exactly_what_the_grading_rules_derive(path):
+    derived = grade_file(path)
+    assert derived == json.loads(path.read_text("utf-8")), f"{path.name} is stale: run python -m matcher.grading on it"
+    assert dump(grade_file(path)) == path.read_text("utf-8")  # same input, same bytes
 
 
 def test_programme_of_another_land_closed_or_past_its_deadline_is_never_graded(programmes):
