@@ -246,3 +246,52 @@ def english_terms(text: str) -> str:
     text = char_text(text)
     found = dict.fromkeys(GLOSSARY[key] for key in _WORD_START.findall(text) + _INSIDE.findall(text))
     return " ".join(found)
+
+
+def glossary_hits(text: str) -> list[tuple[str, str]]:
+    """The glossary entries a German text hits: (key as found, English terms), in the order found.
+
+    The explanation needs to know which English words a single interest or keyword brought into the
+    query, so it can name them when an English call answers that interest only through them.
+    ``english_terms`` gives the same English words, merged for the whole text.
+    """
+    return list(dict.fromkeys((key, GLOSSARY[key]) for key in _KEYS.findall(char_text(text))))
+
+
+# English words of the glossary that only qualify another word of their entry ("public" of "public
+# administration", "early" of "early childhood education", "protection" of "civil protection"). Every
+# call uses them, so alone they name no topic: an explanation names one only when a word of the same
+# entry outside this set occurs in the call too. Used by ``matcher.explain`` only, never for ranking.
+QUALIFIERS = frozenset(
+    [
+        "adaptation",
+        "areas",
+        "based",
+        "bodies",
+        "circular",
+        "civil",
+        "critical",
+        "cultural",
+        "development",
+        "early",
+        "gas",
+        "gender",
+        "green",
+        "heavy",
+        "just",
+        "market",
+        "mitigation",
+        "people",
+        "protection",
+        "public",
+        "quality",
+        "reduction",
+        "renewable",
+        "risk",
+        "smart",
+        "social",
+        "solutions",
+        "spaces",
+        "young",
+    ]
+)
