@@ -1,10 +1,15 @@
 """Why a programme was proposed: the ``store.explanation.Explanation`` stored with every match.
 
 The review page and the digest show these lines as they are, so they are German and short.
+An English EU call often meets a German profile only through the glossary (``matcher.glossary``):
+then the explanation names the English words of the call that answered each interest
+(``Explanation.translated``) instead of claiming a weak match or a German word the call does not have.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -13,13 +18,21 @@ import scipy.sparse as sp
 from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
 from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
-from matcher.index import ProgrammeIndex, category_labels
+from matcher.glossary import QUALIFIERS, glossary_hits
+from matcher.index import ProgrammeIndex, field_texts
 from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
 from store.explanation import Explanation
 
 MAX_TERMS = 8
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
+# English words the one-line summary names: per named interest, and in all (the line stays short).
+MAX_TRANSLATED_PER_INTEREST, MAX_TRANSLATED_IN_SUMMARY = 2, 5
+# Function words that tell an English call from a German text. The glossary bridges only to English:
+# a German programme that contains "Sport" or "Transport" has not answered in English.
+_ENGLISH_MARKERS = frozenset(["the", "and", "of", "to", "for", "with", "on", "by", "is", "are", "be", "this"])
+_GERMAN_MARKERS = frozenset(["der", "die", "das", "und", "für", "mit", "von", "zu", "den", "des", "ist", "sind"])
+_MARKER_WORD = re.compile(r"[^\W\d_]+")
 
 
 def profile_features(query: ProfileQuery) -> set[str]:
@@ -28,8 +41,56 @@ def profile_features(query: ProfileQuery) -> set[str]:
     return set(analysis.word_features(" ".join([query.interests, *query.keywords])))
 
 
+@lru_cache(maxsize=8192)
+def _features(text: str, bigrams: bool) -> frozenset[str]:
+    """``analysis.word_features`` of a short text, kept: every row explained for a profile asks again
+    for the features of the same phrases, keywords and glossary words."""
+    return frozenset(analysis.word_features(text, bigrams=bigrams))
+
+
+def _english_rows(index: ProgrammeIndex) -> np.ndarray:
+    """``written_in_english`` per row of the index, worked out once per index."""
+    cache = index.__dict__.setdefault("_explain_cache", {})
+    if "english" not in cache:
+        cache["english"] = np.array([written_in_english(p) for p in index.programmes], dtype=bool)
+    english: np.ndarray = cache["english"]
+    return english
+
+
+def written_in_english(programme: Any) -> bool:
+    """Whether the programme's own text is English: more English than German function words in its
+    title, Kurztext and description (the EU portal writes calls in English only). A call whose few
+    words have neither ("Urban Mobility Explained (UMX) Open Call") counts as English when it is an EU call.
+    """
+    text = " ".join((programme.title or "", programme.teaser_text or "", (programme.description_text or "")[:3000]))
+    words = _MARKER_WORD.findall(analysis.clean(text))
+    english = sum(word in _ENGLISH_MARKERS for word in words)
+    german = sum(word in _GERMAN_MARKERS for word in words)
+    if english == german == 0:
+        return bool(programme.level == "eu")
+    return english > german
+
+
+def _surface_forms(programme: Any) -> dict[str, list[str]]:
+    """Stem → the words of the programme text with that stem, first seen first, to name features as
+    written there (the texts the index reads, legal text last)."""
+    texts = field_texts(programme)
+    text = " ".join(
+        texts[name] for name in ("title", "teaser", "keywords", "labels", "description", "eligibility", "legal")
+    )
+    words = list(dict.fromkeys(analysis.surface_words(text)))  # each word once, first seen first
+    surface: dict[str, list[str]] = {}
+    for stem, word in zip(analysis.stems(words), words, strict=True):
+        surface.setdefault(stem, []).append(word)
+    return surface
+
+
 def _readable_terms(
-    index: ProgrammeIndex, vector: sp.csr_matrix, query_vector: sp.csr_matrix, programme: Any, own: set[str]
+    index: ProgrammeIndex,
+    vector: sp.csr_matrix,
+    query_vector: sp.csr_matrix,
+    surface: dict[str, list[str]],
+    own: set[str],
 ) -> list[str]:
     """The word features that contributed most and occur in the member's own words, written as
     words of the programme text."""
@@ -45,24 +106,10 @@ def _readable_terms(
     common, in_query, in_programme = common[written], in_query[written], in_programme[written]
     contribution = query_vector.data[in_query] * vector.data[in_programme]
     order = np.argsort(-contribution)
-    text = " ".join(
-        (
-            programme.title,
-            programme.teaser_text,
-            programme.keywords,
-            category_labels(programme),
-            programme.description_text,
-            programme.eligibility_text,
-        )
-    )
-    words = analysis.surface_words(text)
-    surface: dict[str, str] = {}
-    for stem, word in zip(analysis.stems(words), words, strict=False):
-        surface.setdefault(stem, word)
     terms: list[str] = []
     for position in order:
         feature = features[common[position]]
-        readable = " ".join(surface.get(part, part) for part in feature.split(" "))
+        readable = " ".join(surface.get(part, [part])[0] for part in feature.split(" "))
         if readable not in terms and not any(readable in t.split(" ") for t in terms):
             terms.append(readable)
         if len(terms) == MAX_TERMS:
@@ -76,7 +123,8 @@ def _carrying_interests(
     """Profile keywords, topics and interest phrases that this programme answers, strongest first.
 
     A topic is named only when the programme itself carries that Förderbereich (its own codes, not
-    codes inferred for it); an inferred profile topic likewise.
+    codes inferred for it); an inferred profile topic likewise. For an English call ``phrase_similarity``
+    counts only the member's own words (``_own_phrase_similarity``).
     """
     carried = [keyword for keyword, hit in zip(query.keywords, keyword_hits, strict=False) if hit]
     codes = programme_codes(programme)
@@ -92,6 +140,100 @@ def _carrying_interests(
         if item.casefold() not in {u.casefold() for u in unique}:
             unique.append(item)
     return unique
+
+
+def _own_phrase_similarity(
+    index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, vector: sp.csr_matrix, phrases: list[str]
+) -> np.ndarray:
+    """Per interest phrase, its word similarity with an English call through the member's own words.
+
+    The ranking's phrase vectors carry the phrase's glossary translation too, so an English call meets
+    them through English words; then the phrase is carried by translation, not by what the member
+    wrote. Keeping only the phrase's own features and normalising again gives the vector of the phrase
+    alone (exact but for a word the phrase shares with its translation, such as "Sport"). A shared
+    five-letter beginning ("~natur" of "Naturschutz" and "nature") is not the member's word in an English
+    call either, so only whole stems and bigrams count.
+    """
+    vocabulary = index.word.vectorizer.vocabulary_
+    similarity = np.zeros(len(phrases), dtype=np.float32)
+    for position, phrase in enumerate(phrases):
+        own = [
+            vocabulary[feature]
+            for feature in _features(phrase, True)
+            if feature in vocabulary and not feature.startswith(analysis.PREFIX_MARK)
+        ]
+        start, stop = phrase_vectors.indptr[position], phrase_vectors.indptr[position + 1]
+        indices, data = phrase_vectors.indices[start:stop], phrase_vectors.data[start:stop]
+        keep = np.isin(indices, own)
+        indices, data = indices[keep], data[keep]
+        norm = float(np.sqrt(data @ data))
+        if not norm:
+            continue
+        _, in_phrase, in_programme = np.intersect1d(indices, vector.indices, assume_unique=True, return_indices=True)
+        similarity[position] = float(data[in_phrase] @ vector.data[in_programme]) / norm
+    return similarity
+
+
+def _same_english_word(glossary_word: str, written: str) -> bool:
+    """Whether a word of the call is the glossary word, up to a short ending ("risk", "risks").
+
+    The German stemmer is no English one: it makes "for" of "forest", so an equal stem alone would
+    find the glossary's "forest" in every "for" of a call.
+    """
+    shorter, longer = sorted((glossary_word, written), key=len)
+    return longer.startswith(shorter) and len(longer) - len(shorter) <= 2
+
+
+def _translated_words(part: str, weights: dict[str, float], surface: dict[str, list[str]]) -> tuple[list[str], float]:
+    """The English words the glossary gives for one interest or keyword that occur in the programme,
+    as written there, and their summed weight in the programme's word vector.
+
+    Stems are compared as the index made them (``word_features(..., bigrams=False)``) and the word
+    of the call must be the glossary word up to its ending. A word the member wrote itself ("Sport",
+    "Innovation") is no translation; a qualifier ("public", "protection") counts only beside a word of
+    the same glossary entry that names a topic.
+    """
+    own = _features(part, False)
+    found: list[str] = []
+    strength = 0.0
+    for _, english in glossary_hits(part):
+        entry: list[tuple[str, str, float]] = []  # (word as written in the call, glossary word, weight)
+        for word in analysis.surface_words(english):
+            stem = analysis.stems([word])[0]
+            if stem not in weights or stem in own:
+                continue
+            written = next((w for w in surface.get(stem, []) if _same_english_word(word, w)), None)
+            if written is not None:
+                entry.append((written, word, weights[stem]))
+        if not any(word not in QUALIFIERS for _, word, _ in entry):
+            continue
+        for written, _, weight in entry:
+            if written not in found:
+                found.append(written)
+                strength += weight
+    return found, strength
+
+
+def _translated_interests(
+    parts: list[str],
+    index: ProgrammeIndex,
+    vector: sp.csr_matrix,
+    surface: dict[str, list[str]],
+    carried: list[str],
+) -> dict[str, list[str]]:
+    """Interest phrases and keywords (``ProfileQuery.parts``) an English call answers only through the
+    glossary: part → the English words of the call, strongest first. Parts carried in German are left out."""
+    weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
+    known = {item.casefold() for item in carried}
+    found = []
+    for part in parts:
+        if part.casefold() in known:
+            continue
+        words, strength = _translated_words(part, weights, surface)
+        if words:
+            found.append((strength, part, words))
+    found.sort(key=lambda item: -item[0])
+    return {part: words for _, part, words in found}
 
 
 def eligibility_line(programme: Any) -> str:
@@ -121,9 +263,20 @@ def region_line(programme: Any) -> str:
     return "Fördergebiet: keine Angabe"
 
 
-def _summary(interests: list[str], terms: list[str], components: dict[str, float]) -> str:
+def _summary(
+    interests: list[str], terms: list[str], components: dict[str, float], translated: dict[str, list[str]]
+) -> str:
+    """One German line. Named interests that the call answers only in English say which English words
+    it uses, so "Naturschutz" is not read as a German word of the call."""
     if interests:
-        return "Passt zu Ihren Interessen: " + ", ".join(interests[:3])
+        named = interests[:3]
+        english = list(
+            dict.fromkeys(word for part in named for word in translated.get(part, [])[:MAX_TRANSLATED_PER_INTEREST])
+        )[:MAX_TRANSLATED_IN_SUMMARY]
+        line = "Passt zu Ihren Interessen: " + ", ".join(named)
+        if english:
+            line += " (im englischen Aufruf: " + ", ".join(english) + ")"
+        return line
     if components.get("learned", 0.0) >= 5.0:
         return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
     if terms:
@@ -141,17 +294,29 @@ def explain(
     components: dict[str, float],
     keyword_hits: np.ndarray,
 ) -> Explanation:
-    """The explanation of the programme in ``row`` of the index for ``query``."""
+    """The explanation of the programme in ``row`` of the index for ``query``.
+
+    Interests carried by the member's own words come first; those an English call answers only through
+    the glossary follow, with their English words in ``translated``.
+    """
     programme = index.programmes[row]
     vector = index.word_matrix[row]
-    terms = _readable_terms(index, vector, query_vector, programme, profile_features(query))
-    phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
+    surface = _surface_forms(programme)
+    terms = _readable_terms(index, vector, query_vector, surface, profile_features(query))
+    english = bool(_english_rows(index)[row])
+    if english:
+        phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases())
+    else:  # a German text has no English words to answer in: the phrases' similarity as ranked
+        phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
+    translated = _translated_interests(query.parts(), index, vector, surface, interests) if english else {}
+    interests += list(translated)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
     return Explanation(
-        summary=_summary(interests, terms, rounded),
+        summary=_summary(interests, terms, rounded, translated),
         terms=terms,
         interests=interests,
+        translated=[f"{part} → {', '.join(words)}" for part, words in translated.items()],
         eligibility=eligibility_line(programme),
         region=region_line(programme),
         components=rounded,

@@ -8,7 +8,8 @@ contract for readers is in docs/explanation.md.
 Lines are German and short because people read them as they are. The deadline status is not part
 of it: it changes from day to day, so readers compute it when they show it (``core.deadline_status``).
 An explanation says only what is true of the pair: ``terms`` are words that occur in both the profile
-and the programme, ``interests`` are the parts of the profile that carried the score.
+and the programme, ``interests`` are the parts of the profile that carried the score, ``translated``
+names the English words of a call that carried an interest through the glossary.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
-EXPLANATION_VERSION = 5  # 4: conditions (area, size, task) and own share; 5: inferred topics
+# 4: conditions (area, size, task) and own share; 5: inferred topics; 6: ``translated`` (the English words
+# of a call that answered an interest through the glossary), and ``interests`` lists the parts carried in
+# German before those carried only in English.
+EXPLANATION_VERSION = 6
 
 
 class ConditionLine(BaseModel):
@@ -60,6 +64,9 @@ class Explanation(BaseModel):
     summary: str = ""  # one line: "Passt zu Ihren Interessen: Radverkehr, Schulsanierung"
     terms: list[str] = Field(default_factory=list)  # shared words, as written in the programme
     interests: list[str] = Field(default_factory=list)  # keywords, topics, interest phrases that carried it
+    # (version 6) interests an English call answered only through the glossary, with the call's English
+    # words: "Gesundheitsamt → health". Empty for German programmes and for rows written before.
+    translated: list[str] = Field(default_factory=list)
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel

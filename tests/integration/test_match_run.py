@@ -25,6 +25,7 @@ EXPLANATION_KEYS = {
     "conditions",
     "own_share",
     "inferred_topics",
+    "translated",
 }
 
 
@@ -306,6 +307,23 @@ def test_cli_explain_shows_the_lines_people_read(settings_env):
         "2024-01-01",
     )
     assert "ausgeschlossen: nicht für Kommunen" in stopped.output
+
+
+def test_cli_explain_names_the_english_words_of_an_eu_call_only_for_an_english_call(settings_env):
+    """A German profile meets the English EU call through the glossary: ``match explain`` says which words of
+    the call answered which interest; a German programme has no such line."""
+    ids = seeded_settings(settings_env)
+    call = pid(ids, "Testing and demonstrating transformative solutions to protect")
+    shown = cli("match", "explain", "-m", "herne", "-p", str(call), "--stichtag", "2024-01-01")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    english = [line for line in lines if line.startswith("Im englischen Aufruf: ")]
+    assert len(english) == 1 and "Klimaschutz → climate" in english[0], shown.output
+    assert any(line.startswith("Passt zu Ihren Interessen: ") and "(im englischen Aufruf: " in line for line in lines)
+    loan = pid(ids, "Bundesförderung für effiziente Gebäude (BEG)")
+    german = cli("match", "explain", "-m", "herne", "-p", str(loan), "--stichtag", "2024-01-01")
+    assert german.exit_code == 0, german.output
+    assert "Interessen: " in german.output and "englischen Aufruf" not in german.output
 
 
 def test_cli_tables_speak_german_and_show_the_restored_titles(settings_env):

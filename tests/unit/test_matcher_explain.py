@@ -8,6 +8,8 @@ from pathlib import Path
 
 from core.deadline_status import deadline_status
 from matcher.explain import eligibility_line, region_line
+from matcher.glossary import GLOSSARY, glossary_hits
+from store.explanation import EXPLANATION_VERSION, Explanation, ExplanationType
 from store.models import Programme
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "matcher_programmes.json"
@@ -50,3 +52,40 @@ def test_deadline_status_of_corpus_programmes_next_round_rolling_or_unclear():
     )
     rolling = Programme(source_key="t", natural_key="r", title="Laufendes Programm", rolling=True)
     assert label(rolling, date(2024, 1, 1)) == "Laufend"
+
+
+# An explanation as version 5 stored it (before ``translated``): written by ``model_dump(mode="json")``.
+VERSION_5_ROW = {
+    "version": 5,
+    "summary": "Passt zu Ihren Interessen: Renaturierung der Bäche",
+    "terms": [],
+    "interests": ["Renaturierung der Bäche"],
+    "eligibility": "Antragsberechtigt: laut Ausschreibung auch Städte, lokale Behörden",
+    "region": "Fördergebiet: EU",
+    "components": {"word": 12.3, "char": 0.0},
+    "inferred_topics": [],
+    "conditions": [],
+    "own_share": None,
+}
+
+
+def test_an_explanation_stored_by_version_5_still_reads_without_translated_words():
+    read = ExplanationType().process_result_value(json.loads(json.dumps(VERSION_5_ROW)), dialect=None)
+    assert read.version == 5 and read.translated == []
+    assert read.summary == VERSION_5_ROW["summary"] and read.interests == ["Renaturierung der Bäche"]
+    assert Explanation().version == EXPLANATION_VERSION == 6
+    # and a version 6 row keeps its lines through the column
+    new = Explanation(interests=["Gesundheitsamt"], translated=["Gesundheitsamt → health"])
+    stored = ExplanationType().process_bind_param(new, dialect=None)
+    assert ExplanationType().process_result_value(stored, dialect=None).translated == ["Gesundheitsamt → health"]
+
+
+def test_glossary_hits_name_each_entry_a_german_text_hits():
+    assert glossary_hits("Naturschutz und Renaturierung der Bäche") == [
+        ("naturschutz", GLOSSARY["naturschutz"]),
+        ("renaturierung", GLOSSARY["renaturierung"]),
+    ]
+    assert glossary_hits("Gesundheitsamt") == [("gesundheit", GLOSSARY["gesundheit"])]  # a word beginning
+    twice = glossary_hits("Klimaanpassung und Klimaanpassungskonzept")
+    assert twice == [("klimaanpassung", GLOSSARY["klimaanpassung"])]  # each entry once
+    assert glossary_hits("Bäche und Ortsteile") == []

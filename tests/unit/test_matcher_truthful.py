@@ -2,7 +2,8 @@
 
 "Warum passt das?" may name only words that occur in both what the member wrote and the programme,
 and only keywords, interest phrases or Förderbereiche that carried the score; a category label is
-named only when the programme itself carries that category.
+named only when the programme itself carries that category. An interest that an English EU call
+answers only through the glossary says so, with English words that the call really contains.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from core.vocab import topic_label
 from matcher import analysis
 from matcher.evaluation import SHIPPED, load_judged_set
-from matcher.explain import profile_features
+from matcher.explain import profile_features, written_in_english
+from matcher.glossary import english_terms
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.ranking import Ranker, RankRequest
 from matcher.scoring import ProfileQuery
@@ -30,6 +32,21 @@ def _top_explanations():
 
 def _stems(text: str) -> set[str]:
     return set(analysis.stems(analysis.surface_words(text)))
+
+
+def _words(programme) -> set[str]:
+    """The programme's own words as the explanation writes them (cleaned, casefolded)."""
+    return set(analysis.surface_words(" ".join(field_texts(programme).values())))
+
+
+def _translated(explanation) -> dict[str, list[str]]:
+    """ "Gesundheitsamt → health, care" lines as part → English words."""
+    lines = (line.split(" → ") for line in explanation.translated)
+    return {part: words.split(", ") for part, words in lines}
+
+
+SUMMARY = "Passt zu Ihren Interessen: "
+IN_ENGLISH = " (im englischen Aufruf: "
 
 
 def test_terms_occur_in_the_profile_and_in_the_programme():
@@ -55,10 +72,105 @@ def test_interests_are_the_members_own_words_or_topics_the_programme_carries():
         carried_labels = {topic_label(code) for code in programme_codes(programme)}
         for interest in explanation.interests:
             assert interest.casefold() in own or interest in carried_labels, (programme.title, interest)
-        # a summary that names interests names only these
-        if explanation.summary.startswith("Passt zu Ihren Interessen: "):
-            named = explanation.summary.removeprefix("Passt zu Ihren Interessen: ")
+        # a summary that names interests names only these; those carried only in English say so, with
+        # English words of their own lines that the programme contains
+        if explanation.summary.startswith(SUMMARY):
+            named, _, english = explanation.summary.removeprefix(SUMMARY).partition(IN_ENGLISH)
             assert named == ", ".join(explanation.interests[:3])
+            translated = _translated(explanation)
+            own_lines = [word for part in explanation.interests[:3] for word in translated.get(part, [])]
+            if own_lines:
+                words = english.removesuffix(")").split(", ")
+                assert english.endswith(")") and words, explanation.summary
+                assert set(words) <= set(own_lines) and set(words) <= _words(programme), explanation.summary
+            else:
+                assert not english, explanation.summary
+
+
+def test_translated_lines_name_english_words_of_the_call_for_the_members_own_parts():
+    """Every "im englischen Aufruf" line: the German part is the member's own interest phrase or keyword,
+    carried by nothing else; each English word is a glossary word of that part (up to its ending) and
+    occurs in the programme's own text; the programme is an English call."""
+    checked = 0
+    for query, programme, explanation in _top_explanations():
+        translated = _translated(explanation)
+        if translated:
+            assert written_in_english(programme), programme.title
+        for part, words in translated.items():
+            assert part in query.parts(), (part, query.parts())
+            assert part in explanation.interests
+            glossary_words = analysis.surface_words(english_terms(part))
+            for word in words:
+                assert word in _words(programme), (programme.title, part, word)
+                # the glossary's word, up to a short ending ("risk" / "risks"; never "for" for "forest")
+                assert any(
+                    min(word, g, key=len) == max(word, g, key=len)[: len(min(word, g, key=len))]
+                    and abs(len(word) - len(g)) <= 2
+                    for g in glossary_words
+                ), (part, word)
+                checked += 1
+    assert checked > 20  # the check ran on real lines, not on empty lists
+
+
+def _clerk_ranker() -> tuple[ProgrammeIndex, Ranker]:
+    judged = load_judged_set(SHIPPED[1])
+    programmes = [p for p in judged.programmes if not p.closed and p.status != "closed"]
+    index = ProgrammeIndex.fit(programmes)
+    return index, Ranker(index, judged.today)
+
+
+def _explained(index: ProgrammeIndex, ranker: Ranker, request: RankRequest, title: str):
+    ranking = ranker.rank([request])[0]
+    row = next(r for r, p in enumerate(index.programmes) if p.title.startswith(title))
+    return index.programmes[row], ranker.explain(ranking, request, row)
+
+
+def test_a_german_nature_profile_reads_the_english_words_of_the_danube_and_blue_parks_calls():
+    """The issue's example: a German water and nature profile met the Danube and Blue Parks calls only
+    through the glossary and read "Schwache Übereinstimmung mit Ihrem Profil" (or named "Naturschutz" as
+    if the call said it in German)."""
+    index, ranker = _clerk_ranker()
+    request = RankRequest("kreisfreie_stadt", ProfileQuery(interests="Naturschutz und Renaturierung der Bäche"))
+    for title in ("Danube river basin lighthouse", "European Blue Parks"):
+        programme, explanation = _explained(index, ranker, request, title)
+        assert "Schwache Übereinstimmung" not in explanation.summary
+        assert explanation.summary.startswith(SUMMARY) and IN_ENGLISH in explanation.summary, explanation.summary
+        translated = _translated(explanation)
+        assert set(translated) == {"Naturschutz", "Renaturierung der Bäche"}
+        assert "restoration" in translated["Renaturierung der Bäche"]
+        assert {"nature", "protection"} <= set(translated["Naturschutz"])
+        assert "restoration" in explanation.summary
+        assert explanation.terms == []  # no German word of the member occurs in the call
+
+
+def test_a_health_department_reads_health_in_the_soil_health_call():
+    index, ranker = _clerk_ranker()
+    request = RankRequest("kreis", ProfileQuery(interests="Gesundheitsamt"))
+    programme, explanation = _explained(index, ranker, request, "Living labs to enhance soil health")
+    assert explanation.translated == ["Gesundheitsamt → health"]
+    assert explanation.interests == ["Gesundheitsamt"]
+    assert explanation.summary == "Passt zu Ihren Interessen: Gesundheitsamt (im englischen Aufruf: health)"
+
+
+def test_a_german_programme_never_gets_a_translated_line():
+    """Glossary words that are German words too ("Engagement", "Sport", "Integration", "Transport") or
+    share a German stem ("Natur" / "nature") are no English call: no German programme gets a line."""
+    index, ranker = _clerk_ranker()
+    query = ProfileQuery(
+        interests="Bürgerbeteiligung und Engagement, Sportvereine, Integration, Verkehr, Naturschutz, Gesundheit",
+        keywords=["Ehrenamt", "Digitalisierung", "Innovation"],
+    )
+    request = RankRequest("kreisfreie_stadt", query)
+    ranking = ranker.rank([request])[0]
+    german = [row for row, p in enumerate(index.programmes) if not written_in_english(p)]
+    assert len(german) > 40
+    for row in german:
+        assert ranker.explain(ranking, request, row).translated == [], index.programmes[row].title
+    # and the languages are what the test assumes: the EU portal writes English only, the German sources
+    # German (a Förderdatenbank record of an EU programme with only its English title counts as English)
+    for programme in index.programmes:
+        if programme.source_key == "eu_sedia" or programme.teaser_text or programme.description_text:
+            assert written_in_english(programme) == (programme.source_key == "eu_sedia"), programme.title
 
 
 def test_the_beg_loan_is_not_explained_to_the_rvr_by_a_category_it_does_not_carry():
