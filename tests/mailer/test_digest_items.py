@@ -174,3 +174,32 @@ def test_every_real_export_record_gets_a_description_from_the_source():
     assert all(description_of(p, 500) for p in programmes if p.teaser_text or p.description_text)
     einstiegsgeld = next(p for p in programmes if p.title == "Einstiegsgeld")
     assert description_of(einstiegsgeld, 500).startswith("Das Einstiegsgeld dient der Unterstützung von Menschen")
+
+
+def test_an_eu_call_found_through_the_glossary_says_so_in_the_mail(engine, world, mail_config, today, period):
+    """The summary the matcher writes for a German profile and the English Danube call (real records)
+    reads as one line under "Warum passt das?", with the English words of the call in brackets."""
+    from matcher.evaluation import SHIPPED, load_judged_set
+    from matcher.index import ProgrammeIndex
+    from matcher.ranking import Ranker, RankRequest
+    from matcher.scoring import ProfileQuery
+
+    judged = load_judged_set(SHIPPED[1])
+    index = ProgrammeIndex.fit([p for p in judged.programmes if not p.closed and p.status != "closed"])
+    ranker = Ranker(index, judged.today)
+    request = RankRequest("kreisfreie_stadt", ProfileQuery(interests="Naturschutz und Renaturierung der Bäche"))
+    row = next(r for r, p in enumerate(index.programmes) if p.title.startswith("Danube river basin lighthouse"))
+    explanation = ranker.explain(ranker.rank([request])[0], request, row)
+
+    member = world.member("herne", "Stadt Herne", recipients=[("umwelt@herne.example", "")])
+    call = index.programmes[row]
+    programme = world.programme(
+        call.title, source_key="eu_sedia", level="eu", url=call.url, funder="Europäische Kommission"
+    )
+    world.match(member, programme, explanation=explanation.model_dump(mode="json"))
+    _, rendered = _digest(engine, member, mail_config, today, period)
+
+    line = next(line for line in rendered.text.splitlines() if line.strip().startswith("Warum passt das?"))
+    assert line.strip() == f"Warum passt das? {explanation.summary}"
+    assert "(im englischen Aufruf: " in line and line.strip().endswith(")") and "…" not in line
+    assert "im englischen Aufruf: nature" in rendered.html

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from mailer.config import mail_config
 from mailer.tokens import FeedbackClaim, make_feedback_token
+from store.explanation import Explanation
 from store.models import Feedback, Match, MatchState
 from store.types import utcnow
 from web import member_proposals
@@ -164,3 +165,18 @@ def test_sent_items_are_paged_newest_first_and_a_verdict_returns_to_its_page(mem
         in member_a.page(response.headers["location"].split("#")[0]).text
     )
     assert "Seite 2 von 2" in member_a.page("/member/vorschlaege?seite=99").text  # beyond the end: the last page
+
+
+def test_a_released_eu_call_names_the_english_words_that_answered_an_interest(member_a, world, engine):
+    with Session(engine) as session:
+        match = session.get(Match, world.matches["a_eu"].id)
+        match.explanation = Explanation(
+            summary="Passt zu Ihren Interessen: Radverkehr (im englischen Aufruf: cycling)",
+            interests=["Radverkehr"],
+            translated=["Radverkehr → cycling"],
+        )
+        session.add(match)
+        session.commit()
+    released = _section(member_a.page("/member/vorschlaege").text, "released-h")
+    assert "Passt zu: Radverkehr" in released
+    assert "<li>Im englischen Aufruf: Radverkehr → cycling</li>" in released

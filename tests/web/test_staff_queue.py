@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from store.models import AuditLog, Match, Member, Programme
+from store.explanation import Explanation
+from store.models import AuditLog, Match, MatchState, Member, Programme
 from store.types import utcnow
 
 
@@ -149,3 +150,24 @@ def test_members_are_listed_in_german_order(curator, engine, world):
     expected = ["Gemeinde Schermbeck", "Stadt Bönen", "Stadt Breckerfeld", "Stadt Öhringen", "Stadt Selm"]
     assert groups == expected
     assert digests == expected
+
+
+def test_queue_row_shows_the_english_words_of_an_eu_call_next_to_the_terms(curator, world, engine):
+    """An EU call found through the glossary: the row says which English words answered which interest;
+    a row without such words has no empty line."""
+    with Session(engine) as session:
+        match = session.get(Match, world.matches["b_eu"].id)
+        match.state = MatchState.proposed
+        match.explanation = Explanation(
+            summary="Passt zu Ihren Interessen: Klimaanpassung (im englischen Aufruf: climate, adaptation)",
+            interests=["Klimaanpassung"],
+            translated=["Klimaanpassung → climate, adaptation"],
+        )
+        session.add(match)
+        session.commit()
+    html = curator.page("/staff/queue").text
+    row = html[html.index(f'id="match-{world.matches["b_eu"].id}"') :]
+    row = row[: row.index("</li>")]
+    assert "Passt zu Ihren Interessen: Klimaanpassung (im englischen Aufruf: climate, adaptation)" in row
+    assert '<p class="terms">Im englischen Aufruf: Klimaanpassung → climate, adaptation</p>' in row
+    assert html.count("Im englischen Aufruf: ") == 1  # the other rows have none
