@@ -175,13 +175,14 @@ def _own_phrase_similarity(
 
 
 def _same_english_word(glossary_word: str, written: str) -> bool:
-    """Whether a word of the call is the glossary word, up to a short ending ("risk", "risks").
+    """Whether a word of the call is the glossary word or its plural ("risk", "risks"; "ecosystems",
+    "ecosystem").
 
     The German stemmer is no English one: it makes "for" of "forest", so an equal stem alone would
-    find the glossary's "forest" in every "for" of a call.
+    find the glossary's "forest" in every "for" of a call, and "taken" in the glossary's "take".
     """
     shorter, longer = sorted((glossary_word, written), key=len)
-    return longer.startswith(shorter) and len(longer) - len(shorter) <= 2
+    return longer in (shorter, shorter + "s", shorter + "es")
 
 
 def _translated_words(part: str, weights: dict[str, float], surface: dict[str, list[str]]) -> tuple[list[str], float]:
@@ -191,7 +192,7 @@ def _translated_words(part: str, weights: dict[str, float], surface: dict[str, l
     Stems are compared as the index made them (``word_features(..., bigrams=False)``) and the word
     of the call must be the glossary word up to its ending. A word the member wrote itself ("Sport",
     "Innovation") is no translation; a qualifier ("public", "protection") counts only beside a word of
-    the same glossary entry that names a topic.
+    the same glossary entry that names a topic, or when the call has the entry's every word ("city centre").
     """
     own = _features(part, False)
     found: list[str] = []
@@ -205,8 +206,9 @@ def _translated_words(part: str, weights: dict[str, float], surface: dict[str, l
             written = next((w for w in surface.get(stem, []) if _same_english_word(word, w)), None)
             if written is not None:
                 entry.append((written, word, weights[stem]))
-        if not any(word not in QUALIFIERS for _, word, _ in entry):
-            continue
+        words = {word for _, word, _ in entry}
+        if words <= QUALIFIERS and words != set(analysis.surface_words(english)):
+            continue  # only qualifiers of the entry, not the whole term
         for written, _, weight in entry:
             if written not in found:
                 found.append(written)

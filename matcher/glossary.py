@@ -249,49 +249,66 @@ def english_terms(text: str) -> str:
 
 
 def glossary_hits(text: str) -> list[tuple[str, str]]:
-    """The glossary entries a German text hits: (key as found, English terms), in the order found.
+    """The glossary entries a German text hits: (key as found, English terms); word beginnings first.
 
     The explanation needs to know which English words a single interest or keyword brought into the
     query, so it can name them when an English call answers that interest only through them.
-    ``english_terms`` gives the same English words, merged for the whole text.
+    It finds keys as ``english_terms`` does (word beginnings, and long keys ending a compound), so it gives
+    the same English words, per entry.
     """
-    return list(dict.fromkeys((key, GLOSSARY[key]) for key in _KEYS.findall(char_text(text))))
+    text = char_text(text)
+    return list(dict.fromkeys((key, GLOSSARY[key]) for key in _WORD_START.findall(text) + _INSIDE.findall(text)))
 
 
 # English words of the glossary that only qualify another word of their entry ("public" of "public
 # administration", "early" of "early childhood education", "protection" of "civil protection"). Every
-# call uses them, so alone they name no topic: an explanation names one only when a word of the same
-# entry outside this set occurs in the call too. Used by ``matcher.explain`` only, never for ranking.
+# call uses them, so alone they name no topic: an explanation names them only when a word of the same
+# entry outside this set occurs in the call too, or every word of the entry does ("city centre").
+# Used by ``matcher.explain`` only, never for ranking.
 QUALIFIERS = frozenset(
     [
         "adaptation",
         "areas",
         "based",
         "bodies",
+        "centre",
+        "change",
         "circular",
+        "city",
         "civil",
         "critical",
         "cultural",
         "development",
+        "district",
         "early",
+        "electric",
+        "extreme",
         "gas",
         "gender",
         "green",
         "heavy",
+        "impacts",
         "just",
+        "land",
         "market",
         "mitigation",
+        "paths",
         "people",
+        "points",
+        "power",
         "protection",
         "public",
         "quality",
         "reduction",
         "renewable",
         "risk",
+        "services",
         "smart",
         "social",
         "solutions",
         "spaces",
+        "take",
+        "use",
         "young",
     ]
 )
