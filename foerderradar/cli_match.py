@@ -27,6 +27,9 @@ from store.models import Match, MatchState, Member, Profile, Programme
 match_app = typer.Typer(help="Förderprogramme den Mitgliedern zuordnen (Matching).", no_args_is_help=False)
 
 
+NOTHING_SHARED = "nicht vorgeschlagen: Ihr Profil und das Programm haben nichts gemeinsam (kein Wort, Stichwort, Thema)"
+
+
 @match_app.callback(invoke_without_command=True)
 def match(
     ctx: typer.Context,
@@ -114,6 +117,8 @@ def explain(
         return
     if verdict.reason:
         outcome = f"ausgeschlossen: {verdict.reason}"
+    elif not verdict.evidence:
+        outcome = NOTHING_SHARED
     elif verdict.score >= verdict.min_score:
         outcome = "wird vorgeschlagen"
     else:

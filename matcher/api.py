@@ -47,10 +47,11 @@ class Verdict:
     # Förderbereich codes read from the profile's plain words with the classifier's confidence
     # (empty when the profile names its own codes).
     profile_topics: list[tuple[str, float]] = field(default_factory=list)
+    evidence: bool = True  # False: nothing the member wrote or taught meets the programme
 
     @property
     def proposed(self) -> bool:
-        return self.reason is None and self.score >= self.min_score
+        return self.reason is None and self.evidence and self.score >= self.min_score
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Matcher:
             explanation=self.ranker.explain(ranking, request, row),
             min_score=request.query.min_score,
             profile_topics=[(t.code, t.confidence) for t in request.query.inferred],
+            evidence=bool(ranking.table.evidence[row]),
         )
 
     def top(self, request: RankRequest, limit: int) -> list[Verdict]:

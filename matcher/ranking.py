@@ -77,15 +77,17 @@ class Ranking:
         decided: frozenset[int] = frozenset(),
         groups: dict[int, int] | None = None,
     ) -> list[int]:
-        """Rows to propose: at or above the minimum score, at most ``max_items``, not already decided
-        (programme ids in ``decided``), and one record per group of linked records (``groups``:
-        programme id -> group id)."""
+        """Rows to propose: with evidence and at or above the minimum score, at most ``max_items``, not
+        already decided (programme ids in ``decided``), and one record per group of linked records
+        (``groups``: programme id -> group id)."""
         groups = groups or {}
         taken = {groups.get(pid, pid) for pid in decided}
         chosen: list[int] = []
         for row in self.rows:
             if len(chosen) == query.max_items or self.scores[row] < query.min_score:
                 break
+            if not self.table.evidence[row]:
+                continue  # a threshold of 0 still proposes nothing the profile does not meet
             programme_id = index.programmes[row].id
             group = groups.get(programme_id, programme_id)
             if group not in taken:

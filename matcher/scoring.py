@@ -236,6 +236,7 @@ class ScoreTable:
     word_query: sp.csr_matrix
     phrase_queries: sp.csr_matrix  # word vectors of the interest phrases, in ``ProfileQuery.phrases()`` order
     passung: np.ndarray
+    evidence: np.ndarray  # per programme: something the member wrote or taught meets it (never proposed otherwise)
 
     @property
     def absolute(self) -> np.ndarray:
@@ -321,5 +322,5 @@ def score_profiles(
         char_points = components["char"]
         evidence |= (absolute - char_points >= EVIDENCE_POINTS) | (char_points >= CHAR_EVIDENCE_POINTS)
         passung = np.where(evidence, passung, fusion.unlisted(absolute)).astype(np.float32)
-        tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i], passung))
+        tables.append(ScoreTable(components, hits, word_q[i], phrase_vectors[i], passung, evidence))
     return tables

@@ -24,12 +24,15 @@ RANKED = 3 * PREVIEW_ITEMS  # enough ranked records that PREVIEW_ITEMS programme
 
 
 def preview(session: Session, cache: MatcherCache, member: Member, doc: ProfileDoc, *, today: date) -> list[Verdict]:
-    """The best programmes for the edited profile, marked whether they would be proposed."""
+    """The best programmes for the edited profile, marked whether they would be proposed. Programmes
+    the profile does not meet at all are left out: they are no near miss worth showing."""
     ranked = matcher_preview(session, cache, member, ProfileQuery.from_profile(doc), today=today, limit=RANKED)
     chooser = RecordChooser(session)
     shown: list[Verdict] = []
     groups: set[frozenset[int]] = set()
     for verdict in ranked:
+        if not verdict.evidence:
+            continue
         group = chooser.group_of(verdict.programme.id)
         if group not in groups:
             groups.add(group)

@@ -336,3 +336,14 @@ def test_cli_tables_speak_german_and_show_the_restored_titles(settings_env):
     assert "Bundesförderung für effiziente Gebäude – Nichtwohngebäude" in table.output
     shown = cli("match", "explain", "-m", "schermbeck", "-p", str(pid(ids, "NeueWege")), "--stichtag", "2024-01-01")
     assert "NeueWege.IN.NRW – Innovative Mobilität und Logistik" in shown.output
+
+
+def test_cli_explain_says_when_profile_and_programme_share_nothing(settings_env):
+    """A mobility profile and a building loan: no shared word, keyword or topic, so the loan is never
+    proposed however few programmes there are, and ``match explain`` says that rather than a score."""
+    ids = seeded_settings(settings_env)
+    loan = pid(ids, "Bundesförderung für effiziente Gebäude (BEG)")
+    shown = cli("match", "explain", "-m", "schermbeck", "-p", str(loan), "--stichtag", "2024-01-01")
+    assert shown.exit_code == 0, shown.output
+    assert "Passung: 0 – nicht vorgeschlagen: Ihr Profil und das Programm haben nichts gemeinsam" in shown.output
+    assert "Interessen: –" in shown.output
