@@ -87,7 +87,8 @@ def register(app: typer.Typer) -> None:
         d = summary.diversity
         console.print(
             f"\n[bold]Vielfalt der Digests:[/bold] {d.distinct_digests} verschiedene bei {d.members_with_digest} "
-            f"Mitgliedern (größte gleiche Gruppe: {d.largest_identical_group}); von {d.usable_programmes} offenen, "
+            f"Mitgliedern (größte gleiche Gruppe: {d.largest_identical_group}; gleich wie ein Mitglied anderer Art "
+            f"mit anderem Profil: {d.same_digest_other_kind}); von {d.usable_programmes} offenen, "
             f"für Kommunen nutzbaren Programmen erreichen {d.usable_in_a_digest} einen Digest "
             f"({d.share_in_a_digest:.0%}) und {d.usable_proposed} einen Vorschlag ({d.share_proposed:.0%})"
         )

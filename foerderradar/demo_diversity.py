@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from matcher.filters import eligibility_reason
-from store.models import Match, MatchState, Programme
+from store.models import Match, MatchState, Member, Profile, Programme
 
 REFERENCE_KIND = "kreisfreie_stadt"  # applies as Kommune or öffentliche Einrichtung, like every town
 
@@ -24,6 +24,9 @@ class DigestDiversity:
     members_with_digest: int = 0
     distinct_digests: int = 0
     largest_identical_group: int = 0  # members sharing the most common digest
+    # members whose digest is identical to that of a member of another kind with a different profile
+    # (the matcher issue wants none; a small snapshot cannot always tell them apart)
+    same_digest_other_kind: int = 0
     usable_programmes: int = 0  # open, Kommune-eligible, NRW / bundesweit / EU
     usable_in_a_digest: int = 0
     usable_proposed: int = 0  # proposed, approved or sent to at least one member
@@ -44,12 +47,15 @@ def digest_diversity(session: Session, today: date) -> DigestDiversity:
         if state in (MatchState.approved, MatchState.sent):
             digests.setdefault(member_id, set()).add(programme_id)
     groups: dict[frozenset[int], int] = {}
-    for items in digests.values():
+    members: dict[frozenset[int], list[int]] = {}
+    for member_id, items in digests.items():
         groups[frozenset(items)] = groups.get(frozenset(items), 0) + 1
+        members.setdefault(frozenset(items), []).append(member_id)
     in_digest = set().union(*digests.values()) if digests else set()
     programmes = session.exec(select(Programme).where(col(Programme.removed_at).is_(None))).all()
     usable = [p for p in programmes if not p.closed and eligibility_reason(p, REFERENCE_KIND, today) is None]
     result = DigestDiversity(
+        same_digest_other_kind=_same_digest_other_kind(session, list(members.values())),
         members_with_digest=len(digests),
         distinct_digests=len(groups),
         largest_identical_group=max(groups.values(), default=0),
@@ -62,3 +68,20 @@ def digest_diversity(session: Session, today: date) -> DigestDiversity:
         result.share_in_a_digest = round(result.usable_in_a_digest / len(usable), 3)
         result.share_proposed = round(result.usable_proposed / len(usable), 3)
     return result
+
+
+def _same_digest_other_kind(session: Session, groups: list[list[int]]) -> int:
+    """Members in a group of identical digests that holds another kind of member with another profile."""
+    described = {
+        member_id: (kind, (profile.interests, tuple(profile.keywords or []), tuple(profile.topics or [])))
+        for member_id, kind, profile in session.exec(
+            select(Member.id, Member.kind, Profile).join(Profile, col(Profile.member_id) == Member.id)
+        ).all()
+    }
+    count = 0
+    for group in groups:
+        for member_id in group:
+            kind, profile = described.get(member_id, ("", None))
+            if any(described.get(o, ("", None))[0] not in ("", kind) and described[o][1] != profile for o in group):
+                count += 1
+    return count

@@ -80,6 +80,7 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     diversity = summary["digest_diversity"]
     assert diversity["members_with_digest"] == len(with_matches)
     assert 2 <= diversity["distinct_digests"] <= diversity["members_with_digest"]
+    assert 0 <= diversity["same_digest_other_kind"] <= diversity["members_with_digest"]
     assert diversity["usable_programmes"] > 0
     # every open programme a town can use is proposed to somebody, or named as unreached
     assert diversity["usable_proposed"] + len(diversity["unreached"]) == diversity["usable_programmes"]
@@ -89,6 +90,9 @@ def test_demo_fills_the_outbox_once_per_week(demo_env, tmp_path, database_url):
     assert recipients == sorted(f"{slug}@example.org" for slug in with_matches)
     one = next(iter(outbox))
     assert one.get_content_type() == "multipart/alternative"
+    # the demo's curator approves only proposals that say why they fit
+    texts = [next(p for p in m.walk() if p.get_content_type() == "text/plain").get_payload(decode=True) for m in outbox]
+    assert not [t for t in texts if "Schwache Übereinstimmung".encode() in t]
     assert "Förderradar" in str(email.header.make_header(email.header.decode_header(one["Subject"])))
 
     # Every item a member reads comes from a real record under its real public address.
