@@ -267,6 +267,7 @@ def glossary_hits(text: str) -> list[tuple[str, str]]:
 # Used by ``matcher.explain`` only, never for ranking.
 QUALIFIERS = frozenset(
     [
+        "]",
         "adaptation",
         "areas",
         "based",
@@ -308,6 +309,7 @@ QUALIFIERS = frozenset(
         "solutions",
         "spaces",
         "take",
+        "transition",
         "use",
         "young",
     ]
