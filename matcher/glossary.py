@@ -267,7 +267,6 @@ def glossary_hits(text: str) -> list[tuple[str, str]]:
 # Used by ``matcher.explain`` only, never for ranking.
 QUALIFIERS = frozenset(
     [
-        "]",
         "adaptation",
         "areas",
         "based",
