@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.deadline_status import deadline_status
 from matcher.explain import eligibility_line, region_line
-from matcher.glossary import GLOSSARY, glossary_hits
+from matcher.glossary import GLOSSARY, RELATED, glossary_hits, related_hits, related_phrases
 from store.explanation import EXPLANATION_VERSION, Explanation, ExplanationType
 from store.models import Programme
 
@@ -104,3 +104,40 @@ def test_glossary_hits_give_the_english_words_the_query_was_widened_with():
         assert " ".join(dict.fromkeys(english for _, english in entries)) == english_terms(text), text
         hit += bool(entries)
     assert hit > 50
+
+
+def test_related_hits_name_each_entry_a_german_text_hits():
+    assert related_hits("Solaranlagen auf dem Dach von Rathaus und Bauhof") == [
+        ("solar", RELATED["solar"]),
+        ("rathaus", RELATED["rathaus"]),
+    ]
+    assert related_hits("Turnhalle und Turnhallen") == [("turnhalle", RELATED["turnhalle"])]  # each entry once
+    assert related_hits("Kunstrasenplatz ist abgespielt") == [("kunstrasen", RELATED["kunstrasen"])]  # a beginning
+    assert related_hits("Sportanlagen sanieren") == []
+
+
+def test_related_hits_give_the_words_the_query_was_widened_with():
+    """Per interest and keyword, the entries give exactly the words the ranking added (``related_terms``),
+    on every part of the three shipped judged sets."""
+    from matcher.evaluation import SHIPPED, load_judged_set
+    from matcher.glossary import related_terms
+
+    texts = [part for which in SHIPPED for p in load_judged_set(which).profiles for part in p.query.parts()]
+    hit = 0
+    for text in texts:
+        entries = related_hits(text)
+        assert " ".join(dict.fromkeys(words for _, words in entries)) == related_terms(text), text
+        hit += bool(entries)
+    assert hit > 80
+
+
+def test_related_phrases_keep_adjectives_with_their_noun():
+    assert related_phrases(RELATED["solar"]) == ["erneuerbare Energien", "Photovoltaik"]
+    assert related_phrases(RELATED["rathaus"]) == ["Nichtwohngebäude", "öffentliche Gebäude"]
+    assert related_phrases(RELATED["jugendzentrum"]) == ["Jugendarbeit", "Kinder- und Jugendhilfe"]
+    assert related_phrases(RELATED["waermeplanung"]) == ["Wärmenetze", "kommunale Wärmeplanung", "Klimaschutz"]
+    # every term of every entry ends with its noun, and together they are the entry
+    for words in RELATED.values():
+        terms = related_phrases(words)
+        assert " ".join(terms) == words
+        assert all(term.split()[-1][0].isupper() for term in terms), words
