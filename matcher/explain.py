@@ -4,11 +4,15 @@ The review page and the digest show these lines as they are, so they are German 
 An English EU call often meets a German profile only through the glossary (``matcher.glossary``):
 then the explanation names the English words of the call that answered each interest
 (``Explanation.translated``) instead of claiming a weak match or a German word the call does not have.
+A German programme may meet a clerk's everyday words only through the thesaurus (``glossary.RELATED``:
+"Solaranlagen" → "erneuerbare Energien"): then it names the programme's own words (``Explanation.related``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +22,7 @@ import scipy.sparse as sp
 from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
 from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
-from matcher.glossary import QUALIFIERS, glossary_hits
+from matcher.glossary import QUALIFIERS, glossary_hits, related_hits, related_phrases
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
@@ -26,8 +30,10 @@ from store.explanation import Explanation
 
 MAX_TERMS = 8
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
-# English words the one-line summary names: per named interest, and in all (the line stays short).
+# English (or related German) words the one-line summary names: per named interest, and in all (the
+# line stays short).
 MAX_TRANSLATED_PER_INTEREST, MAX_TRANSLATED_IN_SUMMARY = 2, 5
+IN_ENGLISH, IN_PROGRAMME = "im englischen Aufruf", "im Programmtext"
 # Function words that tell an English call from a German text. The glossary bridges only to English:
 # a German programme that contains "Sport" or "Transport" has not answered in English.
 _ENGLISH_MARKERS = frozenset(["the", "and", "of", "to", "for", "with", "on", "by", "is", "are", "be", "this"])
@@ -71,13 +77,18 @@ def written_in_english(programme: Any) -> bool:
     return english > german
 
 
-def _surface_forms(programme: Any) -> dict[str, list[str]]:
-    """Stem → the words of the programme text with that stem, first seen first, to name features as
-    written there (the texts the index reads, legal text last)."""
+def _programme_text(programme: Any) -> str:
+    """The texts the index reads, legal text last (NFKC, soft hyphens removed, case kept)."""
     texts = field_texts(programme)
     text = " ".join(
         texts[name] for name in ("title", "teaser", "keywords", "labels", "description", "eligibility", "legal")
     )
+    return unicodedata.normalize("NFKC", text).replace(analysis.SOFT_HYPHEN, "")
+
+
+def _surface_forms(text: str) -> dict[str, list[str]]:
+    """Stem → the words of the programme text with that stem, first seen first, to name features as
+    written there."""
     words = list(dict.fromkeys(analysis.surface_words(text)))  # each word once, first seen first
     surface: dict[str, list[str]] = {}
     for stem, word in zip(analysis.stems(words), words, strict=True):
@@ -143,16 +154,21 @@ def _carrying_interests(
 
 
 def _own_phrase_similarity(
-    index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, vector: sp.csr_matrix, phrases: list[str]
+    index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, vector: sp.csr_matrix, phrases: list[str], *, english: bool
 ) -> np.ndarray:
-    """Per interest phrase, its word similarity with an English call through the member's own words.
+    """Per interest phrase, its word similarity with the programme through the member's own words.
 
-    The ranking's phrase vectors carry the phrase's glossary translation too, so an English call meets
-    them through English words; then the phrase is carried by translation, not by what the member
-    wrote. Keeping only the phrase's own features and normalising again gives the vector of the phrase
-    alone (exact but for a word the phrase shares with its translation, such as "Sport"). A shared
-    five-letter beginning ("~natur" of "Naturschutz" and "nature") is not the member's word in an English
-    call either, so only whole stems and bigrams count.
+    The ranking's phrase vectors carry the phrase's glossary translation and its related words
+    (``glossary.RELATED``) too, so an English call meets them through English words and a German
+    programme through "erneuerbare Energien" for "Solaranlagen"; then the phrase is carried by those, not
+    by what the member wrote. Only the phrase's own features count.
+
+    In an English call they are normalised again, which gives the vector of the phrase alone (exact but
+    for a word the phrase shares with its translation, such as "Sport"), and a shared five-letter
+    beginning ("~natur" of "Naturschutz" and "nature") is not the member's word, so only whole stems and
+    bigrams count. In a German text a beginning is the member's word in another form ("sanieren",
+    "Sanierung"), and the similarity is the part of the ranked one that the member's own words give: never
+    more, so no phrase is named that the ranking did not count.
     """
     vocabulary = index.word.vectorizer.vocabulary_
     similarity = np.zeros(len(phrases), dtype=np.float32)
@@ -160,14 +176,14 @@ def _own_phrase_similarity(
         own = [
             vocabulary[feature]
             for feature in _features(phrase, True)
-            if feature in vocabulary and not feature.startswith(analysis.PREFIX_MARK)
+            if feature in vocabulary and not (english and feature.startswith(analysis.PREFIX_MARK))
         ]
         start, stop = phrase_vectors.indptr[position], phrase_vectors.indptr[position + 1]
         indices, data = phrase_vectors.indices[start:stop], phrase_vectors.data[start:stop]
         keep = np.isin(indices, own)
         indices, data = indices[keep], data[keep]
-        norm = float(np.sqrt(data @ data))
-        if not norm:
+        norm = float(np.sqrt(data @ data)) if english else 1.0  # a German phrase's own share of its vector
+        if not len(data) or not norm:
             continue
         _, in_phrase, in_programme = np.intersect1d(indices, vector.indices, assume_unique=True, return_indices=True)
         similarity[position] = float(data[in_phrase] @ vector.data[in_programme]) / norm
@@ -216,22 +232,62 @@ def _translated_words(part: str, weights: dict[str, float], surface: dict[str, l
     return found, strength
 
 
-def _translated_interests(
-    parts: list[str],
-    index: ProgrammeIndex,
-    vector: sp.csr_matrix,
+def _cased_forms(text: str) -> dict[str, str]:
+    """Casefolded word → the word as first written in the programme text ("energien" → "Energien")."""
+    cased: dict[str, str] = {}
+    for word in _MARKER_WORD.findall(text):
+        cased.setdefault(word.casefold(), word)
+    return cased
+
+
+def _related_words(
+    part: str,
+    weights: dict[str, float],
     surface: dict[str, list[str]],
-    carried: list[str],
+    text: str,
+    cased: dict[str, str],
+    own: set[str],
+) -> tuple[list[str], float]:
+    """The funding texts' words (``glossary.RELATED``) for one interest or keyword that occur in the
+    programme as whole words, as written there, and their summed weight in the programme's word vector.
+
+    Stems are compared as the index made them (``word_features(..., bigrams=False)``). A term of several
+    words ("erneuerbare Energien") counts when the programme has every one of them, and reads as the
+    programme writes it; a term the member wrote itself (``own``: anywhere in the profile) is no related word.
+    """
+    found: list[str] = []
+    strength = 0.0
+    for _, related in related_hits(part):
+        for term in related_phrases(related):
+            words = analysis.surface_words(term)
+            stems = analysis.stems(words)
+            if not stems or set(stems) <= own or not all(stem in weights and stem in surface for stem in stems):
+                continue
+            phrase = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, term.split())) + r"(?!\w)", text, re.I)
+            if phrase:  # the term itself, as the programme writes it ("Kinder- und Jugendhilfe")
+                written = " ".join(phrase.group(0).split())
+            else:  # its words, each as the programme writes it (the related word's own form if it has it)
+                pairs = zip(words, stems, strict=True)
+                forms = [word if word in surface[stem] else surface[stem][0] for word, stem in pairs]
+                written = " ".join(cased.get(form, form) for form in forms)
+            if written not in found:
+                found.append(written)
+                strength += sum(weights[stem] for stem in set(stems))
+    return found, strength
+
+
+def _answered_only_through(
+    parts: list[str], carried: list[str], words_of: Callable[[str], tuple[list[str], float]]
 ) -> dict[str, list[str]]:
-    """Interest phrases and keywords (``ProfileQuery.parts``) an English call answers only through the
-    glossary: part → the English words of the call, strongest first. Parts carried in German are left out."""
-    weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
+    """Interest phrases and keywords (``ProfileQuery.parts``) the programme answers only through words
+    the query was widened with: part → the programme's words (``words_of``), strongest first. Parts
+    carried by the member's own words are left out."""
     known = {item.casefold() for item in carried}
     found = []
     for part in parts:
         if part.casefold() in known:
             continue
-        words, strength = _translated_words(part, weights, surface)
+        words, strength = words_of(part)
         if words:
             found.append((strength, part, words))
     found.sort(key=lambda item: -item[0])
@@ -266,18 +322,23 @@ def region_line(programme: Any) -> str:
 
 
 def _summary(
-    interests: list[str], terms: list[str], components: dict[str, float], translated: dict[str, list[str]]
+    interests: list[str],
+    terms: list[str],
+    components: dict[str, float],
+    bridged: dict[str, list[str]],
+    where: str,
 ) -> str:
-    """One German line. Named interests that the call answers only in English say which English words
-    it uses, so "Naturschutz" is not read as a German word of the call."""
+    """One German line. Named interests that the programme answers only through other words say which
+    words it uses (``where``: "im englischen Aufruf" for the glossary's English words, "im Programmtext"
+    for related German ones), so "Naturschutz" is not read as a word of the call."""
     if interests:
         named = interests[:3]
-        english = list(
-            dict.fromkeys(word for part in named for word in translated.get(part, [])[:MAX_TRANSLATED_PER_INTEREST])
+        words = list(
+            dict.fromkeys(word for part in named for word in bridged.get(part, [])[:MAX_TRANSLATED_PER_INTEREST])
         )[:MAX_TRANSLATED_IN_SUMMARY]
         line = "Passt zu Ihren Interessen: " + ", ".join(named)
-        if english:
-            line += " (im englischen Aufruf: " + ", ".join(english) + ")"
+        if words:
+            line += f" ({where}: " + ", ".join(words) + ")"
         return line
     if components.get("learned", 0.0) >= 5.0:
         return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
@@ -299,26 +360,38 @@ def explain(
     """The explanation of the programme in ``row`` of the index for ``query``.
 
     Interests carried by the member's own words come first; those an English call answers only through
-    the glossary follow, with their English words in ``translated``.
+    the glossary follow, with their English words in ``translated``, and those a German programme answers
+    only through the thesaurus, with the programme's words in ``related``.
     """
     programme = index.programmes[row]
     vector = index.word_matrix[row]
-    surface = _surface_forms(programme)
-    terms = _readable_terms(index, vector, query_vector, surface, profile_features(query))
+    text = _programme_text(programme)
+    surface = _surface_forms(text)
+    own = profile_features(query)
+    terms = _readable_terms(index, vector, query_vector, surface, own)
     english = bool(_english_rows(index)[row])
-    if english:
-        phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases())
-    else:  # a German text has no English words to answer in: the phrases' similarity as ranked
-        phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
+    phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases(), english=english)
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
-    translated = _translated_interests(query.parts(), index, vector, surface, interests) if english else {}
-    interests += list(translated)
+    weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
+    if english:  # the glossary's English words; a German thesaurus word in an English call is no answer
+        translated = _answered_only_through(
+            query.parts(), interests, lambda part: _translated_words(part, weights, surface)
+        )
+        related: dict[str, list[str]] = {}
+    else:  # English glossary words in a German text are no translation ("Sport", "Engagement")
+        translated, cased = {}, _cased_forms(text)
+        related = _answered_only_through(
+            query.parts(), interests, lambda part: _related_words(part, weights, surface, text, cased, own)
+        )
+    interests += list(translated) + list(related)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
+    bridged, where = (translated, IN_ENGLISH) if english else (related, IN_PROGRAMME)
     return Explanation(
-        summary=_summary(interests, terms, rounded, translated),
+        summary=_summary(interests, terms, rounded, bridged, where),
         terms=terms,
         interests=interests,
         translated=[f"{part} → {', '.join(words)}" for part, words in translated.items()],
+        related=[f"{part} → {', '.join(words)}" for part, words in related.items()],
         eligibility=eligibility_line(programme),
         region=region_line(programme),
         components=rounded,

@@ -26,6 +26,7 @@ EXPLANATION_KEYS = {
     "own_share",
     "inferred_topics",
     "translated",
+    "related",
 }
 
 

@@ -73,11 +73,42 @@ def test_an_explanation_stored_by_version_5_still_reads_without_translated_words
     read = ExplanationType().process_result_value(json.loads(json.dumps(VERSION_5_ROW)), dialect=None)
     assert read.version == 5 and read.translated == []
     assert read.summary == VERSION_5_ROW["summary"] and read.interests == ["Renaturierung der Bäche"]
-    assert Explanation().version == EXPLANATION_VERSION == 6
+    assert read.related == []
+    assert Explanation().version == EXPLANATION_VERSION == 7
     # and a version 6 row keeps its lines through the column
-    new = Explanation(interests=["Gesundheitsamt"], translated=["Gesundheitsamt → health"])
+    new = Explanation(version=6, interests=["Gesundheitsamt"], translated=["Gesundheitsamt → health"])
     stored = ExplanationType().process_bind_param(new, dialect=None)
     assert ExplanationType().process_result_value(stored, dialect=None).translated == ["Gesundheitsamt → health"]
+
+
+# An explanation as version 6 stored it (before ``related``): written by ``model_dump(mode="json")``.
+VERSION_6_ROW = {
+    "version": 6,
+    "summary": "Passt zu Ihren Interessen: Dächer von Rathaus, Bauhof Solaranlagen bauen",
+    "terms": [],
+    "interests": ["Dächer von Rathaus", "Bauhof Solaranlagen bauen"],
+    "translated": [],
+    "eligibility": "Antragsberechtigt: Kommune, Öffentliche Einrichtung",
+    "region": "Fördergebiet: bundesweit",
+    "components": {"word": 9.1, "char": 0.0, "topic": 0.0, "keyword": 0.0},
+    "inferred_topics": [],
+    "conditions": [],
+    "own_share": None,
+}
+
+
+def test_an_explanation_stored_by_version_6_still_reads_without_related_words():
+    read = ExplanationType().process_result_value(json.loads(json.dumps(VERSION_6_ROW)), dialect=None)
+    assert read.version == 6 and read.related == [] and read.translated == []
+    assert read.summary == VERSION_6_ROW["summary"]
+    assert read.interests == ["Dächer von Rathaus", "Bauhof Solaranlagen bauen"]
+    # and a version 7 row keeps its lines through the column
+    new = Explanation(interests=["Solaranlagen"], related=["Solaranlagen → erneuerbare Energien"])
+    stored = ExplanationType().process_bind_param(new, dialect=None)
+    assert stored["version"] == 7
+    assert ExplanationType().process_result_value(stored, dialect=None).related == [
+        "Solaranlagen → erneuerbare Energien"
+    ]
 
 
 def test_glossary_hits_name_each_entry_a_german_text_hits():
