@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
 from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
-from matcher.glossary import QUALIFIERS, glossary_hits, related_hits, related_phrases
+from matcher.glossary import QUALIFIERS, english_terms, glossary_hits, related_hits, related_phrases, related_terms
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
@@ -52,6 +52,12 @@ def _features(text: str, bigrams: bool) -> frozenset[str]:
     """``analysis.word_features`` of a short text, kept: every row explained for a profile asks again
     for the features of the same phrases, keywords and glossary words."""
     return frozenset(analysis.word_features(text, bigrams=bigrams))
+
+
+@lru_cache(maxsize=8192)
+def _widened(part: str) -> bool:
+    """Whether the query widened a part with glossary or thesaurus words (``scoring._with_english``)."""
+    return bool(english_terms(part) or related_terms(part))
 
 
 def _english_rows(index: ProgrammeIndex) -> np.ndarray:
@@ -154,21 +160,16 @@ def _carrying_interests(
 
 
 def _own_phrase_similarity(
-    index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, vector: sp.csr_matrix, phrases: list[str], *, english: bool
+    index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, vector: sp.csr_matrix, phrases: list[str]
 ) -> np.ndarray:
-    """Per interest phrase, its word similarity with the programme through the member's own words.
+    """Per interest phrase, its word similarity with an English call through the member's own words.
 
-    The ranking's phrase vectors carry the phrase's glossary translation and its related words
-    (``glossary.RELATED``) too, so an English call meets them through English words and a German
-    programme through "erneuerbare Energien" for "Solaranlagen"; then the phrase is carried by those, not
-    by what the member wrote. Only the phrase's own features count.
-
-    In an English call they are normalised again, which gives the vector of the phrase alone (exact but
-    for a word the phrase shares with its translation, such as "Sport"), and a shared five-letter
-    beginning ("~natur" of "Naturschutz" and "nature") is not the member's word, so only whole stems and
-    bigrams count. In a German text a beginning is the member's word in another form ("sanieren",
-    "Sanierung"), and the similarity is the part of the ranked one that the member's own words give: never
-    more, so no phrase is named that the ranking did not count.
+    The ranking's phrase vectors carry the phrase's glossary translation too, so an English call meets
+    them through English words; then the phrase is carried by translation, not by what the member
+    wrote. Keeping only the phrase's own features and normalising again gives the vector of the phrase
+    alone (exact but for a word the phrase shares with its translation, such as "Sport"). A shared
+    five-letter beginning ("~natur" of "Naturschutz" and "nature") is not the member's word in an English
+    call either, so only whole stems and bigrams count.
     """
     vocabulary = index.word.vectorizer.vocabulary_
     similarity = np.zeros(len(phrases), dtype=np.float32)
@@ -176,18 +177,48 @@ def _own_phrase_similarity(
         own = [
             vocabulary[feature]
             for feature in _features(phrase, True)
-            if feature in vocabulary and not (english and feature.startswith(analysis.PREFIX_MARK))
+            if feature in vocabulary and not feature.startswith(analysis.PREFIX_MARK)
         ]
         start, stop = phrase_vectors.indptr[position], phrase_vectors.indptr[position + 1]
         indices, data = phrase_vectors.indices[start:stop], phrase_vectors.data[start:stop]
         keep = np.isin(indices, own)
         indices, data = indices[keep], data[keep]
-        norm = float(np.sqrt(data @ data)) if english else 1.0  # a German phrase's own share of its vector
-        if not len(data) or not norm:
+        norm = float(np.sqrt(data @ data))
+        if not norm:
             continue
         _, in_phrase, in_programme = np.intersect1d(indices, vector.indices, assume_unique=True, return_indices=True)
         similarity[position] = float(data[in_phrase] @ vector.data[in_programme]) / norm
     return similarity
+
+
+def _own_phrase_vectors(index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, phrases: list[str]) -> sp.csr_matrix:
+    """The ranking's phrase vectors with only the member's own features, for German programmes; worked
+    out once per profile (every row explained for it asks again).
+
+    A phrase vector carries the phrase's glossary and thesaurus words too (``scoring._with_english``), so a
+    German programme meets "Solaranlagen" through "erneuerbare Energien"; then the phrase is carried by
+    those, not by what the member wrote. Only the phrase's own features are kept (stems, bigrams and
+    five-letter beginnings: in a German text a beginning is the member's word in another form, "sanieren" /
+    "Sanierung"), without normalising again: the similarity is the part of the ranked one that the
+    member's own words give, never more, so no phrase is named that the ranking did not count. A phrase
+    the query did not widen keeps its vector as ranked.
+    """
+    cache = phrase_vectors.__dict__.setdefault("_explain_own", {})
+    key = tuple(phrases)
+    if key not in cache:
+        vocabulary = index.word.vectorizer.vocabulary_
+        keep = np.ones(len(phrase_vectors.data), dtype=bool)
+        for position, phrase in enumerate(phrases):
+            if _widened(phrase):
+                own = [vocabulary[feature] for feature in _features(phrase, True) if feature in vocabulary]
+                start, stop = phrase_vectors.indptr[position], phrase_vectors.indptr[position + 1]
+                keep[start:stop] = np.isin(phrase_vectors.indices[start:stop], own)
+        own_vectors = phrase_vectors.copy()
+        own_vectors.data = np.where(keep, own_vectors.data, 0).astype(own_vectors.data.dtype)
+        own_vectors.eliminate_zeros()
+        cache[key] = own_vectors
+    vectors: sp.csr_matrix = cache[key]
+    return vectors
 
 
 def _same_english_word(glossary_word: str, written: str) -> bool:
@@ -232,12 +263,10 @@ def _translated_words(part: str, weights: dict[str, float], surface: dict[str, l
     return found, strength
 
 
-def _cased_forms(text: str) -> dict[str, str]:
-    """Casefolded word → the word as first written in the programme text ("energien" → "Energien")."""
-    cased: dict[str, str] = {}
-    for word in _MARKER_WORD.findall(text):
-        cased.setdefault(word.casefold(), word)
-    return cased
+def _as_written(word: str, text: str) -> str:
+    """A (casefolded) word of the programme as first written in its text: "energien" → "Energien"."""
+    found = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, re.IGNORECASE)
+    return found.group(0) if found else word
 
 
 def _related_words(
@@ -245,7 +274,6 @@ def _related_words(
     weights: dict[str, float],
     surface: dict[str, list[str]],
     text: str,
-    cased: dict[str, str],
     own: set[str],
 ) -> tuple[list[str], float]:
     """The funding texts' words (``glossary.RELATED``) for one interest or keyword that occur in the
@@ -263,13 +291,13 @@ def _related_words(
             stems = analysis.stems(words)
             if not stems or set(stems) <= own or not all(stem in weights and stem in surface for stem in stems):
                 continue
-            phrase = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, term.split())) + r"(?!\w)", text, re.I)
+            phrase = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, term.split())) + r"(?!\w)", text, re.IGNORECASE)
             if phrase:  # the term itself, as the programme writes it ("Kinder- und Jugendhilfe")
                 written = " ".join(phrase.group(0).split())
             else:  # its words, each as the programme writes it (the related word's own form if it has it)
                 pairs = zip(words, stems, strict=True)
                 forms = [word if word in surface[stem] else surface[stem][0] for word, stem in pairs]
-                written = " ".join(cased.get(form, form) for form in forms)
+                written = " ".join(_as_written(form, text) for form in forms)
             if written not in found:
                 found.append(written)
                 strength += sum(weights[stem] for stem in set(stems))
@@ -370,7 +398,10 @@ def explain(
     own = profile_features(query)
     terms = _readable_terms(index, vector, query_vector, surface, own)
     english = bool(_english_rows(index)[row])
-    phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases(), english=english)
+    if english:
+        phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases())
+    else:
+        phrase_similarity = _own_phrase_vectors(index, phrase_vectors, query.phrases())[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
     weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
     if english:  # the glossary's English words; a German thesaurus word in an English call is no answer
@@ -379,9 +410,9 @@ def explain(
         )
         related: dict[str, list[str]] = {}
     else:  # English glossary words in a German text are no translation ("Sport", "Engagement")
-        translated, cased = {}, _cased_forms(text)
+        translated = {}
         related = _answered_only_through(
-            query.parts(), interests, lambda part: _related_words(part, weights, surface, text, cased, own)
+            query.parts(), interests, lambda part: _related_words(part, weights, surface, text, own)
         )
     interests += list(translated) + list(related)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
