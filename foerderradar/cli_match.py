@@ -130,6 +130,7 @@ def explain(
         "Begriffe: " + (", ".join(e.terms) or "–"),
         "Interessen: " + (", ".join(e.interests) or "–"),
         *(["Im englischen Aufruf: " + "; ".join(e.translated)] if e.translated else []),
+        *(["Im Programmtext: " + "; ".join(e.related)] if e.related else []),
         "Erkannte Themen des Profils: "
         + (", ".join(f"{topic_label(code)} ({confidence:.0%})" for code, confidence in verdict.profile_topics) or "–"),
         "Erkannte Themen des Programms: " + _programme_topics(verdict.programme, e.inferred_topics),

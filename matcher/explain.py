@@ -4,11 +4,15 @@ The review page and the digest show these lines as they are, so they are German 
 An English EU call often meets a German profile only through the glossary (``matcher.glossary``):
 then the explanation names the English words of the call that answered each interest
 (``Explanation.translated``) instead of claiming a weak match or a German word the call does not have.
+A German programme may meet a clerk's everyday words only through the thesaurus (``glossary.RELATED``:
+"Solaranlagen" → "erneuerbare Energien"): then it names the programme's own words (``Explanation.related``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +22,7 @@ import scipy.sparse as sp
 from core.eu_glossary import PROGRAMME_SIGNAL, signal_label
 from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
-from matcher.glossary import QUALIFIERS, glossary_hits
+from matcher.glossary import QUALIFIERS, english_terms, glossary_hits, related_hits, related_phrases, related_terms
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
@@ -26,8 +30,10 @@ from store.explanation import Explanation
 
 MAX_TERMS = 8
 MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
-# English words the one-line summary names: per named interest, and in all (the line stays short).
+# English (or related German) words the one-line summary names: per named interest, and in all (the
+# line stays short).
 MAX_TRANSLATED_PER_INTEREST, MAX_TRANSLATED_IN_SUMMARY = 2, 5
+IN_ENGLISH, IN_PROGRAMME = "im englischen Aufruf", "im Programmtext"
 # Function words that tell an English call from a German text. The glossary bridges only to English:
 # a German programme that contains "Sport" or "Transport" has not answered in English.
 _ENGLISH_MARKERS = frozenset(["the", "and", "of", "to", "for", "with", "on", "by", "is", "are", "be", "this"])
@@ -46,6 +52,12 @@ def _features(text: str, bigrams: bool) -> frozenset[str]:
     """``analysis.word_features`` of a short text, kept: every row explained for a profile asks again
     for the features of the same phrases, keywords and glossary words."""
     return frozenset(analysis.word_features(text, bigrams=bigrams))
+
+
+@lru_cache(maxsize=8192)
+def _widened(part: str) -> bool:
+    """Whether the query widened a part with glossary or thesaurus words (``scoring._with_english``)."""
+    return bool(english_terms(part) or related_terms(part))
 
 
 def _english_rows(index: ProgrammeIndex) -> np.ndarray:
@@ -71,13 +83,18 @@ def written_in_english(programme: Any) -> bool:
     return english > german
 
 
-def _surface_forms(programme: Any) -> dict[str, list[str]]:
-    """Stem → the words of the programme text with that stem, first seen first, to name features as
-    written there (the texts the index reads, legal text last)."""
+def _programme_text(programme: Any) -> str:
+    """The texts the index reads, legal text last (NFKC, soft hyphens removed, case kept)."""
     texts = field_texts(programme)
     text = " ".join(
         texts[name] for name in ("title", "teaser", "keywords", "labels", "description", "eligibility", "legal")
     )
+    return unicodedata.normalize("NFKC", text).replace(analysis.SOFT_HYPHEN, "")
+
+
+def _surface_forms(text: str) -> dict[str, list[str]]:
+    """Stem → the words of the programme text with that stem, first seen first, to name features as
+    written there."""
     words = list(dict.fromkeys(analysis.surface_words(text)))  # each word once, first seen first
     surface: dict[str, list[str]] = {}
     for stem, word in zip(analysis.stems(words), words, strict=True):
@@ -174,6 +191,36 @@ def _own_phrase_similarity(
     return similarity
 
 
+def _own_phrase_vectors(index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, phrases: list[str]) -> sp.csr_matrix:
+    """The ranking's phrase vectors with only the member's own features, for German programmes; worked
+    out once per profile (every row explained for it asks again).
+
+    A phrase vector carries the phrase's glossary and thesaurus words too (``scoring._with_english``), so a
+    German programme meets "Solaranlagen" through "erneuerbare Energien"; then the phrase is carried by
+    those, not by what the member wrote. Only the phrase's own features are kept (stems, bigrams and
+    five-letter beginnings: in a German text a beginning is the member's word in another form, "sanieren" /
+    "Sanierung"), without normalising again: the similarity is the part of the ranked one that the
+    member's own words give, never more, so no phrase is named that the ranking did not count. A phrase
+    the query did not widen keeps its vector as ranked.
+    """
+    cache = phrase_vectors.__dict__.setdefault("_explain_own", {})
+    key = tuple(phrases)
+    if key not in cache:
+        vocabulary = index.word.vectorizer.vocabulary_
+        keep = np.ones(len(phrase_vectors.data), dtype=bool)
+        for position, phrase in enumerate(phrases):
+            if _widened(phrase):
+                own = [vocabulary[feature] for feature in _features(phrase, True) if feature in vocabulary]
+                start, stop = phrase_vectors.indptr[position], phrase_vectors.indptr[position + 1]
+                keep[start:stop] = np.isin(phrase_vectors.indices[start:stop], own)
+        own_vectors = phrase_vectors.copy()
+        own_vectors.data = np.where(keep, own_vectors.data, 0).astype(own_vectors.data.dtype)
+        own_vectors.eliminate_zeros()
+        cache[key] = own_vectors
+    vectors: sp.csr_matrix = cache[key]
+    return vectors
+
+
 def _same_english_word(glossary_word: str, written: str) -> bool:
     """Whether a word of the call is the glossary word or its plural ("risk", "risks"; "ecosystems",
     "ecosystem").
@@ -216,22 +263,59 @@ def _translated_words(part: str, weights: dict[str, float], surface: dict[str, l
     return found, strength
 
 
-def _translated_interests(
-    parts: list[str],
-    index: ProgrammeIndex,
-    vector: sp.csr_matrix,
+def _as_written(word: str, text: str) -> str:
+    """A (casefolded) word of the programme as first written in its text: "energien" → "Energien"."""
+    found = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, re.IGNORECASE)
+    return found.group(0) if found else word
+
+
+def _related_words(
+    part: str,
+    weights: dict[str, float],
     surface: dict[str, list[str]],
-    carried: list[str],
+    text: str,
+    own: set[str],
+) -> tuple[list[str], float]:
+    """The funding texts' words (``glossary.RELATED``) for one interest or keyword that occur in the
+    programme as whole words, as written there, and their summed weight in the programme's word vector.
+
+    Stems are compared as the index made them (``word_features(..., bigrams=False)``). A term of several
+    words ("erneuerbare Energien") counts when the programme has every one of them, and reads as the
+    programme writes it; a term the member wrote itself (``own``: anywhere in the profile) is no related word.
+    """
+    found: list[str] = []
+    strength = 0.0
+    for _, related in related_hits(part):
+        for term in related_phrases(related):
+            words = analysis.surface_words(term)
+            stems = analysis.stems(words)
+            if not stems or set(stems) <= own or not all(stem in weights and stem in surface for stem in stems):
+                continue
+            phrase = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, term.split())) + r"(?!\w)", text, re.IGNORECASE)
+            if phrase:  # the term itself, as the programme writes it ("Kinder- und Jugendhilfe")
+                written = " ".join(phrase.group(0).split())
+            else:  # its words, each as the programme writes it (the related word's own form if it has it)
+                pairs = zip(words, stems, strict=True)
+                forms = [word if word in surface[stem] else surface[stem][0] for word, stem in pairs]
+                written = " ".join(_as_written(form, text) for form in forms)
+            if written not in found:
+                found.append(written)
+                strength += sum(weights[stem] for stem in set(stems))
+    return found, strength
+
+
+def _answered_only_through(
+    parts: list[str], carried: list[str], words_of: Callable[[str], tuple[list[str], float]]
 ) -> dict[str, list[str]]:
-    """Interest phrases and keywords (``ProfileQuery.parts``) an English call answers only through the
-    glossary: part → the English words of the call, strongest first. Parts carried in German are left out."""
-    weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
+    """Interest phrases and keywords (``ProfileQuery.parts``) the programme answers only through words
+    the query was widened with: part → the programme's words (``words_of``), strongest first. Parts
+    carried by the member's own words are left out."""
     known = {item.casefold() for item in carried}
     found = []
     for part in parts:
         if part.casefold() in known:
             continue
-        words, strength = _translated_words(part, weights, surface)
+        words, strength = words_of(part)
         if words:
             found.append((strength, part, words))
     found.sort(key=lambda item: -item[0])
@@ -266,18 +350,23 @@ def region_line(programme: Any) -> str:
 
 
 def _summary(
-    interests: list[str], terms: list[str], components: dict[str, float], translated: dict[str, list[str]]
+    interests: list[str],
+    terms: list[str],
+    components: dict[str, float],
+    bridged: dict[str, list[str]],
+    where: str,
 ) -> str:
-    """One German line. Named interests that the call answers only in English say which English words
-    it uses, so "Naturschutz" is not read as a German word of the call."""
+    """One German line. Named interests that the programme answers only through other words say which
+    words it uses (``where``: "im englischen Aufruf" for the glossary's English words, "im Programmtext"
+    for related German ones), so "Naturschutz" is not read as a word of the call."""
     if interests:
         named = interests[:3]
-        english = list(
-            dict.fromkeys(word for part in named for word in translated.get(part, [])[:MAX_TRANSLATED_PER_INTEREST])
+        words = list(
+            dict.fromkeys(word for part in named for word in bridged.get(part, [])[:MAX_TRANSLATED_PER_INTEREST])
         )[:MAX_TRANSLATED_IN_SUMMARY]
         line = "Passt zu Ihren Interessen: " + ", ".join(named)
-        if english:
-            line += " (im englischen Aufruf: " + ", ".join(english) + ")"
+        if words:
+            line += f" ({where}: " + ", ".join(words) + ")"
         return line
     if components.get("learned", 0.0) >= 5.0:
         return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
@@ -299,26 +388,41 @@ def explain(
     """The explanation of the programme in ``row`` of the index for ``query``.
 
     Interests carried by the member's own words come first; those an English call answers only through
-    the glossary follow, with their English words in ``translated``.
+    the glossary follow, with their English words in ``translated``, and those a German programme answers
+    only through the thesaurus, with the programme's words in ``related``.
     """
     programme = index.programmes[row]
     vector = index.word_matrix[row]
-    surface = _surface_forms(programme)
-    terms = _readable_terms(index, vector, query_vector, surface, profile_features(query))
+    text = _programme_text(programme)
+    surface = _surface_forms(text)
+    own = profile_features(query)
+    terms = _readable_terms(index, vector, query_vector, surface, own)
     english = bool(_english_rows(index)[row])
     if english:
         phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases())
-    else:  # a German text has no English words to answer in: the phrases' similarity as ranked
-        phrase_similarity = phrase_vectors[:, vector.indices] @ vector.data
+    else:
+        phrase_similarity = _own_phrase_vectors(index, phrase_vectors, query.phrases())[:, vector.indices] @ vector.data
     interests = _carrying_interests(query, keyword_hits, programme, phrase_similarity)
-    translated = _translated_interests(query.parts(), index, vector, surface, interests) if english else {}
-    interests += list(translated)
+    weights = dict(zip(index.features[vector.indices], vector.data.tolist(), strict=True))
+    if english:  # the glossary's English words; a German thesaurus word in an English call is no answer
+        translated = _answered_only_through(
+            query.parts(), interests, lambda part: _translated_words(part, weights, surface)
+        )
+        related: dict[str, list[str]] = {}
+    else:  # English glossary words in a German text are no translation ("Sport", "Engagement")
+        translated = {}
+        related = _answered_only_through(
+            query.parts(), interests, lambda part: _related_words(part, weights, surface, text, own)
+        )
+    interests += list(translated) + list(related)
     rounded = {name: round(float(value), 1) for name, value in components.items()}
+    bridged, where = (translated, IN_ENGLISH) if english else (related, IN_PROGRAMME)
     return Explanation(
-        summary=_summary(interests, terms, rounded, translated),
+        summary=_summary(interests, terms, rounded, bridged, where),
         terms=terms,
         interests=interests,
         translated=[f"{part} → {', '.join(words)}" for part, words in translated.items()],
+        related=[f"{part} → {', '.join(words)}" for part, words in related.items()],
         eligibility=eligibility_line(programme),
         region=region_line(programme),
         components=rounded,

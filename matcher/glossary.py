@@ -241,6 +241,33 @@ def related_terms(text: str) -> str:
     return " ".join(dict.fromkeys(RELATED[key] for key in _RELATED_START.findall(char_text(text))))
 
 
+def related_hits(text: str) -> list[tuple[str, str]]:
+    """The ``RELATED`` entries a German text hits: (key as found, the funding texts' words); each entry once.
+
+    The explanation needs to know which words a single interest or keyword brought into the query, so it
+    can name those a German programme answers it with. It finds keys as ``related_terms`` does (word
+    beginnings), so it gives the same words, per entry.
+    """
+    return list(dict.fromkeys((key, RELATED[key]) for key in _RELATED_START.findall(char_text(text))))
+
+
+def related_phrases(words: str) -> list[str]:
+    """The terms of one ``RELATED`` value: "erneuerbare Energien Photovoltaik" → "erneuerbare Energien",
+    "Photovoltaik". The values are written as German is: a term ends with its noun (capitalised), so
+    adjectives ("erneuerbare", "öffentliche") and a word ending in a hyphen ("Kinder- und Jugendhilfe")
+    belong to the noun that follows."""
+    terms: list[str] = []
+    current: list[str] = []
+    for word in words.split():
+        current.append(word)
+        if word[0].isupper() and not word.endswith("-"):
+            terms.append(" ".join(current))
+            current = []
+    if current:
+        terms.append(" ".join(current))
+    return terms
+
+
 def english_terms(text: str) -> str:
     """English terms for the German topics a text names (empty when it names none)."""
     text = char_text(text)

@@ -9,7 +9,8 @@ Lines are German and short because people read them as they are. The deadline st
 of it: it changes from day to day, so readers compute it when they show it (``core.deadline_status``).
 An explanation says only what is true of the pair: ``terms`` are words that occur in both the profile
 and the programme, ``interests`` are the parts of the profile that carried the score, ``translated``
-names the English words of a call that carried an interest through the glossary.
+names the English words of a call that carried an interest through the glossary, ``related`` the words
+of a German programme that carried an everyday word of the member through the thesaurus.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from sqlalchemy.types import TypeDecorator
 
 # 4: conditions (area, size, task) and own share; 5: inferred topics; 6: ``translated`` (the English words
 # of a call that answered an interest through the glossary), and ``interests`` lists the parts carried in
-# German before those carried only in English.
-EXPLANATION_VERSION = 6
+# German before those carried only in English; 7: ``related`` (the words of a German programme that answered
+# an interest through the thesaurus ``glossary.RELATED``: "Solaranlagen → erneuerbare Energien"), and a German
+# programme's interests are those carried by the member's own words first, then those carried only so.
+EXPLANATION_VERSION = 7
 
 
 class ConditionLine(BaseModel):
@@ -67,6 +70,9 @@ class Explanation(BaseModel):
     # (version 6) interests an English call answered only through the glossary, with the call's English
     # words: "Gesundheitsamt → health". Empty for German programmes and for rows written before.
     translated: list[str] = Field(default_factory=list)
+    # (version 7) interests a German programme answered only through the thesaurus, with the programme's
+    # words: "Solaranlagen → erneuerbare Energien". Empty for English calls and for rows written before.
+    related: list[str] = Field(default_factory=list)
     eligibility: str = ""  # "Antragsberechtigt: Kommune, Öffentliche Einrichtung"
     region: str = ""  # "Fördergebiet: Nordrhein-Westfalen"
     components: dict[str, float] = Field(default_factory=dict)  # points per score channel

@@ -26,6 +26,7 @@ EXPLANATION_KEYS = {
     "own_share",
     "inferred_topics",
     "translated",
+    "related",
 }
 
 
@@ -324,6 +325,32 @@ def test_cli_explain_names_the_english_words_of_an_eu_call_only_for_an_english_c
     german = cli("match", "explain", "-m", "herne", "-p", str(loan), "--stichtag", "2024-01-01")
     assert german.exit_code == 0, german.output
     assert "Interessen: " in german.output and "englischen Aufruf" not in german.output
+
+
+def test_cli_explain_names_the_words_of_a_german_programme_that_answered_an_everyday_word(settings_env):
+    """A town asks for solar panels on its town hall; the BEG NWG record says "Erneuerbare Energien" and
+    "Nichtwohngebäude" instead. ``match explain`` says which of its words answered the member's phrase; an
+    English call has no such line."""
+    from store.db import make_engine
+
+    ids = seeded_settings(settings_env)
+    engine = make_engine(settings_env.database_url)
+    add_member(engine, "alpen", interests="Solaranlagen auf dem Dach von Rathaus und Bauhof", min_score=0)
+    engine.dispose()
+    nwg = pid(ids, "Bundesförderung für effiziente Gebäude ? Nichtwohngebäude")
+    shown = cli("match", "explain", "-m", "alpen", "-p", str(nwg), "--stichtag", "2024-01-01")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    related = [line for line in lines if line.startswith("Im Programmtext: ")]
+    assert related == [
+        "Im Programmtext: Solaranlagen auf dem Dach von Rathaus → Erneuerbare Energien, Nichtwohngebäude, "
+        "Öffentliche Gebäude"
+    ], shown.output
+    assert "Passt zu Ihren Interessen: Solaranlagen auf dem Dach von Rathaus (im Programmtext: " in shown.output
+    call = pid(ids, "Testing and demonstrating transformative solutions to protect")
+    english = cli("match", "explain", "-m", "alpen", "-p", str(call), "--stichtag", "2024-01-01")
+    assert english.exit_code == 0, english.output
+    assert "Im Programmtext: " not in english.output and "(im Programmtext: " not in english.output
 
 
 def test_cli_tables_speak_german_and_show_the_restored_titles(settings_env):

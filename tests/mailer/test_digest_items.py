@@ -203,3 +203,31 @@ def test_an_eu_call_found_through_the_glossary_says_so_in_the_mail(engine, world
     assert line.strip() == f"Warum passt das? {explanation.summary}"
     assert "(im englischen Aufruf: " in line and line.strip().endswith(")") and "…" not in line
     assert "im englischen Aufruf: nature" in rendered.html
+
+
+def test_a_german_programme_found_through_the_thesaurus_says_so_in_the_mail(engine, world, mail_config, today, period):
+    """The summary for a town's solar panels and the BEG NWG record (real, which never says "Solaranlagen")
+    reads as one line under "Warum passt das?", with the programme's own words in brackets."""
+    from matcher.evaluation import SHIPPED, load_judged_set
+    from matcher.index import ProgrammeIndex
+    from matcher.ranking import Ranker, RankRequest
+    from matcher.scoring import ProfileQuery
+
+    judged = load_judged_set(SHIPPED[1])
+    index = ProgrammeIndex.fit([p for p in judged.programmes if not p.closed and p.status != "closed"])
+    ranker = Ranker(index, judged.today)
+    query = ProfileQuery(interests="Solaranlagen auf dem Dach von Rathaus und Bauhof")
+    request = RankRequest("kreisangehoerige_gemeinde", query)
+    row = next(r for r, p in enumerate(index.programmes) if "(BEG NWG)" in p.title)
+    explanation = ranker.explain(ranker.rank([request])[0], request, row)
+
+    member = world.member("alpen", "Gemeinde Alpen", recipients=[("bauamt@alpen.example", "")])
+    record = index.programmes[row]
+    programme = world.programme(record.title, url=record.url, funder=record.funder)
+    world.match(member, programme, explanation=explanation.model_dump(mode="json"))
+    _, rendered = _digest(engine, member, mail_config, today, period)
+
+    line = next(line for line in rendered.text.splitlines() if line.strip().startswith("Warum passt das?"))
+    assert line.strip() == f"Warum passt das? {explanation.summary}"
+    assert "(im Programmtext: Erneuerbare Energien, Nichtwohngebäude)" in line and "…" not in line
+    assert "im Programmtext: Erneuerbare Energien" in rendered.html

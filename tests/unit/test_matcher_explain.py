@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.deadline_status import deadline_status
 from matcher.explain import eligibility_line, region_line
-from matcher.glossary import GLOSSARY, glossary_hits
+from matcher.glossary import GLOSSARY, RELATED, glossary_hits, related_hits, related_phrases
 from store.explanation import EXPLANATION_VERSION, Explanation, ExplanationType
 from store.models import Programme
 
@@ -73,11 +73,42 @@ def test_an_explanation_stored_by_version_5_still_reads_without_translated_words
     read = ExplanationType().process_result_value(json.loads(json.dumps(VERSION_5_ROW)), dialect=None)
     assert read.version == 5 and read.translated == []
     assert read.summary == VERSION_5_ROW["summary"] and read.interests == ["Renaturierung der Bäche"]
-    assert Explanation().version == EXPLANATION_VERSION == 6
+    assert read.related == []
+    assert Explanation().version == EXPLANATION_VERSION == 7
     # and a version 6 row keeps its lines through the column
-    new = Explanation(interests=["Gesundheitsamt"], translated=["Gesundheitsamt → health"])
+    new = Explanation(version=6, interests=["Gesundheitsamt"], translated=["Gesundheitsamt → health"])
     stored = ExplanationType().process_bind_param(new, dialect=None)
     assert ExplanationType().process_result_value(stored, dialect=None).translated == ["Gesundheitsamt → health"]
+
+
+# An explanation as version 6 stored it (before ``related``): written by ``model_dump(mode="json")``.
+VERSION_6_ROW = {
+    "version": 6,
+    "summary": "Passt zu Ihren Interessen: Dächer von Rathaus, Bauhof Solaranlagen bauen",
+    "terms": [],
+    "interests": ["Dächer von Rathaus", "Bauhof Solaranlagen bauen"],
+    "translated": [],
+    "eligibility": "Antragsberechtigt: Kommune, Öffentliche Einrichtung",
+    "region": "Fördergebiet: bundesweit",
+    "components": {"word": 9.1, "char": 0.0, "topic": 0.0, "keyword": 0.0},
+    "inferred_topics": [],
+    "conditions": [],
+    "own_share": None,
+}
+
+
+def test_an_explanation_stored_by_version_6_still_reads_without_related_words():
+    read = ExplanationType().process_result_value(json.loads(json.dumps(VERSION_6_ROW)), dialect=None)
+    assert read.version == 6 and read.related == [] and read.translated == []
+    assert read.summary == VERSION_6_ROW["summary"]
+    assert read.interests == ["Dächer von Rathaus", "Bauhof Solaranlagen bauen"]
+    # and a version 7 row keeps its lines through the column
+    new = Explanation(interests=["Solaranlagen"], related=["Solaranlagen → erneuerbare Energien"])
+    stored = ExplanationType().process_bind_param(new, dialect=None)
+    assert stored["version"] == 7
+    assert ExplanationType().process_result_value(stored, dialect=None).related == [
+        "Solaranlagen → erneuerbare Energien"
+    ]
 
 
 def test_glossary_hits_name_each_entry_a_german_text_hits():
@@ -104,3 +135,40 @@ def test_glossary_hits_give_the_english_words_the_query_was_widened_with():
         assert " ".join(dict.fromkeys(english for _, english in entries)) == english_terms(text), text
         hit += bool(entries)
     assert hit > 50
+
+
+def test_related_hits_name_each_entry_a_german_text_hits():
+    assert related_hits("Solaranlagen auf dem Dach von Rathaus und Bauhof") == [
+        ("solar", RELATED["solar"]),
+        ("rathaus", RELATED["rathaus"]),
+    ]
+    assert related_hits("Turnhalle und Turnhallen") == [("turnhalle", RELATED["turnhalle"])]  # each entry once
+    assert related_hits("Kunstrasenplatz ist abgespielt") == [("kunstrasen", RELATED["kunstrasen"])]  # a beginning
+    assert related_hits("Sportanlagen sanieren") == []
+
+
+def test_related_hits_give_the_words_the_query_was_widened_with():
+    """Per interest and keyword, the entries give exactly the words the ranking added (``related_terms``),
+    on every part of the three shipped judged sets."""
+    from matcher.evaluation import SHIPPED, load_judged_set
+    from matcher.glossary import related_terms
+
+    texts = [part for which in SHIPPED for p in load_judged_set(which).profiles for part in p.query.parts()]
+    hit = 0
+    for text in texts:
+        entries = related_hits(text)
+        assert " ".join(dict.fromkeys(words for _, words in entries)) == related_terms(text), text
+        hit += bool(entries)
+    assert hit > 80
+
+
+def test_related_phrases_keep_adjectives_with_their_noun():
+    assert related_phrases(RELATED["solar"]) == ["erneuerbare Energien", "Photovoltaik"]
+    assert related_phrases(RELATED["rathaus"]) == ["Nichtwohngebäude", "öffentliche Gebäude"]
+    assert related_phrases(RELATED["jugendzentrum"]) == ["Jugendarbeit", "Kinder- und Jugendhilfe"]
+    assert related_phrases(RELATED["waermeplanung"]) == ["Wärmenetze", "kommunale Wärmeplanung", "Klimaschutz"]
+    # every term of every entry ends with its noun, and together they are the entry
+    for words in RELATED.values():
+        terms = related_phrases(words)
+        assert " ".join(terms) == words
+        assert all(term.split()[-1][0].isupper() for term in terms), words

@@ -3,7 +3,9 @@
 "Warum passt das?" may name only words that occur in both what the member wrote and the programme,
 and only keywords, interest phrases or Förderbereiche that carried the score; a category label is
 named only when the programme itself carries that category. An interest that an English EU call
-answers only through the glossary says so, with English words that the call really contains.
+answers only through the glossary says so, with English words that the call really contains; one that a
+German programme answers only through the thesaurus (``glossary.RELATED``) says so too, with the
+programme's own words.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from core.vocab import topic_label
 from matcher import analysis
 from matcher.evaluation import SHIPPED, load_judged_set
 from matcher.explain import profile_features, written_in_english
-from matcher.glossary import english_terms
+from matcher.glossary import english_terms, related_terms
 from matcher.index import ProgrammeIndex, field_texts
 from matcher.ranking import Ranker, RankRequest
 from matcher.scoring import ProfileQuery
@@ -39,14 +41,23 @@ def _words(programme) -> set[str]:
     return set(analysis.surface_words(" ".join(field_texts(programme).values())))
 
 
+def _lines(lines: list[str]) -> dict[str, list[str]]:
+    """ "Gesundheitsamt → health, care" lines as part → words."""
+    split = (line.split(" → ") for line in lines)
+    return {part: words.split(", ") for part, words in split}
+
+
 def _translated(explanation) -> dict[str, list[str]]:
-    """ "Gesundheitsamt → health, care" lines as part → English words."""
-    lines = (line.split(" → ") for line in explanation.translated)
-    return {part: words.split(", ") for part, words in lines}
+    return _lines(explanation.translated)
+
+
+def _related(explanation) -> dict[str, list[str]]:
+    return _lines(explanation.related)
 
 
 SUMMARY = "Passt zu Ihren Interessen: "
 IN_ENGLISH = " (im englischen Aufruf: "
+IN_PROGRAMME = " (im Programmtext: "
 
 
 def test_terms_occur_in_the_profile_and_in_the_programme():
@@ -67,24 +78,33 @@ def test_terms_occur_in_the_profile_and_in_the_programme():
 
 
 def test_interests_are_the_members_own_words_or_topics_the_programme_carries():
+    summaries = {IN_ENGLISH: 0, IN_PROGRAMME: 0}
     for query, programme, explanation in _top_explanations():
         own = {k.casefold() for k in query.keywords} | {p.casefold() for p in query.phrases()}
         carried_labels = {topic_label(code) for code in programme_codes(programme)}
         for interest in explanation.interests:
             assert interest.casefold() in own or interest in carried_labels, (programme.title, interest)
-        # a summary that names interests names only these; those carried only in English say so, with
-        # English words of their own lines that the programme contains
+        # a summary that names interests names only these; those carried only in English (or only through
+        # the thesaurus in a German programme) say so, with words of their own lines that the programme contains
         if explanation.summary.startswith(SUMMARY):
-            named, _, english = explanation.summary.removeprefix(SUMMARY).partition(IN_ENGLISH)
+            english = written_in_english(programme)
+            marker, other = (IN_ENGLISH, IN_PROGRAMME) if english else (IN_PROGRAMME, IN_ENGLISH)
+            rest = explanation.summary.removeprefix(SUMMARY)
+            assert other not in rest, explanation.summary
+            named, _, bridged = rest.partition(marker)
             assert named == ", ".join(explanation.interests[:3])
-            translated = _translated(explanation)
-            own_lines = [word for part in explanation.interests[:3] for word in translated.get(part, [])]
+            lines = _translated(explanation) if english else _related(explanation)
+            own_lines = [word for part in explanation.interests[:3] for word in lines.get(part, [])]
             if own_lines:
-                words = english.removesuffix(")").split(", ")
-                assert english.endswith(")") and words, explanation.summary
-                assert set(words) <= set(own_lines) and set(words) <= _words(programme), explanation.summary
+                words = bridged.removesuffix(")").split(", ")
+                assert bridged.endswith(")") and words, explanation.summary
+                assert set(words) <= set(own_lines), explanation.summary
+                for word in words:  # "Erneuerbare Energien": every word of it is the programme's
+                    assert set(analysis.surface_words(word)) <= _words(programme), explanation.summary
+                summaries[marker] += 1
             else:
-                assert not english, explanation.summary
+                assert not bridged, explanation.summary
+    assert summaries[IN_ENGLISH] > 30 and summaries[IN_PROGRAMME] > 8  # both forms were checked
 
 
 def test_translated_lines_name_english_words_of_the_call_for_the_members_own_parts():
@@ -110,6 +130,50 @@ def test_translated_lines_name_english_words_of_the_call_for_the_members_own_par
                 )
                 checked += 1
     assert checked > 20  # the check ran on real lines, not on empty lists
+
+
+def test_related_lines_name_words_of_the_german_programme_for_the_members_own_parts():
+    """Every "im Programmtext" line: the German part is the member's own interest phrase or keyword, named
+    after the parts the member's own words carry; each term is a word (or all words) the thesaurus gives
+    for that part, occurs in the programme's own text, and is not a word the member wrote; the programme
+    is German."""
+    checked = 0
+    for query, programme, explanation in _top_explanations():
+        related = _related(explanation)
+        if related:
+            assert not written_in_english(programme), programme.title
+        own = profile_features(query)
+        for position, (part, terms) in enumerate(related.items()):
+            assert part in query.parts(), (part, query.parts())
+            # appended after the interests the member's own words carried, in the order of the lines
+            assert explanation.interests[len(explanation.interests) - len(related) + position] == part
+            widened = _stems(related_terms(part))
+            for term in terms:
+                words = analysis.surface_words(term)
+                assert words and set(words) <= _words(programme), (programme.title, part, term)
+                assert set(analysis.stems(words)) <= widened, (part, term)
+                assert not set(analysis.stems(words)) <= own, (part, term)
+                checked += 1
+    assert checked > 30  # the check ran on real lines, not on empty lists
+
+
+def test_an_english_call_never_gets_a_related_line():
+    """The thesaurus' words are German: an English call that contains one ("Integration") has not answered
+    in German. German programmes do get lines for the same profile."""
+    index, ranker = _clerk_ranker()
+    query = ProfileQuery(
+        interests="Solaranlagen auf dem Rathausdach, Turnhalle, Bus und Bahnhof, Kita, Museum, Sprachkurs für "
+        "Zugewanderte, Glasfaser, Ladesäule, Regenwasser, Vereine",
+        keywords=["LED", "Feuerwehr", "Sirene", "Bäume"],
+    )
+    request = RankRequest("kreisfreie_stadt", query)
+    ranking = ranker.rank([request])[0]
+    english = [row for row, p in enumerate(index.programmes) if written_in_english(p)]
+    assert len(english) > 20
+    for row in english:
+        assert ranker.explain(ranking, request, row).related == [], index.programmes[row].title
+    german = [row for row in range(len(index.programmes)) if row not in english]
+    assert sum(bool(ranker.explain(ranking, request, row).related) for row in german) >= 3
 
 
 def _clerk_ranker() -> tuple[ProgrammeIndex, Ranker]:
@@ -150,6 +214,47 @@ def test_a_health_department_reads_health_in_the_soil_health_call():
     assert explanation.translated == ["Gesundheitsamt → health"]
     assert explanation.interests == ["Gesundheitsamt"]
     assert explanation.summary == "Passt zu Ihren Interessen: Gesundheitsamt (im englischen Aufruf: health)"
+
+
+def test_solar_panels_on_the_town_hall_read_the_words_of_the_beg_nwg():
+    """The brief's example. The BEG NWG record never says "Solaranlagen" or "Rathaus" (its keywords even
+    misspell "Erneuerbare Enegie"), but its title says "Nichtwohngebäude" and its Förderbereich
+    "Energieeffizienz & Erneuerbare Energien": the thesaurus' words for Solar and Rathaus. So the programme
+    is found, and the explanation says through which of its words, instead of naming the member's phrase
+    as if the programme said it."""
+    index, ranker = _clerk_ranker()
+    request = RankRequest(
+        "kreisangehoerige_gemeinde", ProfileQuery(interests="Solaranlagen auf dem Dach von Rathaus und Bauhof")
+    )
+    programme, explanation = _explained(index, ranker, request, "Bundesförderung für effiziente Gebäude ? Nicht")
+    assert explanation.summary == (
+        "Passt zu Ihren Interessen: Solaranlagen auf dem Dach von Rathaus "
+        "(im Programmtext: Erneuerbare Energien, Nichtwohngebäude)"
+    )
+    assert explanation.related == [
+        "Solaranlagen auf dem Dach von Rathaus → Erneuerbare Energien, Nichtwohngebäude, Öffentliche Gebäude"
+    ]
+    assert explanation.interests == ["Solaranlagen auf dem Dach von Rathaus"]
+    assert explanation.terms == [] and explanation.translated == []
+
+
+def test_a_town_museum_reads_kultur_instead_of_a_weak_match():
+    """A real clerk profile (Witten's town museum, graded relevant for the ESF-Plus BELL programme) met BELL
+    only through the thesaurus (Museum → Kultur; BELL is filed under "Kultur, Medien & Sport") and read
+    "Schwache Übereinstimmung mit Ihrem Profil"."""
+    judged = load_judged_set(SHIPPED[1])
+    profile = next(p for p in judged.profiles if p.slug == "witten-stadtmuseum")
+    index, ranker = _clerk_ranker()
+    request = RankRequest(profile.kind, profile.query)
+    programme, explanation = _explained(index, ranker, request, "Förderung im Rahmen des ESF-Plus")
+    assert profile.relevance[programme.url] >= 1
+    proposed = ranker.rank([request])[0].proposals(index, profile.query)
+    assert programme.url in {index.programmes[row].url for row in proposed}  # sent to the member
+    assert "Schwache Übereinstimmung" not in explanation.summary
+    assert explanation.summary == (
+        "Passt zu Ihren Interessen: Museumsgebäude steht unter Denkmalschutz, Museum (im Programmtext: Kultur)"
+    )
+    assert explanation.related == ["Museumsgebäude steht unter Denkmalschutz → Kultur", "Museum → Kultur"]
 
 
 def test_a_german_programme_never_gets_a_translated_line():

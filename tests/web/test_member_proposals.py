@@ -180,3 +180,21 @@ def test_a_released_eu_call_names_the_english_words_that_answered_an_interest(me
     released = _section(member_a.page("/member/vorschlaege").text, "released-h")
     assert "Passt zu: Radverkehr" in released
     assert "<li>Im englischen Aufruf: Radverkehr → cycling</li>" in released
+
+
+def test_a_released_german_programme_names_its_words_that_answered_an_everyday_word(member_a, world, engine):
+    with Session(engine) as session:
+        match = session.get(Match, world.matches["a_waerme"].id)
+        match.state = MatchState.approved
+        match.explanation = Explanation(
+            version=7,
+            summary="Passt zu Ihren Interessen: Heizung im Rathaus (im Programmtext: Energieeffizienz, Wärme)",
+            interests=["Heizung im Rathaus"],
+            related=["Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude"],
+        )
+        session.add(match)
+        session.commit()
+    released = _section(member_a.page("/member/vorschlaege").text, "released-h")
+    assert "Passt zu: Heizung im Rathaus" in released
+    assert "<li>Im Programmtext: Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude</li>" in released
+    assert released.count("Im Programmtext: ") == 1  # the released EU call has no such line

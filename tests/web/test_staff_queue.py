@@ -171,3 +171,25 @@ def test_queue_row_shows_the_english_words_of_an_eu_call_next_to_the_terms(curat
     assert "Passt zu Ihren Interessen: Klimaanpassung (im englischen Aufruf: climate, adaptation)" in row
     assert '<p class="terms">Im englischen Aufruf: Klimaanpassung → climate, adaptation</p>' in row
     assert html.count("Im englischen Aufruf: ") == 1  # the other rows have none
+
+
+def test_queue_row_shows_the_words_of_a_german_programme_that_answered_an_everyday_word(curator, world, engine):
+    """A German programme found through the thesaurus: the row says which of its words answered which
+    interest, like the English words of an EU call; a row without such words has no empty line."""
+    with Session(engine) as session:
+        match = session.get(Match, world.matches["b_sport"].id)
+        match.explanation = Explanation(
+            version=7,
+            summary="Passt zu Ihren Interessen: Kunstrasenplatz (im Programmtext: Sportstätten)",
+            interests=["Kunstrasenplatz"],
+            related=["Kunstrasenplatz → Sportstätten"],
+        )
+        session.add(match)
+        session.commit()
+    html = curator.page("/staff/queue").text
+    row = html[html.index(f'id="match-{world.matches["b_sport"].id}"') :]
+    row = row[: row.index("</li>")]
+    assert "Passt zu Ihren Interessen: Kunstrasenplatz (im Programmtext: Sportstätten)" in row
+    assert '<p class="terms">Im Programmtext: Kunstrasenplatz → Sportstätten</p>' in row
+    assert html.count("Im Programmtext: ") == 1  # the other rows have none
+    assert "Im englischen Aufruf: " not in row
