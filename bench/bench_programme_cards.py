@@ -24,9 +24,10 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.proposal_seed import insert_members_and_programmes, insert_proposals  # noqa: E402
 from store import curation  # noqa: E402
 from store.db import create_all, make_engine  # noqa: E402
-from store.models import Match, Member, Programme, ProgrammeLink, Source  # noqa: E402
+from store.models import Programme, ProgrammeLink  # noqa: E402
 from store.types import utcnow  # noqa: E402
 from web.programme_cards import group_proposal_ids, load_cards  # noqa: E402
 
@@ -37,58 +38,23 @@ def seed(engine) -> None:
     create_all(engine)
     now, rng = utcnow(), random.Random(7)
     with Session(engine) as session:
-        session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"))
-        session.flush()
-        session.execute(
-            insert(Member),
-            [
-                {
-                    "slug": f"m{i:03d}",
-                    "name": f"Gemeinde {i:03d}",
-                    "kind": "kreisangehoerige_gemeinde",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(MEMBERS)
-            ],
-        )
-        session.execute(
-            insert(Programme),
-            [
-                {
-                    "source_key": "foerderdatenbank",
-                    "natural_key": f"p{i}",
-                    "title": f"Förderprogramm {i:03d}",
-                    "teaser_text": "Gefördert werden Radwege. Antragsberechtigt sind Kommunen.",
-                    "funding_types": ["zuschuss"],
-                    "eligible_applicants": ["kommune"],
-                    "level": "bund",
-                    "amount_max_eur": 200000.0,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "updated_at": now,
-                }
-                for i in range(PROGRAMMES)
-            ],
+        insert_members_and_programmes(
+            session,
+            now,
+            members=MEMBERS,
+            programmes=PROGRAMMES,
+            slug="m{:03d}",
+            programme={
+                "teaser_text": "Gefördert werden Radwege. Antragsberechtigt sind Kommunen.",
+                "funding_types": ["zuschuss"],
+                "eligible_applicants": ["kommune"],
+                "amount_max_eur": 200000.0,
+            },
         )
         pairs = {(m, p) for m in range(1, MEMBERS + 1) for p in range(1, 11)}  # ten programmes for (almost) all
         while len(pairs) < PROPOSALS:
             pairs.add((rng.randint(1, MEMBERS), rng.randint(11, PROGRAMMES)))
-        session.execute(
-            insert(Match),
-            [
-                {
-                    "member_id": m,
-                    "programme_id": p,
-                    "score": round(rng.uniform(5, 95), 1),
-                    "state": "proposed",
-                    "explanation": {"summary": "Passt zu Ihren Interessen: Radverkehr"},
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for m, p in sorted(pairs)
-            ],
-        )
+        insert_proposals(session, now, sorted(pairs), {"summary": "Passt zu Ihren Interessen: Radverkehr"})
         session.execute(
             insert(ProgrammeLink),
             [

@@ -25,14 +25,13 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.proposal_seed import insert_members_and_programmes, insert_proposals  # noqa: E402
 from store.db import create_all, make_engine  # noqa: E402
-from store.models import Match, Member, Programme, Source  # noqa: E402
 from store.types import utcnow  # noqa: E402
 from web.auth import add_staff  # noqa: E402
 
@@ -48,55 +47,17 @@ def seed(url: str) -> None:
     create_all(engine)
     now = utcnow()
     with Session(engine) as session:
-        session.add(Source(key="foerderdatenbank", name="Förderdatenbank des Bundes", level="bund"))
-        session.flush()
-        session.execute(
-            insert(Member),
-            [
-                {
-                    "slug": f"mitglied-{i:03d}",
-                    "name": f"Gemeinde {i:03d}",
-                    "kind": "kreisangehoerige_gemeinde",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(MEMBERS)
-            ],
+        insert_members_and_programmes(
+            session,
+            now,
+            members=MEMBERS,
+            programmes=PROGRAMMES,
+            slug="mitglied-{:03d}",
+            programme={"funding_areas": lambda i: ["mobilitaet"] if i % 3 == 0 else ["infrastruktur"]},
         )
-        session.execute(
-            insert(Programme),
-            [
-                {
-                    "source_key": "foerderdatenbank",
-                    "natural_key": f"p{i}",
-                    "title": f"Förderprogramm {i:03d}",
-                    "funding_areas": ["mobilitaet"] if i % 3 == 0 else ["infrastruktur"],
-                    "level": "bund",
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "updated_at": now,
-                }
-                for i in range(PROGRAMMES)
-            ],
-        )
-        session.flush()
-        rng = random.Random(7)
-        session.execute(
-            insert(Match),
-            [
-                {
-                    "member_id": m + 1,
-                    "programme_id": p + 1,
-                    "score": round(rng.uniform(5, 95), 1),
-                    "state": "proposed",
-                    "explanation": {"summary": "Passt zu Ihren Interessen: Radverkehr", "terms": ["radweg"]},
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for m in range(MEMBERS)
-                for p in range(PROGRAMMES)
-            ],
-        )
+        pairs = [(m + 1, p + 1) for m in range(MEMBERS) for p in range(PROGRAMMES)]
+        explanation = {"summary": "Passt zu Ihren Interessen: Radverkehr", "terms": ["radweg"]}
+        insert_proposals(session, now, pairs, explanation)
         add_staff(session, "bench@rvr.ruhr", PASSWORD, role="curator")
         session.commit()
     engine.dispose()
