@@ -236,19 +236,16 @@ RELATED: dict[str, str] = {
 _RELATED_START = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATED), key=len, reverse=True)) + r")")
 
 
+def related_hits(text: str) -> list[tuple[str, str]]:
+    """The ``RELATED`` entries a German text hits (at word beginnings): (key as found, the funding
+    texts' words); each entry once. The ranking widens queries with them (``related_terms``); the
+    explanation names those a German programme answers an interest with."""
+    return list(dict.fromkeys((key, RELATED[key]) for key in _RELATED_START.findall(char_text(text))))
+
+
 def related_terms(text: str) -> str:
     """The funding texts' own words for the everyday topics a German text names (empty when none)."""
-    return " ".join(dict.fromkeys(RELATED[key] for key in _RELATED_START.findall(char_text(text))))
-
-
-def related_hits(text: str) -> list[tuple[str, str]]:
-    """The ``RELATED`` entries a German text hits: (key as found, the funding texts' words); each entry once.
-
-    The explanation needs to know which words a single interest or keyword brought into the query, so it
-    can name those a German programme answers it with. It finds keys as ``related_terms`` does (word
-    beginnings), so it gives the same words, per entry.
-    """
-    return list(dict.fromkeys((key, RELATED[key]) for key in _RELATED_START.findall(char_text(text))))
+    return " ".join(dict.fromkeys(words for _, words in related_hits(text)))
 
 
 def related_phrases(words: str) -> list[str]:
@@ -268,23 +265,18 @@ def related_phrases(words: str) -> list[str]:
     return terms
 
 
-def english_terms(text: str) -> str:
-    """English terms for the German topics a text names (empty when it names none)."""
-    text = char_text(text)
-    found = dict.fromkeys(GLOSSARY[key] for key in _WORD_START.findall(text) + _INSIDE.findall(text))
-    return " ".join(found)
-
-
 def glossary_hits(text: str) -> list[tuple[str, str]]:
-    """The glossary entries a German text hits: (key as found, English terms); word beginnings first.
-
-    The explanation needs to know which English words a single interest or keyword brought into the
-    query, so it can name them when an English call answers that interest only through them.
-    It finds keys as ``english_terms`` does (word beginnings, and long keys ending a compound), so it gives
-    the same English words, per entry.
-    """
+    """The glossary entries a German text hits: (key as found, English terms); word beginnings first,
+    then long keys ending a compound; each entry once. The ranking widens queries with them
+    (``english_terms``); the explanation names them when an English call answers an interest only
+    through them."""
     text = char_text(text)
     return list(dict.fromkeys((key, GLOSSARY[key]) for key in _WORD_START.findall(text) + _INSIDE.findall(text)))
+
+
+def english_terms(text: str) -> str:
+    """English terms for the German topics a text names (empty when it names none)."""
+    return " ".join(dict.fromkeys(english for _, english in glossary_hits(text)))
 
 
 # English words of the glossary that only qualify another word of their entry ("public" of "public
