@@ -24,21 +24,15 @@ from core.vocab import MUNICIPAL_APPLICANTS, label, topic_label
 from matcher import analysis
 from matcher.glossary import QUALIFIERS, english_terms, glossary_hits, related_hits, related_phrases, related_terms
 from matcher.index import ProgrammeIndex, field_texts
-from matcher.scoring import ProfileQuery
+from matcher.scoring import LEARNED_EVIDENCE, MIN_PHRASE_SIMILARITY, ProfileQuery
 from matcher.topics import programme_codes
 from store.explanation import Explanation
 
 MAX_TERMS = 8
-MIN_PHRASE_SIMILARITY = 0.05  # an interest phrase below this shares only incidental words
 # English (or related German) words the one-line summary names: per named interest, and in all (the
 # line stays short).
 MAX_TRANSLATED_PER_INTEREST, MAX_TRANSLATED_IN_SUMMARY = 2, 5
 IN_ENGLISH, IN_PROGRAMME = "im englischen Aufruf", "im Programmtext"
-# Function words that tell an English call from a German text. The glossary bridges only to English:
-# a German programme that contains "Sport" or "Transport" has not answered in English.
-_ENGLISH_MARKERS = frozenset(["the", "and", "of", "to", "for", "with", "on", "by", "is", "are", "be", "this"])
-_GERMAN_MARKERS = frozenset(["der", "die", "das", "und", "für", "mit", "von", "zu", "den", "des", "ist", "sind"])
-_MARKER_WORD = re.compile(r"[^\W\d_]+")
 
 
 def profile_features(query: ProfileQuery) -> set[str]:
@@ -56,31 +50,8 @@ def _features(text: str, bigrams: bool) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _widened(part: str) -> bool:
-    """Whether the query widened a part with glossary or thesaurus words (``scoring._with_english``)."""
+    """Whether the query widened a part with glossary or thesaurus words (``scoring._widened``)."""
     return bool(english_terms(part) or related_terms(part))
-
-
-def _english_rows(index: ProgrammeIndex) -> np.ndarray:
-    """``written_in_english`` per row of the index, worked out once per index."""
-    cache = index.__dict__.setdefault("_explain_cache", {})
-    if "english" not in cache:
-        cache["english"] = np.array([written_in_english(p) for p in index.programmes], dtype=bool)
-    english: np.ndarray = cache["english"]
-    return english
-
-
-def written_in_english(programme: Any) -> bool:
-    """Whether the programme's own text is English: more English than German function words in its
-    title, Kurztext and description (the EU portal writes calls in English only). A call whose few
-    words have neither ("Urban Mobility Explained (UMX) Open Call") counts as English when it is an EU call.
-    """
-    text = " ".join((programme.title or "", programme.teaser_text or "", (programme.description_text or "")[:3000]))
-    words = _MARKER_WORD.findall(analysis.clean(text))
-    english = sum(word in _ENGLISH_MARKERS for word in words)
-    german = sum(word in _GERMAN_MARKERS for word in words)
-    if english == german == 0:
-        return bool(programme.level == "eu")
-    return english > german
 
 
 def _programme_text(programme: Any) -> str:
@@ -195,7 +166,7 @@ def _own_phrase_vectors(index: ProgrammeIndex, phrase_vectors: sp.csr_matrix, ph
     """The ranking's phrase vectors with only the member's own features, for German programmes; worked
     out once per profile (every row explained for it asks again).
 
-    A phrase vector carries the phrase's glossary and thesaurus words too (``scoring._with_english``), so a
+    A phrase vector carries the phrase's glossary and thesaurus words too (``scoring._widened``), so a
     German programme meets "Solaranlagen" through "erneuerbare Energien"; then the phrase is carried by
     those, not by what the member wrote. Only the phrase's own features are kept (stems, bigrams and
     five-letter beginnings: in a German text a beginning is the member's word in another form, "sanieren" /
@@ -368,7 +339,7 @@ def _summary(
         if words:
             line += f" ({where}: " + ", ".join(words) + ")"
         return line
-    if components.get("learned", 0.0) >= 5.0:
+    if components.get("learned", 0.0) >= LEARNED_EVIDENCE:
         return "Ähnlich zu Programmen, die für Sie als passend markiert wurden"
     if terms:
         return "Gemeinsame Begriffe mit Ihrem Profil: " + ", ".join(terms[:3])
@@ -397,7 +368,7 @@ def explain(
     surface = _surface_forms(text)
     own = profile_features(query)
     terms = _readable_terms(index, vector, query_vector, surface, own)
-    english = bool(_english_rows(index)[row])
+    english = bool(index.written_in_english[row])
     if english:
         phrase_similarity = _own_phrase_similarity(index, phrase_vectors, vector, query.phrases())
     else:

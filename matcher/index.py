@@ -7,8 +7,10 @@ turned into TF-IDF, so that the weights act like repeating a field without re-re
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,11 @@ WORD_FIELD_WEIGHTS: dict[str, float] = {
 # The character channel reads only the short fields that say what a programme is about.
 CHAR_FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "teaser": 1.5, "keywords": 1.0, "labels": 1.0}
 MIN_COMPOUND_STEM, MIN_COMPOUND_REST = 4, 4  # "schul" + "sanier": a compound; "schul" + "ung": not
+# Function words that tell an English call from a German text. The glossary bridges only to English:
+# a German programme that contains "Sport" or "Transport" has not answered in English.
+_ENGLISH_MARKERS = frozenset(["the", "and", "of", "to", "for", "with", "on", "by", "is", "are", "be", "this"])
+_GERMAN_MARKERS = frozenset(["der", "die", "das", "und", "für", "mit", "von", "zu", "den", "des", "ist", "sind"])
+_MARKER_WORD = re.compile(r"[^\W\d_]+")
 MAX_FIELD_CHARS = {"description": 5000, "eligibility": 2500, "legal": 1500}  # legal: its opening says most
 
 
@@ -131,6 +138,11 @@ class ProgrammeIndex:
     # learns the programmes' prose, not the labels it is asked to predict (matcher/topics.py).
     topic_matrix: sp.csr_matrix
     inferred_topics: dict[int, list[str]] = field(default_factory=dict)  # row -> inferred codes (no own codes)
+
+    @cached_property
+    def written_in_english(self) -> np.ndarray:
+        """Per row: the programme's own text is English (``written_in_english``)."""
+        return np.array([written_in_english(p) for p in self.programmes], dtype=bool)
 
     @classmethod
     def fit(cls, programmes: list[Any]) -> ProgrammeIndex:
@@ -256,3 +268,17 @@ class ProgrammeIndex:
             cached = ([t for t, _ in pairs], [c for _, c in pairs])
             self._unigrams = cached
         return cached
+
+
+def written_in_english(programme: Any) -> bool:
+    """Whether the programme's own text is English: more English than German function words in its
+    title, Kurztext and description (the EU portal writes calls in English only). A call whose few
+    words have neither ("Urban Mobility Explained (UMX) Open Call") counts as English when it is an EU call.
+    """
+    text = " ".join((programme.title or "", programme.teaser_text or "", (programme.description_text or "")[:3000]))
+    words = _MARKER_WORD.findall(analysis.clean(text))
+    english = sum(word in _ENGLISH_MARKERS for word in words)
+    german = sum(word in _GERMAN_MARKERS for word in words)
+    if english == german == 0:
+        return bool(programme.level == "eu")
+    return english > german

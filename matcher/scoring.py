@@ -109,19 +109,21 @@ class ProfileQuery:
         return [topic_label(t) for t in self.topics]
 
     def query_fields(self) -> list[tuple[str, float]]:
-        """Weighted query texts; English glossary terms bridge to calls published in English."""
+        """Weighted query texts, widened by the glossary and the thesaurus (``_widened``)."""
         fields = [
             (self.interests, 1.0),
             (" ".join(self.keywords), KEYWORD_WEIGHT_IN_QUERY),
             (" ".join(self.topic_labels()), TOPIC_WEIGHT_IN_QUERY),
         ]
-        return _with_english(fields)
+        return _widened(fields)
 
     def phrases(self) -> list[str]:
         return interest_phrases(self.interests)
 
 
-def _with_english(fields: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def _widened(fields: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The fields plus the English words of their topic words (so German profiles meet English calls)
+    and the funding texts' words for their everyday words ("Solaranlagen" → "erneuerbare Energien")."""
     text = " ".join(text for text, _ in fields)
     return fields + [(english_terms(text), GLOSSARY_WEIGHT_IN_QUERY), (related_terms(text), RELATED_WEIGHT_IN_QUERY)]
 
@@ -164,7 +166,7 @@ def _phrase_similarities(
         phrases = query.phrases()
         for part in query.parts():
             owners.append(number)
-            fields.append(_with_english([(part, 1.0)]))
+            fields.append(_widened([(part, 1.0)]))
             is_phrase.append(part in phrases)
     n = len(index.programmes)
     best_word = np.zeros((len(queries), n), dtype=np.float32)

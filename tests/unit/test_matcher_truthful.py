@@ -13,9 +13,9 @@ from __future__ import annotations
 from core.vocab import topic_label
 from matcher import analysis
 from matcher.evaluation import SHIPPED, load_judged_set
-from matcher.explain import profile_features, written_in_english
+from matcher.explain import profile_features
 from matcher.glossary import english_terms, related_terms
-from matcher.index import ProgrammeIndex, field_texts
+from matcher.index import ProgrammeIndex, field_texts, written_in_english
 from matcher.ranking import Ranker, RankRequest
 from matcher.scoring import ProfileQuery
 from matcher.topics import programme_codes
