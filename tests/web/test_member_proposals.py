@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from mailer.config import mail_config
@@ -167,34 +168,43 @@ def test_sent_items_are_paged_newest_first_and_a_verdict_returns_to_its_page(mem
     assert "Seite 2 von 2" in member_a.page("/member/vorschlaege?seite=99").text  # beyond the end: the last page
 
 
-def test_a_released_eu_call_names_the_english_words_that_answered_an_interest(member_a, world, engine):
+@pytest.mark.parametrize(
+    ("key", "explanation", "line"),
+    [
+        (
+            "a_eu",
+            Explanation(
+                summary="Passt zu Ihren Interessen: Radverkehr (im englischen Aufruf: cycling)",
+                interests=["Radverkehr"],
+                translated=["Radverkehr → cycling"],
+            ),
+            "Im englischen Aufruf: Radverkehr → cycling",
+        ),
+        (
+            "a_waerme",
+            Explanation(
+                version=7,
+                summary="Passt zu Ihren Interessen: Heizung im Rathaus (im Programmtext: Energieeffizienz, Wärme)",
+                interests=["Heizung im Rathaus"],
+                related=["Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude"],
+            ),
+            "Im Programmtext: Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude",
+        ),
+    ],
+    ids=["english", "related"],
+)
+def test_a_released_programme_names_its_words_that_answered_an_interest(
+    member_a, world, engine, key, explanation, line
+):
+    """An English call found through the glossary, a German programme through the thesaurus: the member
+    reads which of the programme's words answered which of its interests, once."""
     with Session(engine) as session:
-        match = session.get(Match, world.matches["a_eu"].id)
-        match.explanation = Explanation(
-            summary="Passt zu Ihren Interessen: Radverkehr (im englischen Aufruf: cycling)",
-            interests=["Radverkehr"],
-            translated=["Radverkehr → cycling"],
-        )
-        session.add(match)
-        session.commit()
-    released = _section(member_a.page("/member/vorschlaege").text, "released-h")
-    assert "Passt zu: Radverkehr" in released
-    assert "<li>Im englischen Aufruf: Radverkehr → cycling</li>" in released
-
-
-def test_a_released_german_programme_names_its_words_that_answered_an_everyday_word(member_a, world, engine):
-    with Session(engine) as session:
-        match = session.get(Match, world.matches["a_waerme"].id)
+        match = session.get(Match, world.matches[key].id)
         match.state = MatchState.approved
-        match.explanation = Explanation(
-            version=7,
-            summary="Passt zu Ihren Interessen: Heizung im Rathaus (im Programmtext: Energieeffizienz, Wärme)",
-            interests=["Heizung im Rathaus"],
-            related=["Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude"],
-        )
+        match.explanation = explanation
         session.add(match)
         session.commit()
     released = _section(member_a.page("/member/vorschlaege").text, "released-h")
-    assert "Passt zu: Heizung im Rathaus" in released
-    assert "<li>Im Programmtext: Heizung im Rathaus → Energieeffizienz, Wärme, Nichtwohngebäude</li>" in released
-    assert released.count("Im Programmtext: ") == 1  # the released EU call has no such line
+    assert f"Passt zu: {explanation.interests[0]}" in released
+    assert f"<li>{line}</li>" in released
+    assert released.count(line.split(": ")[0] + ": ") == 1

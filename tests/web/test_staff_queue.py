@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from store.explanation import Explanation
@@ -152,44 +153,48 @@ def test_members_are_listed_in_german_order(curator, engine, world):
     assert digests == expected
 
 
-def test_queue_row_shows_the_english_words_of_an_eu_call_next_to_the_terms(curator, world, engine):
-    """An EU call found through the glossary: the row says which English words answered which interest;
-    a row without such words has no empty line."""
-    with Session(engine) as session:
-        match = session.get(Match, world.matches["b_eu"].id)
-        match.state = MatchState.proposed
-        match.explanation = Explanation(
+# Programmes found through the glossary (an English call) or the thesaurus (a German programme): the row
+# says which of the programme's words answered which interest; the other rows have no such line.
+BRIDGED = [
+    (
+        "b_eu",
+        "Im englischen Aufruf",
+        Explanation(
             summary="Passt zu Ihren Interessen: Klimaanpassung (im englischen Aufruf: climate, adaptation)",
             interests=["Klimaanpassung"],
             translated=["Klimaanpassung → climate, adaptation"],
-        )
-        session.add(match)
-        session.commit()
-    html = curator.page("/staff/queue").text
-    row = html[html.index(f'id="match-{world.matches["b_eu"].id}"') :]
-    row = row[: row.index("</li>")]
-    assert "Passt zu Ihren Interessen: Klimaanpassung (im englischen Aufruf: climate, adaptation)" in row
-    assert '<p class="terms">Im englischen Aufruf: Klimaanpassung → climate, adaptation</p>' in row
-    assert html.count("Im englischen Aufruf: ") == 1  # the other rows have none
-
-
-def test_queue_row_shows_the_words_of_a_german_programme_that_answered_an_everyday_word(curator, world, engine):
-    """A German programme found through the thesaurus: the row says which of its words answered which
-    interest, like the English words of an EU call; a row without such words has no empty line."""
-    with Session(engine) as session:
-        match = session.get(Match, world.matches["b_sport"].id)
-        match.explanation = Explanation(
+        ),
+        "Klimaanpassung → climate, adaptation",
+    ),
+    (
+        "b_sport",
+        "Im Programmtext",
+        Explanation(
             version=7,
             summary="Passt zu Ihren Interessen: Kunstrasenplatz (im Programmtext: Sportstätten)",
             interests=["Kunstrasenplatz"],
             related=["Kunstrasenplatz → Sportstätten"],
-        )
+        ),
+        "Kunstrasenplatz → Sportstätten",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "label", "explanation", "line"), BRIDGED, ids=["english", "related"])
+def test_queue_row_shows_the_programme_words_that_answered_an_interest(
+    curator, world, engine, key, label, explanation, line
+):
+    with Session(engine) as session:
+        match = session.get(Match, world.matches[key].id)
+        match.state = MatchState.proposed
+        match.explanation = explanation
         session.add(match)
         session.commit()
     html = curator.page("/staff/queue").text
-    row = html[html.index(f'id="match-{world.matches["b_sport"].id}"') :]
+    row = html[html.index(f'id="match-{world.matches[key].id}"') :]
     row = row[: row.index("</li>")]
-    assert "Passt zu Ihren Interessen: Kunstrasenplatz (im Programmtext: Sportstätten)" in row
-    assert '<p class="terms">Im Programmtext: Kunstrasenplatz → Sportstätten</p>' in row
-    assert html.count("Im Programmtext: ") == 1  # the other rows have none
-    assert "Im englischen Aufruf: " not in row
+    assert explanation.summary in row
+    assert f'<p class="terms">{label}: {line}</p>' in row
+    assert html.count(f"{label}: ") == 1  # the other rows have none
+    other = {"Im englischen Aufruf", "Im Programmtext"} - {label}
+    assert not [o for o in other if f"{o}: " in row]
