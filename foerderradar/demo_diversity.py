@@ -46,19 +46,17 @@ def digest_diversity(session: Session, today: date) -> DigestDiversity:
         proposed.add(programme_id)
         if state in (MatchState.approved, MatchState.sent):
             digests.setdefault(member_id, set()).add(programme_id)
-    groups: dict[frozenset[int], int] = {}
-    members: dict[frozenset[int], list[int]] = {}
+    groups: dict[frozenset[int], list[int]] = {}  # a digest -> the members who get it
     for member_id, items in digests.items():
-        groups[frozenset(items)] = groups.get(frozenset(items), 0) + 1
-        members.setdefault(frozenset(items), []).append(member_id)
+        groups.setdefault(frozenset(items), []).append(member_id)
     in_digest = set().union(*digests.values()) if digests else set()
     programmes = session.exec(select(Programme).where(col(Programme.removed_at).is_(None))).all()
     usable = [p for p in programmes if not p.closed and eligibility_reason(p, REFERENCE_KIND, today) is None]
     result = DigestDiversity(
-        same_digest_other_kind=_same_digest_other_kind(session, list(members.values())),
         members_with_digest=len(digests),
         distinct_digests=len(groups),
-        largest_identical_group=max(groups.values(), default=0),
+        largest_identical_group=max(map(len, groups.values()), default=0),
+        same_digest_other_kind=_same_digest_other_kind(session, list(groups.values())),
         usable_programmes=len(usable),
         usable_in_a_digest=sum(1 for p in usable if p.id in in_digest),
         usable_proposed=sum(1 for p in usable if p.id in proposed),
@@ -79,9 +77,8 @@ def _same_digest_other_kind(session: Session, groups: list[list[int]]) -> int:
         ).all()
     }
     count = 0
-    for group in groups:
+    for group in groups:  # every member with a digest has a profile: its matches came from it
         for member_id in group:
-            kind, profile = described.get(member_id, ("", None))
-            if any(described.get(o, ("", None))[0] not in ("", kind) and described[o][1] != profile for o in group):
-                count += 1
+            kind, profile = described[member_id]
+            count += any(described[o][0] != kind and described[o][1] != profile for o in group)
     return count
